@@ -1,0 +1,7 @@
+/**
+ * Catalog module that teaches the catalog the DataProduct and data mesh Domain kinds.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleDataMesh as default } from './module';
+export * from './processor';

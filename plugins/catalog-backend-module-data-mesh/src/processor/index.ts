@@ -1,0 +1,1 @@
+export { DataMeshEntitiesProcessor } from './DataMeshEntitiesProcessor';

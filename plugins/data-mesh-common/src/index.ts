@@ -1,0 +1,9 @@
+/**
+ * Data mesh kinds, schemas, validators, relation names and REST types shared by the frontend,
+ * the backend and CI tooling. Isomorphic: no Node-only code.
+ *
+ * @packageDocumentation
+ */
+export * from './kinds';
+export * from './api';
+export * from './facts';

@@ -1,0 +1,197 @@
+import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
+import {
+  DATA_CLASSIFICATIONS,
+  DATA_MESH_API_VERSION,
+  DATA_PRODUCT_STATUSES,
+  DATA_PRODUCT_TYPES,
+  OUTPUT_PORT_TYPES,
+} from './constants';
+
+/** @public */
+export type DataProductStatus = (typeof DATA_PRODUCT_STATUSES)[number];
+/** @public */
+export type DataProductType = (typeof DATA_PRODUCT_TYPES)[number];
+/** @public */
+export type OutputPortType = (typeof OUTPUT_PORT_TYPES)[number];
+/** @public */
+export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
+
+/** A port through which a product consumes data, usually another product's output port. @public */
+export type DataProductInputPort = {
+  name: string;
+  description?: string;
+  /** Upstream DataProduct ref; the kind defaults to DataProduct. */
+  dataProduct?: string;
+  /** Name of the upstream product's output port. */
+  outputPort?: string;
+  /** API entity ref of the contract consumed; the kind defaults to API. */
+  contract?: string;
+};
+
+/** A port through which a product serves data under a contract. @public */
+export type DataProductOutputPort = {
+  name: string;
+  type: OutputPortType;
+  version?: string;
+  description?: string;
+  /** API entity ref (spec.type odcs) holding the port's data contract. */
+  contract?: string;
+};
+
+/** @public */
+export interface DataProductEntityV1alpha1 extends Entity {
+  apiVersion: typeof DATA_MESH_API_VERSION;
+  kind: 'DataProduct';
+  spec: {
+    owner: string;
+    domain: string;
+    status: DataProductStatus;
+    type?: DataProductType;
+    version?: string;
+    purpose?: string;
+    usage?: string;
+    limitations?: string;
+    classification?: DataClassification;
+    personalData?: boolean;
+    inputPorts?: DataProductInputPort[];
+    outputPorts?: DataProductOutputPort[];
+    slos?: {
+      /** ISO-8601 duration, e.g. PT24H. */
+      freshness?: string;
+      /** Percent, 0-100. */
+      availability?: number;
+    };
+    support?: Array<{ channel: string; url?: string; description?: string }>;
+    system?: string;
+    deprecation?: { sunset?: string; replacedBy?: string };
+  };
+}
+
+const nonEmptyString = { type: 'string', minLength: 1 };
+const entityName = {
+  type: 'string',
+  pattern: '^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$',
+  maxLength: 63,
+};
+
+/** JSON schema of the DataProduct kind, on top of the catalog's Entity schema. @public */
+export const dataProductEntityV1alpha1Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema',
+  $id: 'DataProductV1alpha1',
+  description:
+    'A data product: data published by a domain with an owner, ports, contracts and SLOs.',
+  allOf: [
+    { $ref: 'Entity' },
+    {
+      type: 'object',
+      required: ['spec'],
+      properties: {
+        apiVersion: { enum: [DATA_MESH_API_VERSION] },
+        kind: { enum: ['DataProduct'] },
+        spec: {
+          type: 'object',
+          required: ['owner', 'domain', 'status'],
+          additionalProperties: false,
+          properties: {
+            owner: nonEmptyString,
+            domain: nonEmptyString,
+            status: { enum: [...DATA_PRODUCT_STATUSES] },
+            type: { enum: [...DATA_PRODUCT_TYPES] },
+            version: nonEmptyString,
+            purpose: { type: 'string' },
+            usage: { type: 'string' },
+            limitations: { type: 'string' },
+            classification: { enum: [...DATA_CLASSIFICATIONS] },
+            personalData: { type: 'boolean' },
+            inputPorts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name'],
+                additionalProperties: false,
+                properties: {
+                  name: entityName,
+                  description: { type: 'string' },
+                  dataProduct: nonEmptyString,
+                  outputPort: entityName,
+                  contract: nonEmptyString,
+                },
+              },
+            },
+            outputPorts: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name', 'type'],
+                additionalProperties: false,
+                properties: {
+                  name: entityName,
+                  type: { enum: [...OUTPUT_PORT_TYPES] },
+                  version: nonEmptyString,
+                  description: { type: 'string' },
+                  contract: nonEmptyString,
+                },
+              },
+            },
+            slos: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                freshness: {
+                  type: 'string',
+                  pattern:
+                    '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
+                },
+                availability: { type: 'number', minimum: 0, maximum: 100 },
+              },
+            },
+            support: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['channel'],
+                properties: {
+                  channel: nonEmptyString,
+                  url: { type: 'string' },
+                  description: { type: 'string' },
+                },
+              },
+            },
+            system: nonEmptyString,
+            deprecation: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                sunset: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+                replacedBy: nonEmptyString,
+              },
+            },
+          },
+        },
+      },
+    },
+  ],
+};
+
+const validator = entityKindSchemaValidator(dataProductEntityV1alpha1Schema);
+
+/**
+ * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
+ * entity is left to other validators) and throws naming the offending field when it is a
+ * DataProduct that breaks the schema.
+ * @public
+ */
+export function isValidDataProductEntity(
+  entity: unknown,
+): entity is DataProductEntityV1alpha1 {
+  return validator(entity) !== false;
+}
+
+/** @public */
+export function isDataProductEntity(
+  entity: Entity,
+): entity is DataProductEntityV1alpha1 {
+  return (
+    entity.apiVersion === DATA_MESH_API_VERSION && entity.kind === 'DataProduct'
+  );
+}

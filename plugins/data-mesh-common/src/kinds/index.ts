@@ -1,0 +1,5 @@
+export * from './constants';
+export * from './DataProductEntityV1alpha1';
+export * from './DataMeshDomainEntityV1alpha1';
+export * from './relations';
+export * from './refs';

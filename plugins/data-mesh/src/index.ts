@@ -1,0 +1,8 @@
+/**
+ * Data mesh frontend: data product entity cards and pages. The new frontend system plugin is
+ * the default export of `@datamesh-portal/plugin-data-mesh/alpha`; this entry point holds the
+ * legacy-system exports.
+ *
+ * @packageDocumentation
+ */
+export { dataMeshPlugin, EntityDataProductOverviewCard } from './plugin';
