@@ -1,33 +1,38 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
+test('a guest finds an example data product in the catalog and opens it', async ({
+  page,
+}) => {
   await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+
+  await page.goto('/?filters[kind]=dataproduct&filters[user]=all');
+  const productLink = page.getByRole('link', {
+    name: 'Patient Records',
+    exact: true,
+  });
+  await expect(productLink).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/catalog-data-products.png',
+    fullPage: true,
+  });
+
+  await productLink.click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/dataproduct\/patient-records/,
+  );
+  const card = page.locator('article', { hasText: 'Data product' }).first();
+  await expect(card.getByText('Owner', { exact: true })).toBeVisible();
+  await expect(card.getByText('restricted', { exact: true })).toBeVisible();
+  await page.screenshot({
+    path: 'e2e-test-report/data-product-page.png',
+    fullPage: true,
+  });
 });

@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 
 const backend = createBackend();
 
@@ -34,6 +35,8 @@ backend.add(
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// the examples are registered from disk: let their $text placeholders read files beside them
+backend.add(catalogModuleFileTextPlaceholder);
 
 // data mesh plugins
 backend.add(import('@datamesh-portal/plugin-catalog-backend-module-data-mesh'));
@@ -59,9 +62,6 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
-
-// kubernetes plugin
-backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

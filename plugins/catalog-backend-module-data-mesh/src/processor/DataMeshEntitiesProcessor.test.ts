@@ -1,0 +1,139 @@
+import { processingResult } from '@backstage/plugin-catalog-node';
+import { DataMeshEntitiesProcessor } from './DataMeshEntitiesProcessor';
+
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
+
+const product = {
+  apiVersion: 'datamesh-portal.io/v1alpha1',
+  kind: 'DataProduct',
+  metadata: { name: 'integrated-analysis', namespace: 'finance' },
+  spec: {
+    owner: 'group-analytics',
+    domain: 'financial-group',
+    system: 'system:default/analytics-platform',
+    status: 'active',
+    inputPorts: [
+      {
+        name: 'bank',
+        dataProduct: 'bank-transactions',
+        outputPort: 'transactions',
+        contract: 'bank-transactions-contract',
+      },
+      { name: 'manual', description: 'spreadsheets from finance' },
+    ],
+    outputPorts: [
+      {
+        name: 'analysis',
+        type: 'table',
+        contract: 'integrated-analysis-contract',
+      },
+    ],
+  },
+};
+
+describe('DataMeshEntitiesProcessor', () => {
+  const processor = new DataMeshEntitiesProcessor();
+
+  it('claims DataProduct and data mesh Domain entities only', async () => {
+    await expect(processor.validateEntityKind(product)).resolves.toBe(true);
+    await expect(
+      processor.validateEntityKind({
+        apiVersion: 'datamesh-portal.io/v1alpha1',
+        kind: 'Domain',
+        metadata: { name: 'bank' },
+        spec: { owner: 'bank-data', subdomainOf: 'financial-group' },
+      }),
+    ).resolves.toBe(true);
+    await expect(
+      processor.validateEntityKind({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Domain',
+        metadata: { name: 'bank' },
+        spec: { owner: 'bank-data' },
+      }),
+    ).resolves.toBe(false);
+  });
+
+  it('rejects an invalid DataProduct with the field named', async () => {
+    await expect(
+      processor.validateEntityKind({
+        ...product,
+        spec: { ...product.spec, status: 'live' },
+      }),
+    ).rejects.toThrow(/status/);
+  });
+
+  it('emits owner, domain, system, lineage and contract relations with default kinds', async () => {
+    const emit = jest.fn();
+    await processor.postProcessEntity(product, location, emit);
+
+    const self = {
+      kind: 'DataProduct',
+      namespace: 'finance',
+      name: 'integrated-analysis',
+    };
+    const pair = (forward: string, reverse: string, target: object) => [
+      processingResult.relation({
+        source: self,
+        type: forward,
+        target: target as any,
+      }),
+      processingResult.relation({
+        source: target as any,
+        type: reverse,
+        target: self,
+      }),
+    ];
+    const expected = [
+      ...pair('ownedBy', 'ownerOf', {
+        kind: 'Group',
+        namespace: 'finance',
+        name: 'group-analytics',
+      }),
+      ...pair('partOf', 'hasPart', {
+        kind: 'Domain',
+        namespace: 'finance',
+        name: 'financial-group',
+      }),
+      ...pair('partOf', 'hasPart', {
+        kind: 'system',
+        namespace: 'default',
+        name: 'analytics-platform',
+      }),
+      ...pair('dependsOn', 'dependencyOf', {
+        kind: 'DataProduct',
+        namespace: 'finance',
+        name: 'bank-transactions',
+      }),
+      ...pair('consumesApi', 'apiConsumedBy', {
+        kind: 'API',
+        namespace: 'finance',
+        name: 'bank-transactions-contract',
+      }),
+      ...pair('providesApi', 'apiProvidedBy', {
+        kind: 'API',
+        namespace: 'finance',
+        name: 'integrated-analysis-contract',
+      }),
+    ];
+    expect(emit.mock.calls.map(([result]) => result)).toEqual(expected);
+  });
+
+  it('emits nothing for a data mesh Domain: the built-in processor owns its relations', async () => {
+    const emit = jest.fn();
+    await processor.postProcessEntity(
+      {
+        apiVersion: 'datamesh-portal.io/v1alpha1',
+        kind: 'Domain',
+        metadata: { name: 'bank' },
+        spec: { owner: 'bank-data', subdomainOf: 'financial-group' },
+      },
+      location,
+      emit,
+    );
+    expect(emit).not.toHaveBeenCalled();
+  });
+});

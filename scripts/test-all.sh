@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every check the project has, in the order a failure is cheapest to find: types, lint,
+# formatting, unit and integration tests, a production build, and the browser end-to-end tests
+# against that build served by the backend. `yarn test:all` runs it; CI runs exactly this.
+#
+# Stores are tested on SQLite, and also on PostgreSQL when
+# BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set. The end-to-end backend runs the
+# production configuration on PostgreSQL when POSTGRES_HOST is set, on SQLite otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
+
+# Without a Docker engine, TestDatabases must not try to start database containers.
+if ! docker info >/dev/null 2>&1; then
+  export BACKSTAGE_TEST_DISABLE_DOCKER=1
+fi
+
+step 'type-check'
+yarn tsc
+
+step 'lint'
+yarn lint:all
+
+step 'prettier'
+yarn prettier:check
+
+step 'unit and integration tests'
+CI=true yarn backstage-cli repo test
+
+step 'production build'
+yarn build:all
+
+step 'end-to-end tests against the production build'
+configs=(--config app-config.yaml --config app-config.production.yaml)
+if [ -z "${POSTGRES_HOST:-}" ]; then
+  configs+=(--config app-config.e2e-sqlite.yaml)
+fi
+log="$(mktemp -t datamesh-e2e-backend.XXXXXX.log)"
+node packages/backend "${configs[@]}" >"$log" 2>&1 &
+backend_pid=$!
+trap 'kill "$backend_pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 120); do
+  if curl -sf http://localhost:7007/api/data-mesh/health >/dev/null; then break; fi
+  if ! kill -0 "$backend_pid" 2>/dev/null; then
+    echo "The backend exited during start-up:" && cat "$log" && exit 1
+  fi
+  sleep 1
+done
+curl -sf http://localhost:7007/api/data-mesh/health >/dev/null || {
+  echo "The backend did not answer within 120 s:" && tail -50 "$log" && exit 1
+}
+
+CI=true PLAYWRIGHT_URL=http://localhost:7007 yarn playwright test || {
+  echo "Backend log:" && tail -80 "$log"
+  exit 1
+}
