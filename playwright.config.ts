@@ -1,24 +1,10 @@
-/*
- * Copyright 2023 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { defineConfig } from '@playwright/test';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
 /**
- * See https://playwright.dev/docs/test-configuration.
+ * End-to-end tests in the system's Chromium (no browser download). `yarn test:all` runs them
+ * against the production build served by the backend on :7007; locally, without CI, they start
+ * the dev servers.
  */
 export default defineConfig({
   timeout: 60_000,
@@ -27,7 +13,6 @@ export default defineConfig({
     timeout: 30_000,
   },
 
-  // Run your local dev server before starting the tests
   webServer: process.env.CI
     ? []
     : [
@@ -47,9 +32,12 @@ export default defineConfig({
 
   forbidOnly: !!process.env.CI,
 
-  retries: process.env.CI ? 2 : 0,
+  retries: process.env.CI ? 1 : 0,
 
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
 
   use: {
     actionTimeout: 0,
@@ -57,10 +45,25 @@ export default defineConfig({
       process.env.PLAYWRIGHT_URL ??
       (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
     screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Without the background-networking flags Chromium floods a closed network.
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
   },
 
-  outputDir: 'node_modules/.cache/e2e-test-results',
+  // Failure screenshots and traces are kept here.
+  outputDir: 'e2e-test-results',
 
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  projects: generateProjects(),
 });

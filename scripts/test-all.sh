@@ -32,12 +32,12 @@ step 'production build'
 yarn build:all
 
 step 'end-to-end tests against the production build'
-configs=(--config app-config.yaml --config app-config.production.yaml)
+overlay=()
 if [ -z "${POSTGRES_HOST:-}" ]; then
-  configs+=(--config app-config.e2e-sqlite.yaml)
+  overlay=(--config app-config.e2e-sqlite.yaml)
 fi
 log="$(mktemp -t datamesh-e2e-backend.XXXXXX.log)"
-node packages/backend "${configs[@]}" >"$log" 2>&1 &
+bash scripts/start-production.sh "${overlay[@]}" >"$log" 2>&1 &
 backend_pid=$!
 trap 'kill "$backend_pid" 2>/dev/null || true' EXIT
 

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 test('a guest finds an example data product in the catalog and opens it', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
@@ -14,25 +14,28 @@ test('a guest finds an example data product in the catalog and opens it', async 
   ).toBeVisible();
 
   await page.goto('/?filters[kind]=dataproduct&filters[user]=all');
+  await expect(page.getByText(/All DataProducts \(\d+\)/)).toBeVisible();
+  await page.getByPlaceholder('Search').fill('patient records');
   const productLink = page.getByRole('link', {
     name: 'Patient Records',
     exact: true,
   });
   await expect(productLink).toBeVisible();
-  await page.screenshot({
-    path: 'e2e-test-report/catalog-data-products.png',
-    fullPage: true,
+  await testInfo.attach('catalog-data-products', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
   });
 
   await productLink.click();
   await expect(page).toHaveURL(
     /\/catalog\/default\/dataproduct\/patient-records/,
   );
-  const card = page.locator('article', { hasText: 'Data product' }).first();
-  await expect(card.getByText('Owner', { exact: true })).toBeVisible();
-  await expect(card.getByText('restricted', { exact: true })).toBeVisible();
-  await page.screenshot({
-    path: 'e2e-test-report/data-product-page.png',
-    fullPage: true,
+  await expect(page.getByText('Data product', { exact: true })).toBeVisible();
+  // Fields only the data mesh overview card shows.
+  await expect(page.getByText('Personal data', { exact: true })).toBeVisible();
+  await expect(page.getByText('restricted', { exact: true })).toBeVisible();
+  await testInfo.attach('data-product-page', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
   });
 });

@@ -81,7 +81,7 @@ describe('data-mesh:product:descriptor', () => {
         name: 'customer-orders',
         owner: 'group:sales-data',
         domain: 'sales',
-        status: 'draft',
+        status: 'draft' as const,
         targetPath: '../outside',
       },
       workspacePath: workspace.path,

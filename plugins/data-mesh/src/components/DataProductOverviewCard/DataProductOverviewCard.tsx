@@ -11,24 +11,31 @@ import { ReactNode } from 'react';
 
 function Field(props: { label: string; wide?: boolean; children: ReactNode }) {
   return (
-    <Grid item xs={12} sm={props.wide ? 12 : 6} lg={props.wide ? 12 : 4}>
+    <Grid
+      item
+      xs={12}
+      sm={props.wide ? 12 : 6}
+      lg={props.wide ? 12 : 4}
+      component="div"
+    >
       <Typography
-        variant="h2"
+        component="dt"
+        variant="overline"
         color="textSecondary"
-        style={{
-          fontSize: 10,
-          fontWeight: 'bold',
-          letterSpacing: 0.5,
-          textTransform: 'uppercase',
-        }}
+        style={{ lineHeight: 1.5, fontWeight: 'bold' }}
       >
         {props.label}
       </Typography>
-      <Typography variant="body2" component="div">
+      <Typography component="dd" variant="body2" style={{ margin: 0 }}>
         {props.children ?? '—'}
       </Typography>
     </Grid>
   );
+}
+
+function yesNo(value: boolean | undefined) {
+  if (value === undefined) return undefined;
+  return value ? 'Yes' : 'No';
 }
 
 /**
@@ -41,7 +48,7 @@ export function DataProductOverviewCard() {
   const { spec } = entity;
   return (
     <InfoCard title="Data product">
-      <Grid container spacing={2}>
+      <Grid container spacing={2} component="dl" style={{ margin: 0 }}>
         <Field label="Domain">
           <EntityRefLink
             entityRef={parseDataMeshRef(spec.domain, 'domain', entity)}
@@ -58,13 +65,7 @@ export function DataProductOverviewCard() {
         <Field label="Type">{spec.type}</Field>
         <Field label="Version">{spec.version}</Field>
         <Field label="Classification">{spec.classification}</Field>
-        <Field label="Personal data">
-          {spec.personalData === undefined
-            ? undefined
-            : spec.personalData
-            ? 'Yes'
-            : 'No'}
-        </Field>
+        <Field label="Personal data">{yesNo(spec.personalData)}</Field>
         <Field label="Purpose" wide>
           {spec.purpose}
         </Field>
