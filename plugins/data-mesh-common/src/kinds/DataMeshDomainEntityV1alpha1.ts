@@ -1,4 +1,5 @@
-import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
+import { createKindValidator, dataMeshKindSchema } from './kindSchema';
 import { DATA_MESH_API_VERSION } from './constants';
 
 /** A domain's own governance policy, applied to its products and its subdomains' products. @public */
@@ -31,63 +32,49 @@ export interface DataMeshDomainEntityV1alpha1 extends Entity {
 }
 
 /** @public */
-export const dataMeshDomainEntityV1alpha1Schema = {
-  $schema: 'http://json-schema.org/draft-07/schema',
-  $id: 'DataMeshDomainV1alpha1',
+export const dataMeshDomainEntityV1alpha1Schema = dataMeshKindSchema({
+  id: 'DataMeshDomainV1alpha1',
+  kind: 'Domain',
   description:
     'A data mesh domain: owns data products and may add its own governance policies.',
-  allOf: [
-    { $ref: 'Entity' },
-    {
-      type: 'object',
-      required: ['spec'],
-      properties: {
-        apiVersion: { enum: [DATA_MESH_API_VERSION] },
-        kind: { enum: ['Domain'] },
-        spec: {
+  spec: {
+    type: 'object',
+    required: ['owner'],
+    additionalProperties: false,
+    properties: {
+      owner: { type: 'string', minLength: 1 },
+      type: { type: 'string', minLength: 1 },
+      subdomainOf: { type: 'string', minLength: 1 },
+      dataSteward: { type: 'string', minLength: 1 },
+      policies: {
+        type: 'array',
+        items: {
           type: 'object',
-          required: ['owner'],
-          additionalProperties: false,
+          required: ['id', 'rule'],
           properties: {
-            owner: { type: 'string', minLength: 1 },
-            type: { type: 'string', minLength: 1 },
-            subdomainOf: { type: 'string', minLength: 1 },
-            dataSteward: { type: 'string', minLength: 1 },
-            policies: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['id', 'rule'],
-                properties: {
-                  id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
-                  title: { type: 'string' },
-                  description: { type: 'string' },
-                  severity: { enum: ['error', 'warning'] },
-                  enforcement: {
-                    enum: ['draft', 'warn', 'enforce', 'retired'],
-                  },
-                  appliesTo: { type: 'string', minLength: 1 },
-                  rule: { type: 'string', minLength: 1 },
-                  remediation: { type: 'string' },
-                },
-              },
+            id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
+            title: { type: 'string' },
+            description: { type: 'string' },
+            severity: { enum: ['error', 'warning'] },
+            enforcement: {
+              enum: ['draft', 'warn', 'enforce', 'retired'],
             },
+            appliesTo: { type: 'string', minLength: 1 },
+            rule: { type: 'string', minLength: 1 },
+            remediation: { type: 'string' },
           },
         },
       },
     },
-  ],
-};
-
-const validator = entityKindSchemaValidator(dataMeshDomainEntityV1alpha1Schema);
+  },
+});
 
 /**
  * Validates an entity as a data mesh Domain; false for any other kind or apiVersion, throws
  * naming the field when a data mesh Domain breaks the schema.
  * @public
  */
-export function isValidDataMeshDomainEntity(
-  entity: unknown,
-): entity is DataMeshDomainEntityV1alpha1 {
-  return validator(entity) !== false;
-}
+export const isValidDataMeshDomainEntity =
+  createKindValidator<DataMeshDomainEntityV1alpha1>(
+    dataMeshDomainEntityV1alpha1Schema,
+  );

@@ -1,4 +1,5 @@
-import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
+import { createKindValidator, dataMeshKindSchema } from './kindSchema';
 import {
   DATA_CLASSIFICATIONS,
   DATA_MESH_API_VERSION,
@@ -75,105 +76,92 @@ const entityName = {
 };
 
 /** JSON schema of the DataProduct kind, on top of the catalog's Entity schema. @public */
-export const dataProductEntityV1alpha1Schema = {
-  $schema: 'http://json-schema.org/draft-07/schema',
-  $id: 'DataProductV1alpha1',
+export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
+  id: 'DataProductV1alpha1',
+  kind: 'DataProduct',
   description:
     'A data product: data published by a domain with an owner, ports, contracts and SLOs.',
-  allOf: [
-    { $ref: 'Entity' },
-    {
-      type: 'object',
-      required: ['spec'],
-      properties: {
-        apiVersion: { enum: [DATA_MESH_API_VERSION] },
-        kind: { enum: ['DataProduct'] },
-        spec: {
+  spec: {
+    type: 'object',
+    required: ['owner', 'domain', 'status'],
+    additionalProperties: false,
+    properties: {
+      owner: nonEmptyString,
+      domain: nonEmptyString,
+      status: { enum: [...DATA_PRODUCT_STATUSES] },
+      type: { enum: [...DATA_PRODUCT_TYPES] },
+      version: nonEmptyString,
+      purpose: { type: 'string' },
+      usage: { type: 'string' },
+      limitations: { type: 'string' },
+      classification: { enum: [...DATA_CLASSIFICATIONS] },
+      personalData: { type: 'boolean' },
+      inputPorts: {
+        type: 'array',
+        items: {
           type: 'object',
-          required: ['owner', 'domain', 'status'],
+          required: ['name'],
           additionalProperties: false,
           properties: {
-            owner: nonEmptyString,
-            domain: nonEmptyString,
-            status: { enum: [...DATA_PRODUCT_STATUSES] },
-            type: { enum: [...DATA_PRODUCT_TYPES] },
-            version: nonEmptyString,
-            purpose: { type: 'string' },
-            usage: { type: 'string' },
-            limitations: { type: 'string' },
-            classification: { enum: [...DATA_CLASSIFICATIONS] },
-            personalData: { type: 'boolean' },
-            inputPorts: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['name'],
-                additionalProperties: false,
-                properties: {
-                  name: entityName,
-                  description: { type: 'string' },
-                  dataProduct: nonEmptyString,
-                  outputPort: entityName,
-                  contract: nonEmptyString,
-                },
-              },
-            },
-            outputPorts: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['name', 'type'],
-                additionalProperties: false,
-                properties: {
-                  name: entityName,
-                  type: { enum: [...OUTPUT_PORT_TYPES] },
-                  version: nonEmptyString,
-                  description: { type: 'string' },
-                  contract: nonEmptyString,
-                },
-              },
-            },
-            slos: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                freshness: {
-                  type: 'string',
-                  pattern:
-                    '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
-                },
-                availability: { type: 'number', minimum: 0, maximum: 100 },
-              },
-            },
-            support: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['channel'],
-                properties: {
-                  channel: nonEmptyString,
-                  url: { type: 'string' },
-                  description: { type: 'string' },
-                },
-              },
-            },
-            system: nonEmptyString,
-            deprecation: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                sunset: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-                replacedBy: nonEmptyString,
-              },
-            },
+            name: entityName,
+            description: { type: 'string' },
+            dataProduct: nonEmptyString,
+            outputPort: entityName,
+            contract: nonEmptyString,
           },
         },
       },
+      outputPorts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'type'],
+          additionalProperties: false,
+          properties: {
+            name: entityName,
+            type: { enum: [...OUTPUT_PORT_TYPES] },
+            version: nonEmptyString,
+            description: { type: 'string' },
+            contract: nonEmptyString,
+          },
+        },
+      },
+      slos: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          freshness: {
+            type: 'string',
+            pattern:
+              '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
+          },
+          availability: { type: 'number', minimum: 0, maximum: 100 },
+        },
+      },
+      support: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['channel'],
+          properties: {
+            channel: nonEmptyString,
+            url: { type: 'string' },
+            description: { type: 'string' },
+          },
+        },
+      },
+      system: nonEmptyString,
+      deprecation: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          sunset: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+          replacedBy: nonEmptyString,
+        },
+      },
     },
-  ],
-};
-
-const validator = entityKindSchemaValidator(dataProductEntityV1alpha1Schema);
+  },
+});
 
 /**
  * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
@@ -181,11 +169,10 @@ const validator = entityKindSchemaValidator(dataProductEntityV1alpha1Schema);
  * DataProduct that breaks the schema.
  * @public
  */
-export function isValidDataProductEntity(
-  entity: unknown,
-): entity is DataProductEntityV1alpha1 {
-  return validator(entity) !== false;
-}
+export const isValidDataProductEntity =
+  createKindValidator<DataProductEntityV1alpha1>(
+    dataProductEntityV1alpha1Schema,
+  );
 
 /** @public */
 export function isDataProductEntity(
