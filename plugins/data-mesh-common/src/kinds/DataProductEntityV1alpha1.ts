@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { createKindValidator, dataMeshKindSchema } from './kindSchema';
 import {
   DATA_CLASSIFICATIONS,
@@ -27,6 +28,13 @@ export type DataProductInputPort = {
   outputPort?: string;
   /** API entity ref of the contract consumed; the kind defaults to API. */
   contract?: string;
+  /** Version of the contract consumed. */
+  version?: string;
+  /** ODCS `id` of the contract consumed (ODPS `contractId`). */
+  contractId?: string;
+  deprecated?: boolean;
+  /** ODPS fields of the port without a place of their own, kept for a lossless export. */
+  odps?: JsonObject;
 };
 
 /** A port through which a product serves data under a contract. @public */
@@ -37,6 +45,24 @@ export type DataProductOutputPort = {
   description?: string;
   /** API entity ref (spec.type odcs) holding the port's data contract. */
   contract?: string;
+  /** ODCS `id` of the port's contract (ODPS `contractId`). */
+  contractId?: string;
+  deprecated?: boolean;
+  /** ODPS fields of the port without a place of their own, kept for a lossless export. */
+  odps?: JsonObject;
+};
+
+/** A way to get help with a product. @public */
+export type DataProductSupportChannel = {
+  channel: string;
+  url?: string;
+  description?: string;
+  /** e.g. slack, teams, email, ticket */
+  tool?: string;
+  /** e.g. interactive, announcements, issues */
+  scope?: string;
+  /** ODPS fields of the channel without a place of their own, kept for a lossless export. */
+  odps?: JsonObject;
 };
 
 /** @public */
@@ -62,9 +88,14 @@ export interface DataProductEntityV1alpha1 extends Entity {
       /** Percent, 0-100. */
       availability?: number;
     };
-    support?: Array<{ channel: string; url?: string; description?: string }>;
+    support?: DataProductSupportChannel[];
     system?: string;
     deprecation?: { sunset?: string; replacedBy?: string };
+    /**
+     * ODPS fields without a place of their own in this kind (tenant, team members, management
+     * ports, custom properties...), kept so that an imported ODPS document exports unchanged.
+     */
+    odps?: JsonObject;
   };
 }
 
@@ -108,6 +139,10 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
             dataProduct: nonEmptyString,
             outputPort: entityName,
             contract: nonEmptyString,
+            version: nonEmptyString,
+            contractId: nonEmptyString,
+            deprecated: { type: 'boolean' },
+            odps: { type: 'object' },
           },
         },
       },
@@ -123,6 +158,9 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
             version: nonEmptyString,
             description: { type: 'string' },
             contract: nonEmptyString,
+            contractId: nonEmptyString,
+            deprecated: { type: 'boolean' },
+            odps: { type: 'object' },
           },
         },
       },
@@ -143,10 +181,14 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
         items: {
           type: 'object',
           required: ['channel'],
+          additionalProperties: false,
           properties: {
             channel: nonEmptyString,
             url: { type: 'string' },
             description: { type: 'string' },
+            tool: { type: 'string' },
+            scope: { type: 'string' },
+            odps: { type: 'object' },
           },
         },
       },
@@ -159,6 +201,7 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
           replacedBy: nonEmptyString,
         },
       },
+      odps: { type: 'object' },
     },
   },
 });
