@@ -1,9 +1,17 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { DataMeshEntitiesProcessor } from './processor';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha';
+import { createOdpsEntityDataParser } from './parser/odpsEntityDataParser';
+import { ContractResolver, DataMeshEntitiesProcessor } from './processor';
 
 /**
- * Registers the data mesh kinds with the catalog.
+ * Registers the data mesh kinds with the catalog, and ODPS documents as a catalog source.
  *
  * @public
  */
@@ -12,9 +20,32 @@ export const catalogModuleDataMesh = createBackendModule({
   moduleId: 'data-mesh',
   register(reg) {
     reg.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
-        catalog.addProcessor(new DataMeshEntitiesProcessor());
+      deps: {
+        processing: catalogProcessingExtensionPoint,
+        model: catalogModelExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+      },
+      async init({ processing, model, config, catalog, auth }) {
+        processing.addProcessor(
+          new DataMeshEntitiesProcessor({
+            contracts: new ContractResolver(catalog, auth),
+          }),
+        );
+
+        const odps = config.getOptionalConfig('dataMesh.odps');
+        // Only one entity data parser can be installed; a portal with its own turns this off.
+        if (odps?.getOptionalBoolean('catalogSource') ?? true) {
+          model.setEntityDataParser(
+            createOdpsEntityDataParser({
+              defaultOwner:
+                odps?.getOptionalString('defaultOwner') ?? 'group:unassigned',
+              defaultDomain:
+                odps?.getOptionalString('defaultDomain') ?? 'unassigned',
+            }),
+          );
+        }
       },
     });
   },

@@ -8,6 +8,7 @@ import {
   dataMeshFactProvidersExtensionPoint,
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createRouter } from './service/router';
 
 /**
@@ -36,11 +37,13 @@ export const dataMeshPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         database: coreServices.database,
         logger: coreServices.logger,
+        catalog: catalogServiceRef,
       },
-      async init({ httpRouter, database, logger }) {
-        httpRouter.use(await createRouter({ database }));
+      async init({ httpRouter, httpAuth, database, logger, catalog }) {
+        httpRouter.use(await createRouter({ database, httpAuth, catalog }));
         // Load balancers and uptime checks probe health without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(

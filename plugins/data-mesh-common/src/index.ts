@@ -7,3 +7,6 @@
 export * from './kinds';
 export * from './api';
 export * from './facts';
+export * from './odps';
+export * from './odcs';
+export * from './validation';

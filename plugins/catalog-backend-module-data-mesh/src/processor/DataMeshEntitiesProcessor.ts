@@ -1,7 +1,9 @@
 import {
+  ApiEntity,
   CompoundEntityRef,
   Entity,
   getCompoundEntityRef,
+  isApiEntity,
 } from '@backstage/catalog-model';
 import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
@@ -16,17 +18,29 @@ import {
   isDataProductEntity,
   isValidDataMeshDomainEntity,
   isValidDataProductEntity,
+  ODCS_API_TYPE,
+  ODCS_ID_ANNOTATION,
   parseDataMeshRef,
+  parseOdcsContract,
 } from '@datamesh-portal/plugin-data-mesh-common';
+import { ContractResolver } from './ContractResolver';
 
 /**
- * Teaches the catalog the data mesh kinds: validates DataProduct and data mesh Domain entities
- * and emits a DataProduct's relations. A data mesh Domain's owner and parent relations are left
- * to the built-in processor, which emits them for every Domain.
+ * Teaches the catalog the data mesh kinds: validates DataProduct and data mesh Domain entities,
+ * emits a DataProduct's relations, and validates the ODCS contracts held by `odcs` APIs. A data
+ * mesh Domain's owner and parent relations are left to the built-in processor, which emits them
+ * for every Domain.
  *
  * @public
  */
 export class DataMeshEntitiesProcessor implements CatalogProcessor {
+  constructor(
+    private readonly options: {
+      /** Resolves ports that name their contract by ODCS id; without it they get no relation. */
+      contracts?: ContractResolver;
+    } = {},
+  ) {}
+
   getProcessorName(): string {
     return 'DataMeshEntitiesProcessor';
   }
@@ -39,48 +53,116 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
 
   async postProcessEntity(
     entity: Entity,
-    _location: LocationSpec,
+    location: LocationSpec,
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
     if (isDataProductEntity(entity)) {
-      emitDataProductRelations(entity, emit);
+      await this.emitDataProductRelations(entity, emit);
+    } else if (isApiEntity(entity) && entity.spec.type === ODCS_API_TYPE) {
+      return checkContract(entity, location, emit);
     }
     return entity;
   }
+
+  private async emitDataProductRelations(
+    product: DataProductEntityV1alpha1,
+    emit: CatalogProcessorEmit,
+  ) {
+    const self = getCompoundEntityRef(product);
+    const link = (
+      target: CompoundEntityRef | undefined,
+      forward: string,
+      reverse: string,
+    ) => {
+      if (!target) return;
+      emit(processingResult.relation({ source: self, type: forward, target }));
+      emit(
+        processingResult.relation({
+          source: target,
+          type: reverse,
+          target: self,
+        }),
+      );
+    };
+    const ref = (
+      value: string | undefined,
+      field: keyof typeof DATA_PRODUCT_REF_DEFAULT_KINDS,
+    ) => (value ? parseDataMeshRef(value, field, product) : undefined);
+
+    const { spec } = product;
+    link(ref(spec.owner, 'owner'), R.ownedBy, R.ownerOf);
+    link(ref(spec.domain, 'domain'), R.partOf, R.hasPart);
+    link(ref(spec.system, 'system'), R.partOf, R.hasPart);
+    for (const port of spec.inputPorts ?? []) {
+      link(
+        ref(port.dataProduct, 'dataProduct') ??
+          (await this.resolve(port.contractId, 'provider')),
+        R.dependsOn,
+        R.dependencyOf,
+      );
+      link(
+        ref(port.contract, 'contract') ??
+          (await this.resolve(port.contractId, 'contract')),
+        R.consumesApi,
+        R.apiConsumedBy,
+      );
+    }
+    for (const port of spec.outputPorts ?? []) {
+      link(
+        ref(port.contract, 'contract') ??
+          (await this.resolve(port.contractId, 'contract')),
+        R.providesApi,
+        R.apiProvidedBy,
+      );
+    }
+  }
+
+  /** The API holding, or the product serving, the contract a port names only by ODCS id. */
+  private async resolve(
+    contractId: string | undefined,
+    what: 'contract' | 'provider',
+  ): Promise<CompoundEntityRef | undefined> {
+    const { contracts } = this.options;
+    if (!contractId || !contracts) return undefined;
+    return what === 'contract'
+      ? contracts.findContract(contractId)
+      : contracts.findProvider(contractId);
+  }
 }
 
-function emitDataProductRelations(
-  product: DataProductEntityV1alpha1,
+/**
+ * Validates the ODCS document of an `odcs` API and records its contract id on the entity; an
+ * invalid contract is a processing error naming the field, like an invalid entity.
+ */
+function checkContract(
+  api: ApiEntity,
+  location: LocationSpec,
   emit: CatalogProcessorEmit,
-) {
-  const self = getCompoundEntityRef(product);
-  const link = (
-    ref: string | undefined,
-    field: keyof typeof DATA_PRODUCT_REF_DEFAULT_KINDS,
-    forward: string,
-    reverse: string,
-  ) => {
-    if (!ref) return;
-    const target: CompoundEntityRef = parseDataMeshRef(ref, field, product);
-    emit(processingResult.relation({ source: self, type: forward, target }));
+): Entity {
+  let contractId: string;
+  try {
+    contractId = parseOdcsContract(api.spec.definition).id;
+  } catch (error) {
     emit(
-      processingResult.relation({
-        source: target,
-        type: reverse,
-        target: self,
-      }),
+      processingResult.inputError(
+        location,
+        `API ${
+          api.metadata.name
+        }: spec.definition is not a valid ODCS contract: ${
+          (error as Error).message
+        }`,
+      ),
     );
+    return api;
+  }
+  return {
+    ...api,
+    metadata: {
+      ...api.metadata,
+      annotations: {
+        ...api.metadata.annotations,
+        [ODCS_ID_ANNOTATION]: contractId,
+      },
+    },
   };
-
-  const { spec } = product;
-  link(spec.owner, 'owner', R.ownedBy, R.ownerOf);
-  link(spec.domain, 'domain', R.partOf, R.hasPart);
-  link(spec.system, 'system', R.partOf, R.hasPart);
-  for (const port of spec.inputPorts ?? []) {
-    link(port.dataProduct, 'dataProduct', R.dependsOn, R.dependencyOf);
-    link(port.contract, 'contract', R.consumesApi, R.apiConsumedBy);
-  }
-  for (const port of spec.outputPorts ?? []) {
-    link(port.contract, 'contract', R.providesApi, R.apiProvidedBy);
-  }
 }

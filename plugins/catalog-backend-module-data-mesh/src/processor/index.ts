@@ -1,1 +1,2 @@
 export { DataMeshEntitiesProcessor } from './DataMeshEntitiesProcessor';
+export { ContractResolver } from './ContractResolver';

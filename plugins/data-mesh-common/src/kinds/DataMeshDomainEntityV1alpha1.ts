@@ -52,7 +52,12 @@ export const dataMeshDomainEntityV1alpha1Schema = dataMeshKindSchema({
           type: 'object',
           required: ['id', 'rule'],
           properties: {
-            id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
+            id: {
+              type: 'string',
+              description:
+                'a policy id such as no-personal-data (lowercase letters and digits, single hyphens between them)',
+              pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+            },
             title: { type: 'string' },
             description: { type: 'string' },
             severity: { enum: ['error', 'warning'] },
@@ -70,11 +75,31 @@ export const dataMeshDomainEntityV1alpha1Schema = dataMeshKindSchema({
 });
 
 /**
- * Validates an entity as a data mesh Domain; false for any other kind or apiVersion, throws
- * naming the field when a data mesh Domain breaks the schema.
+ * The kind each ref field of a data mesh Domain's spec defaults to; the namespace defaults to
+ * the domain's own.
+ * @public
+ */
+export const DATA_MESH_DOMAIN_REF_DEFAULT_KINDS = {
+  owner: 'Group',
+  subdomainOf: 'Domain',
+  dataSteward: 'User',
+} as const;
+
+/**
+ * Validates an entity as a data mesh Domain; false for any other kind or apiVersion (such as
+ * the built-in `backstage.io/v1alpha1` Domain), true for a valid one. For an invalid one it
+ * throws an `InputError` listing every problem, each naming its field, including malformed
+ * refs in `spec.owner`, `spec.subdomainOf` and `spec.dataSteward`.
  * @public
  */
 export const isValidDataMeshDomainEntity =
   createKindValidator<DataMeshDomainEntityV1alpha1>(
     dataMeshDomainEntityV1alpha1Schema,
+    {
+      refFields: {
+        'spec.owner': DATA_MESH_DOMAIN_REF_DEFAULT_KINDS.owner,
+        'spec.subdomainOf': DATA_MESH_DOMAIN_REF_DEFAULT_KINDS.subdomainOf,
+        'spec.dataSteward': DATA_MESH_DOMAIN_REF_DEFAULT_KINDS.dataSteward,
+      },
+    },
   );

@@ -8,6 +8,8 @@ import {
   DATA_PRODUCT_TYPES,
   OUTPUT_PORT_TYPES,
 } from './constants';
+import { DATA_PRODUCT_REF_DEFAULT_KINDS } from './refs';
+import { formatValue } from '../validation/formatSchemaErrors';
 
 /** @public */
 export type DataProductStatus = (typeof DATA_PRODUCT_STATUSES)[number];
@@ -102,6 +104,8 @@ export interface DataProductEntityV1alpha1 extends Entity {
 const nonEmptyString = { type: 'string', minLength: 1 };
 const entityName = {
   type: 'string',
+  description:
+    'a valid name (letters, digits and - _ . between them, at most 63 characters)',
   pattern: '^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$',
   maxLength: 63,
 };
@@ -170,6 +174,7 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
         properties: {
           freshness: {
             type: 'string',
+            description: 'an ISO-8601 duration such as PT24H',
             pattern:
               '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
           },
@@ -197,7 +202,11 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
         type: 'object',
         additionalProperties: false,
         properties: {
-          sunset: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+          sunset: {
+            type: 'string',
+            description: 'a date such as 2027-06-30',
+            pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+          },
           replacedBy: nonEmptyString,
         },
       },
@@ -206,15 +215,52 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
   },
 });
 
+/** The DataProduct fields holding entity refs, with the kind each defaults to. */
+const dataProductRefFields = {
+  'spec.owner': DATA_PRODUCT_REF_DEFAULT_KINDS.owner,
+  'spec.domain': DATA_PRODUCT_REF_DEFAULT_KINDS.domain,
+  'spec.system': DATA_PRODUCT_REF_DEFAULT_KINDS.system,
+  'spec.inputPorts[].dataProduct': DATA_PRODUCT_REF_DEFAULT_KINDS.dataProduct,
+  'spec.inputPorts[].contract': DATA_PRODUCT_REF_DEFAULT_KINDS.contract,
+  'spec.outputPorts[].contract': DATA_PRODUCT_REF_DEFAULT_KINDS.contract,
+  'spec.deprecation.replacedBy': DATA_PRODUCT_REF_DEFAULT_KINDS.replacedBy,
+};
+
+/** Port names are unique among a product's input ports, and among its output ports. */
+function duplicatePortNames(entity: DataProductEntityV1alpha1): string[] {
+  const problems: string[] = [];
+  const lists = [
+    ['inputPorts', 'input port'],
+    ['outputPorts', 'output port'],
+  ] as const;
+  for (const [field, label] of lists) {
+    const seen = new Set<string>();
+    (entity.spec[field] ?? []).forEach((port, i) => {
+      if (seen.has(port.name)) {
+        problems.push(
+          `spec.${field}[${i}].name: ${formatValue(
+            port.name,
+          )} is used by another ${label}`,
+        );
+      }
+      seen.add(port.name);
+    });
+  }
+  return problems;
+}
+
 /**
  * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
- * entity is left to other validators) and throws naming the offending field when it is a
- * DataProduct that breaks the schema.
+ * entity is left to other validators) and true for a valid DataProduct. For an invalid one it
+ * throws an `InputError` listing every problem, each naming its field, e.g.
+ * `spec.status: "live" is not one of proposed, draft, active, deprecated, retired; spec.owner:
+ * is required`: schema violations first, then malformed entity refs and duplicate port names.
  * @public
  */
 export const isValidDataProductEntity =
   createKindValidator<DataProductEntityV1alpha1>(
     dataProductEntityV1alpha1Schema,
+    { refFields: dataProductRefFields, check: duplicatePortNames },
   );
 
 /** @public */

@@ -39,3 +39,13 @@ export const DATA_CLASSIFICATIONS = [
   'confidential',
   'restricted',
 ] as const;
+
+/**
+ * Annotation the catalog sets on an `odcs` API entity: the `id` of the ODCS contract it holds,
+ * so that ports naming their contract by id (ODPS `contractId`) can be resolved.
+ * @public
+ */
+export const ODCS_ID_ANNOTATION = 'datamesh-portal.io/odcs-id';
+
+/** `spec.type` of API entities that hold an ODCS data contract. @public */
+export const ODCS_API_TYPE = 'odcs';

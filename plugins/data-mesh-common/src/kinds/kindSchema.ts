@@ -1,5 +1,11 @@
-import { Entity, entityKindSchemaValidator } from '@backstage/catalog-model';
+import Ajv, { ValidateFunction } from 'ajv';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import { DATA_MESH_API_VERSION } from './constants';
+import {
+  formatSchemaErrors,
+  formatValue,
+} from '../validation/formatSchemaErrors';
 
 /** JSON schema of a data mesh kind: the catalog's Entity envelope plus the kind's own spec. */
 export function dataMeshKindSchema(options: {
@@ -27,11 +33,137 @@ export function dataMeshKindSchema(options: {
   };
 }
 
+/** What a kind checks besides its schema. */
+export type KindValidatorOptions<T extends Entity> = {
+  /**
+   * The fields of the kind that hold entity refs, by path (`[]` stands for every item of an
+   * array), each with the kind the ref defaults to, e.g.
+   * `{ 'spec.owner': 'Group', 'spec.inputPorts[].contract': 'API' }`. A ref that
+   * `parseEntityRef` refuses is reported as `spec.owner: "group:" is not a valid entity
+   * reference`.
+   */
+  refFields?: Record<string, string>;
+  /**
+   * Checks beyond what a schema can say (such as names unique within a list), run on an
+   * entity that passes the schema. Returns the problems, each as `<path>: <message>`.
+   */
+  check?: (entity: T) => string[];
+};
+
+type SchemaNode = {
+  const?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  allOf?: SchemaNode[];
+};
+
+/** The values a kind schema allows for a top-level field such as `kind`. */
+function allowedValues(schema: SchemaNode, field: string): unknown[] {
+  const values: unknown[] = [];
+  for (const node of [schema, ...(schema.allOf ?? [])]) {
+    const property = node.properties?.[field];
+    if (property && 'const' in property) values.push(property.const);
+    if (property?.enum) values.push(...property.enum);
+  }
+  return values;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The kind schema compiled with an Ajv instance of its own. The catalog validates the entity
+ * envelope (metadata, relations...) itself, so `Entity` stands for any object here and only
+ * what the kind owns is checked.
+ */
+function compileKindSchema(schema: object): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  ajv.addSchema({ $id: 'Entity', type: 'object' });
+  return ajv.compile(schema);
+}
+
+/** The values at a path such as `spec.inputPorts[].contract`, with their indexed paths. */
+function valuesAt(value: unknown, path: string): Array<[string, unknown]> {
+  let found: Array<[string, unknown]> = [['', value]];
+  for (const segment of path.split('.')) {
+    const name = segment.replace(/\[\]$/, '');
+    const each = segment.endsWith('[]');
+    const next: Array<[string, unknown]> = [];
+    for (const [at, current] of found) {
+      if (!isObject(current) || current[name] === undefined) continue;
+      const field = at ? `${at}.${name}` : name;
+      const child = current[name];
+      if (!each) next.push([field, child]);
+      else if (Array.isArray(child)) {
+        child.forEach((item, i) => next.push([`${field}[${i}]`, item]));
+      }
+    }
+    found = next;
+  }
+  return found;
+}
+
+function checkRefs(
+  entity: Entity,
+  refFields: Record<string, string> = {},
+): string[] {
+  const problems: string[] = [];
+  for (const [path, defaultKind] of Object.entries(refFields)) {
+    for (const [at, ref] of valuesAt(entity, path)) {
+      if (typeof ref !== 'string') continue;
+      try {
+        parseEntityRef(ref, {
+          defaultKind,
+          defaultNamespace: entity.metadata?.namespace ?? 'default',
+        });
+      } catch {
+        problems.push(
+          `${at}: ${formatValue(ref)} is not a valid entity reference`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
 /**
  * A type guard over a kind schema: false for other kinds and apiVersions, so the entity is left
- * to other validators; throws an error naming the field for an invalid entity of the kind.
+ * to other validators; true for a valid entity of the kind; for an invalid one, throws an
+ * `InputError` listing every problem, each as `<path>: <what is wrong>`, joined by `; `.
+ * The schema is compiled on first use.
  */
-export function createKindValidator<T extends Entity>(schema: object) {
-  const validate = entityKindSchemaValidator(schema);
-  return (entity: unknown): entity is T => validate(entity) !== false;
+export function createKindValidator<T extends Entity>(
+  schema: object,
+  options: KindValidatorOptions<T> = {},
+) {
+  const apiVersions = allowedValues(schema, 'apiVersion');
+  const kinds = allowedValues(schema, 'kind');
+  if (apiVersions.length === 0 || kinds.length === 0) {
+    throw new Error('A kind schema must name its apiVersion and kind');
+  }
+  let validate: ValidateFunction | undefined;
+
+  return (entity: unknown): entity is T => {
+    if (
+      !isObject(entity) ||
+      !apiVersions.includes(entity.apiVersion) ||
+      !kinds.includes(entity.kind)
+    ) {
+      return false;
+    }
+    if (!validate) validate = compileKindSchema(schema);
+    if (!validate(entity)) {
+      const messages = formatSchemaErrors(validate.errors, { data: entity });
+      throw new InputError(
+        messages.length > 0 ? messages.join('; ') : 'The entity is invalid',
+      );
+    }
+    const problems = [
+      ...checkRefs(entity as T, options.refFields),
+      ...(options.check?.(entity as T) ?? []),
+    ];
+    if (problems.length > 0) throw new InputError(problems.join('; '));
+    return true;
+  };
 }

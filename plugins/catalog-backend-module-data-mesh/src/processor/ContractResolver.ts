@@ -1,0 +1,51 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ODCS_ID_ANNOTATION } from '@datamesh-portal/plugin-data-mesh-common';
+
+/**
+ * Finds catalog entities by ODCS contract id, for ports that name their contract the ODPS way
+ * (`contractId`) instead of by entity ref: the API entity holding the contract, and the data
+ * product whose output port serves it.
+ */
+export class ContractResolver {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async findContract(
+    contractId: string,
+  ): Promise<CompoundEntityRef | undefined> {
+    return this.findOne({
+      kind: 'API',
+      [`metadata.annotations.${ODCS_ID_ANNOTATION}`]: contractId,
+    });
+  }
+
+  async findProvider(
+    contractId: string,
+  ): Promise<CompoundEntityRef | undefined> {
+    return this.findOne({
+      kind: 'DataProduct',
+      'spec.outputPorts.contractId': contractId,
+    });
+  }
+
+  private async findOne(
+    filter: Record<string, string>,
+  ): Promise<CompoundEntityRef | undefined> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+        limit: 1,
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items[0] ? getCompoundEntityRef(items[0]) : undefined;
+  }
+}

@@ -1,0 +1,2 @@
+export { formatSchemaErrors } from './formatSchemaErrors';
+export type { FormatSchemaErrorsOptions } from './formatSchemaErrors';
