@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
   getCompoundEntityRef,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ODCS_ID_ANNOTATION } from '@datamesh-portal/plugin-data-mesh-common';
@@ -26,13 +27,22 @@ export class ContractResolver {
     });
   }
 
+  /** The product serving the contract: by its port's `contractId`, else by the contract API. */
   async findProvider(
     contractId: string,
   ): Promise<CompoundEntityRef | undefined> {
-    return this.findOne({
+    const byPort = await this.findOne({
       kind: 'DataProduct',
       'spec.outputPorts.contractId': contractId,
     });
+    if (byPort) return byPort;
+    const api = await this.findContract(contractId);
+    return api
+      ? this.findOne({
+          kind: 'DataProduct',
+          'relations.providesApi': stringifyEntityRef(api),
+        })
+      : undefined;
   }
 
   private async findOne(

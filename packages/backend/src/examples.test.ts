@@ -1,0 +1,186 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
+import { validateOdpsDocument } from '@datamesh-portal/plugin-data-mesh-common';
+import path from 'node:path';
+import request from 'supertest';
+import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
+
+jest.setTimeout(120_000);
+
+const EXAMPLE_PRODUCTS = 30;
+
+// The example organisations in a real catalog with the data mesh plugins, as `yarn start` runs
+// them: every entity is accepted, the lineage is there, and every product exports as ODPS.
+describe('the example organisations', () => {
+  const errors: string[] = [];
+  const errorCollector = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'test-errors',
+    register(reg) {
+      reg.registerInit({
+        deps: { processing: catalogProcessingExtensionPoint },
+        async init({ processing }) {
+          processing.setOnProcessingErrorHandler(event => {
+            errors.push(
+              `${event.unprocessedEntity.metadata.name}: ${event.errors
+                .map(e => e.message)
+                .join('; ')}`,
+            );
+          });
+        },
+      });
+    },
+  });
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const get = (url: string) =>
+    request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header());
+  const products = async (): Promise<Entity[]> =>
+    (
+      await get(
+        '/api/catalog/entities/by-query?filter=kind=dataproduct&limit=500',
+      )
+    ).body.items;
+  const byName = async (kind: string, name: string): Promise<Entity> =>
+    (await get(`/api/catalog/entities/by-name/${kind}/default/${name}`)).body;
+
+  beforeAll(async () => {
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleFileTextPlaceholder,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        errorCollector,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              processingInterval: { seconds: 1 },
+              rules: [
+                {
+                  allow: [
+                    'DataProduct',
+                    'Domain',
+                    'API',
+                    'System',
+                    'Group',
+                    'User',
+                    'Location',
+                  ],
+                },
+              ],
+              locations: [
+                {
+                  type: 'file',
+                  target: path.resolve(__dirname, '../../../examples/all.yaml'),
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    // Wait until every product is in and the ODPS product's contract ids have resolved.
+    for (let i = 0; i < 300; i++) {
+      const all = await products();
+      const trending = all.find(p => p.metadata.name === 'trending-topics');
+      if (
+        all.length >= EXAMPLE_PRODUCTS &&
+        trending?.relations?.some(r => r.type === 'dependsOn')
+      ) {
+        break;
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  it('are all accepted by the catalog', async () => {
+    expect(errors).toEqual([]);
+    expect((await products()).length).toBe(EXAMPLE_PRODUCTS);
+  });
+
+  it('give every organisation products with input and output ports and contracts', async () => {
+    const all = await products();
+    for (const domain of ['user', 'bank', 'clinical']) {
+      const inDomain = all.filter(p => p.spec?.domain === domain);
+      expect(inDomain.length).toBeGreaterThan(0);
+    }
+    const withBothPorts = all.filter(
+      p =>
+        (p.spec?.inputPorts as unknown[])?.length &&
+        (p.spec?.outputPorts as unknown[])?.length,
+    );
+    expect(withBothPorts.length).toBe(all.length);
+  });
+
+  it('link research to the de-identified patient records, not to the identified ones', async () => {
+    const cohorts = await byName('dataproduct', 'research-cohorts');
+    expect(cohorts.relations).toEqual(
+      expect.arrayContaining([
+        {
+          type: 'dependsOn',
+          targetRef: 'dataproduct:default/deidentified-patient-records',
+        },
+        { type: 'partOf', targetRef: 'domain:default/research' },
+      ]),
+    );
+    const records = await byName('dataproduct', 'deidentified-patient-records');
+    expect(records.relations).toEqual(
+      expect.arrayContaining([
+        { type: 'dependsOn', targetRef: 'dataproduct:default/patient-records' },
+        {
+          type: 'dependencyOf',
+          targetRef: 'dataproduct:default/research-cohorts',
+        },
+      ]),
+    );
+  });
+
+  it('resolve the plain ODPS product to its contract APIs and upstream product', async () => {
+    const trending = await byName('dataproduct', 'trending-topics');
+    expect(trending.metadata.title).toBe('Trending Topics');
+    expect(trending.relations).toEqual(
+      expect.arrayContaining([
+        { type: 'ownedBy', targetRef: 'group:default/content-data-team' },
+        { type: 'partOf', targetRef: 'domain:default/content' },
+        {
+          type: 'dependsOn',
+          targetRef: 'dataproduct:default/content-engagement',
+        },
+        {
+          type: 'consumesApi',
+          targetRef: 'api:default/content-engagement-contract',
+        },
+        {
+          type: 'providesApi',
+          targetRef: 'api:default/trending-topics-contract',
+        },
+      ]),
+    );
+  });
+
+  it('export every product as a valid ODPS v1.0.0 document', async () => {
+    for (const product of await products()) {
+      const res = await get(
+        `/api/data-mesh/odps/default/${product.metadata.name}`,
+      );
+      expect(res.status).toBe(200);
+      expect({
+        product: product.metadata.name,
+        errors: validateOdpsDocument(res.body).errors,
+      }).toEqual({ product: product.metadata.name, errors: [] });
+    }
+  });
+});
