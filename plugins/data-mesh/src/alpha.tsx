@@ -1,15 +1,104 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+
+const dataProducts = { kind: 'dataproduct' };
 
 /** Overview card on DataProduct entity pages. @alpha */
 export const entityDataProductOverviewCard = EntityCardBlueprint.make({
   name: 'data-product-overview',
   params: {
     type: 'info',
-    filter: { kind: 'dataproduct' },
+    filter: dataProducts,
     loader: () =>
       import('./components/DataProductOverviewCard').then(m => (
         <m.DataProductOverviewCard />
+      )),
+  },
+});
+
+/** Input and output ports of a DataProduct. @alpha */
+export const entityDataProductPortsCard = EntityCardBlueprint.make({
+  name: 'data-product-ports',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPortsCard').then(m => (
+        <m.DataProductPortsCard />
+      )),
+  },
+});
+
+/** Upstream and downstream products of a DataProduct, as a graph. @alpha */
+export const entityDataProductLineageCard = EntityCardBlueprint.make({
+  name: 'lineage',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductLineageCard').then(m => (
+        <m.DataProductLineageCard />
+      )),
+  },
+});
+
+/** Products that read from a DataProduct. @alpha */
+export const entityDataProductConsumersCard = EntityCardBlueprint.make({
+  name: 'data-product-consumers',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductConsumersCard').then(m => (
+        <m.DataProductConsumersCard />
+      )),
+  },
+});
+
+/**
+ * "Contract" tab of API entities holding an ODCS data contract. The api-docs plugin has no
+ * extension point for definition widgets of other API types, hence a tab of its own.
+ * @alpha
+ */
+export const entityOdcsContractContent = EntityContentBlueprint.make({
+  name: 'odcs-contract',
+  params: {
+    path: '/contract',
+    title: 'Contract',
+    group: 'documentation',
+    filter: { kind: 'api', 'spec.type': 'odcs' },
+    loader: () =>
+      import('./components/OdcsContract').then(m => (
+        <m.EntityOdcsContractContent />
+      )),
+  },
+});
+
+/** Data products of a Domain (built-in or data mesh), with its data steward. @alpha */
+export const entityDomainDataProductsCard = EntityCardBlueprint.make({
+  name: 'domain-data-products',
+  params: {
+    type: 'content',
+    filter: { kind: 'domain' },
+    loader: () =>
+      import('./components/DomainDataProductsCard').then(m => (
+        <m.DomainDataProductsCard />
+      )),
+  },
+});
+
+/** Data products owned by a Group. @alpha */
+export const entityGroupDataProductsCard = EntityCardBlueprint.make({
+  name: 'group-data-products',
+  params: {
+    type: 'content',
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/GroupDataProductsCard').then(m => (
+        <m.GroupDataProductsCard />
       )),
   },
 });
@@ -21,5 +110,13 @@ export const entityDataProductOverviewCard = EntityCardBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'data-mesh',
-  extensions: [entityDataProductOverviewCard],
+  extensions: [
+    entityDataProductOverviewCard,
+    entityDataProductPortsCard,
+    entityDataProductLineageCard,
+    entityDataProductConsumersCard,
+    entityOdcsContractContent,
+    entityDomainDataProductsCard,
+    entityGroupDataProductsCard,
+  ],
 });

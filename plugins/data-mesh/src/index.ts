@@ -5,4 +5,17 @@
  *
  * @packageDocumentation
  */
-export { dataMeshPlugin, EntityDataProductOverviewCard } from './plugin';
+export {
+  dataMeshPlugin,
+  EntityDataProductOverviewCard,
+  EntityDataProductPortsCard,
+  EntityDataProductLineageCard,
+  EntityDataProductConsumersCard,
+  EntityOdcsContractContent,
+  EntityDomainDataProductsCard,
+  EntityGroupDataProductsCard,
+} from './plugin';
+export {
+  OdcsContractView,
+  odcsApiDefinitionWidget,
+} from './components/OdcsContract';

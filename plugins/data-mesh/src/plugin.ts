@@ -26,3 +26,99 @@ export const EntityDataProductOverviewCard = dataMeshPlugin.provide(
     },
   }),
 );
+
+/**
+ * Legacy-system card with a data product's input and output ports.
+ * @public
+ */
+export const EntityDataProductPortsCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductPortsCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductPortsCard').then(
+          m => m.DataProductPortsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with a data product's lineage graph; needs the catalog graph plugin.
+ * @public
+ */
+export const EntityDataProductLineageCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductLineageCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductLineageCard').then(
+          m => m.DataProductLineageCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with the products that read from a data product.
+ * @public
+ */
+export const EntityDataProductConsumersCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductConsumersCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductConsumersCard').then(
+          m => m.DataProductConsumersCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system content with the ODCS data contract of an API entity (`spec.type: odcs`).
+ * @public
+ */
+export const EntityOdcsContractContent = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOdcsContractContent',
+    component: {
+      lazy: () =>
+        import('./components/OdcsContract').then(
+          m => m.EntityOdcsContractContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with the data products of a domain and its data steward.
+ * @public
+ */
+export const EntityDomainDataProductsCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDomainDataProductsCard',
+    component: {
+      lazy: () =>
+        import('./components/DomainDataProductsCard').then(
+          m => m.DomainDataProductsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with the data products owned by a group.
+ * @public
+ */
+export const EntityGroupDataProductsCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGroupDataProductsCard',
+    component: {
+      lazy: () =>
+        import('./components/GroupDataProductsCard').then(
+          m => m.GroupDataProductsCard,
+        ),
+    },
+  }),
+);

@@ -1,8 +1,8 @@
 export {
-  MAX_CONTRACT_BYTES,
   parseOdcsContract,
   validateOdcsContract,
 } from './validateOdcsContract';
+export { MAX_CONTRACT_BYTES, readOdcsContract } from './readOdcsContract';
 export type {
   OdcsContract,
   OdcsCustomProperty,

@@ -4,7 +4,7 @@ import {
   MAX_CONTRACT_BYTES,
   parseOdcsContract,
   validateOdcsContract,
-} from './validateOdcsContract';
+} from '.';
 
 function findFiles(dir: string, pattern: RegExp): string[] {
   return fs

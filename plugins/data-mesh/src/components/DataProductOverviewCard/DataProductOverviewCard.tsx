@@ -1,75 +1,96 @@
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   DataProductEntityV1alpha1,
+  DataProductSupportChannel,
   parseDataMeshRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import Chip from '@material-ui/core/Chip';
-import Grid from '@material-ui/core/Grid';
-import Typography from '@material-ui/core/Typography';
-import { ReactNode } from 'react';
-
-function Field(props: { label: string; wide?: boolean; children: ReactNode }) {
-  return (
-    <Grid
-      item
-      xs={12}
-      sm={props.wide ? 12 : 6}
-      lg={props.wide ? 12 : 4}
-      component="div"
-    >
-      <Typography
-        component="dt"
-        variant="overline"
-        color="textSecondary"
-        style={{ lineHeight: 1.5, fontWeight: 'bold' }}
-      >
-        {props.label}
-      </Typography>
-      <Typography component="dd" variant="body2" style={{ margin: 0 }}>
-        {props.children ?? '—'}
-      </Typography>
-    </Grid>
-  );
-}
+import {
+  Field,
+  FieldList,
+  StatusChip,
+  formatIsoDuration,
+  formatPercent,
+} from '../shared';
+import { DeprecationBanner } from './DeprecationBanner';
 
 function yesNo(value: boolean | undefined) {
   if (value === undefined) return undefined;
   return value ? 'Yes' : 'No';
 }
 
+function SupportChannels(props: { channels: DataProductSupportChannel[] }) {
+  return (
+    <>
+      {props.channels.map((support, index) => (
+        <span key={`${support.channel}-${index}`}>
+          {index > 0 && ', '}
+          {support.url ? (
+            <Link to={support.url}>{support.channel}</Link>
+          ) : (
+            support.channel
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /**
- * The headline facts of a data product: who owns it, where it lives, how far along it is and
- * how sensitive its data is.
+ * The headline facts of a data product: who owns it, where it lives, how far along it is, how
+ * sensitive its data is, what it is for, its service levels and where to get help.
  * @public
  */
 export function DataProductOverviewCard() {
   const { entity } = useEntity<DataProductEntityV1alpha1>();
   const { spec } = entity;
+  const { freshness, availability } = spec.slos ?? {};
   return (
     <InfoCard title="Data product">
-      <Grid container spacing={2} component="dl" style={{ margin: 0 }}>
+      {spec.status === 'deprecated' && <DeprecationBanner product={entity} />}
+      <FieldList>
         <Field label="Domain">
-          <EntityRefLink
-            entityRef={parseDataMeshRef(spec.domain, 'domain', entity)}
-          />
+          {spec.domain && (
+            <EntityRefLink
+              entityRef={parseDataMeshRef(spec.domain, 'domain', entity)}
+            />
+          )}
         </Field>
         <Field label="Owner">
-          <EntityRefLink
-            entityRef={parseDataMeshRef(spec.owner, 'owner', entity)}
-          />
+          {spec.owner && (
+            <EntityRefLink
+              entityRef={parseDataMeshRef(spec.owner, 'owner', entity)}
+            />
+          )}
         </Field>
         <Field label="Status">
-          <Chip size="small" label={spec.status} />
+          <StatusChip status={spec.status} />
         </Field>
         <Field label="Type">{spec.type}</Field>
         <Field label="Version">{spec.version}</Field>
         <Field label="Classification">{spec.classification}</Field>
         <Field label="Personal data">{yesNo(spec.personalData)}</Field>
+        <Field label="Freshness">
+          {freshness && formatIsoDuration(freshness)}
+        </Field>
+        <Field label="Availability">
+          {availability !== undefined ? formatPercent(availability) : undefined}
+        </Field>
         <Field label="Purpose" wide>
           {spec.purpose}
         </Field>
-      </Grid>
+        <Field label="Usage" wide>
+          {spec.usage}
+        </Field>
+        <Field label="Limitations" wide>
+          {spec.limitations}
+        </Field>
+        <Field label="Support" wide>
+          {spec.support?.length ? (
+            <SupportChannels channels={spec.support} />
+          ) : undefined}
+        </Field>
+      </FieldList>
     </InfoCard>
   );
 }

@@ -1,0 +1,92 @@
+import { InputError } from '@backstage/errors';
+import { parse, YAMLError } from 'yaml';
+import { OdcsContract } from './types';
+
+/** The largest contract {@link readOdcsContract} reads: 2 MiB. @public */
+export const MAX_CONTRACT_BYTES = 2 * 1024 * 1024;
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'a string';
+  return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
+}
+
+/** The document itself, when it is a mapping as every ODCS contract is. */
+export function assertContractObject(document: unknown): OdcsContract {
+  if (
+    typeof document !== 'object' ||
+    document === null ||
+    Array.isArray(document)
+  ) {
+    throw new InputError(
+      `The contract must be an object with fields such as apiVersion, kind, id and version, but it is ${describeType(
+        document,
+      )}`,
+    );
+  }
+  return document as OdcsContract;
+}
+
+/** The UTF-8 size of a string, without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      // A surrogate pair: one character of four bytes.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * Reads an ODCS contract from its YAML (or JSON) text without checking it against the schema:
+ * for showing a contract the catalog has already validated, without the schema's weight.
+ * Refuses text over {@link MAX_CONTRACT_BYTES}, text that is not YAML (naming the line and
+ * column) and YAML that is not a mapping.
+ * @public
+ */
+export function readOdcsContract(text: string): OdcsContract {
+  // A UTF-16 unit takes at most three bytes: short text needs no counting.
+  const size =
+    text.length * 3 <= MAX_CONTRACT_BYTES ? text.length : utf8Length(text);
+  if (size > MAX_CONTRACT_BYTES) {
+    throw new InputError(
+      `The contract is ${megabytes(size)}, more than the ${megabytes(
+        MAX_CONTRACT_BYTES,
+      )} allowed`,
+    );
+  }
+  if (text.trim() === '') {
+    throw new InputError('The contract is empty');
+  }
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof YAMLError) {
+      const position = error.linePos?.[0];
+      // The parser's message repeats the position and quotes the source; keep its first line.
+      const reason = error.message
+        .split('\n')[0]
+        .replace(/ at line \d+, column \d+:?$/, '');
+      throw new InputError(
+        position
+          ? `The contract is not valid YAML: line ${position.line}, column ${position.col}: ${reason}`
+          : `The contract is not valid YAML: ${reason}`,
+      );
+    }
+    throw error;
+  }
+  return assertContractObject(document);
+}

@@ -1,0 +1,97 @@
+import { Entity } from '@backstage/catalog-model';
+import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+// Tests run in Node and read the repository's example files, as the catalog would.
+// eslint-disable-next-line no-restricted-imports
+import fs from 'fs';
+// eslint-disable-next-line no-restricted-imports
+import path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+/** A card for every kind, so a test can tell when the entity page has rendered its cards. */
+export const everyKindCard = EntityCardBlueprint.make({
+  name: 'every-kind',
+  params: { loader: async () => <div>page rendered</div> },
+});
+
+/**
+ * Renders an entity page for the entity with the given extensions. The page is mounted at the
+ * catalog's entity path, so entity links get real hrefs (`/catalog/default/group/x`).
+ */
+export function renderEntityPage(
+  entity: Entity,
+  extensions: ExtensionDefinition[],
+  options: Omit<Parameters<typeof renderTestApp>[0], 'extensions'> = {},
+) {
+  const namespace = entity.metadata.namespace ?? 'default';
+  return renderTestApp({
+    ...options,
+    extensions: [
+      createTestEntityPage({ entity }),
+      everyKindCard,
+      ...extensions,
+    ],
+    config: {
+      app: {
+        extensions: [
+          {
+            'page:test/test-entity': {
+              config: { path: '/catalog/:namespace/:kind/:name' },
+            },
+          },
+        ],
+      },
+    },
+    initialRouteEntries: [
+      `/catalog/${namespace}/${entity.kind.toLocaleLowerCase('en-US')}/${
+        entity.metadata.name
+      }`,
+    ],
+  });
+}
+
+const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+
+/** The text of a file under the repository's `examples/` folder. */
+export function readExample(file: string): string {
+  return fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+}
+
+/** One entity of a multi-document catalog file under `examples/`, by kind and name. */
+export function exampleEntity(file: string, kind: string, name: string) {
+  const entity = parseAllDocuments(readExample(file))
+    .map(document => document.toJS() as Entity)
+    .find(e => e?.kind === kind && e.metadata.name === name);
+  if (!entity) throw new Error(`No ${kind} ${name} in examples/${file}`);
+  return entity;
+}
+
+/** A minimal DataProduct with the given name, spec fields and relations. */
+export function dataProduct(
+  name: string,
+  spec: Record<string, unknown> = {},
+  relations: Entity['relations'] = [],
+): Entity {
+  return {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      owner: 'group:data-team',
+      domain: 'sales',
+      status: 'active',
+      ...spec,
+    },
+    relations,
+  };
+}
+
+/** An entity of another kind, to check that a card is not shown on it. */
+export const component: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'svc', namespace: 'default' },
+  spec: { type: 'service', owner: 'group:x', lifecycle: 'production' },
+};

@@ -1,0 +1,1 @@
+export { DataProductConsumersCard } from './DataProductConsumersCard';

@@ -1,0 +1,1 @@
+export { DataProductLineageCard } from './DataProductLineageCard';

@@ -1,0 +1,1 @@
+export { DataProductPortsCard } from './DataProductPortsCard';

@@ -1,0 +1,1 @@
+export { GroupDataProductsCard } from './GroupDataProductsCard';

@@ -1,0 +1,3 @@
+export { EntityOdcsContractContent } from './EntityOdcsContractContent';
+export { OdcsContractView } from './OdcsContractView';
+export { odcsApiDefinitionWidget } from './odcsApiDefinitionWidget';
