@@ -1,10 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import {
-  MAX_CONTRACT_BYTES,
-  parseOdcsContract,
-  validateOdcsContract,
-} from '.';
+import { MAX_CONTRACT_BYTES, parseOdcsContract, validateOdcsContract } from '.';
 
 function findFiles(dir: string, pattern: RegExp): string[] {
   return fs

@@ -247,7 +247,9 @@ schema:
     ]);
 
     expect(
-      await screen.findByText(/The contract must be an object .* but it is a list/),
+      await screen.findByText(
+        /The contract must be an object .* but it is a list/,
+      ),
     ).toBeInTheDocument();
   });
 
