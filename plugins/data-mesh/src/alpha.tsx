@@ -68,7 +68,6 @@ export const entityOdcsContractContent = EntityContentBlueprint.make({
   params: {
     path: '/contract',
     title: 'Contract',
-    group: 'documentation',
     filter: { kind: 'api', 'spec.type': 'odcs' },
     loader: () =>
       import('./components/OdcsContract').then(m => (

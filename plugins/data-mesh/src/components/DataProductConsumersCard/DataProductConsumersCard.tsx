@@ -6,7 +6,8 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { DATA_MESH_RELATIONS } from '@datamesh-portal/plugin-data-mesh-common';
-import { DataProductTable, useAsyncValue } from '../shared';
+import useAsync from 'react-use/esm/useAsync';
+import { DataProductTable } from '../shared';
 
 /**
  * The data products that read from this one (its `dependencyOf` relations), with their
@@ -21,7 +22,7 @@ export function DataProductConsumersCard() {
     DATA_MESH_RELATIONS.dependencyOf,
     { kind: 'DataProduct' },
   ).map(ref => stringifyEntityRef(ref));
-  const { loading, value, error } = useAsyncValue(async () => {
+  const { loading, value, error } = useAsync(async () => {
     if (consumerRefs.length === 0) return [];
     const { items } = await catalogApi.getEntitiesByRefs({
       entityRefs: consumerRefs,

@@ -22,8 +22,9 @@ const dependencyOf = (name: string) => ({
   targetRef: `dataproduct:default/${name}`,
 });
 
-// crm-export -> raw-events -> orders -> customer-orders -> revenue;
-// customer-orders is also owned by a group, which is no part of the lineage.
+// crm-export -> raw-events -> orders -> customer-orders -> revenue, and orders -> marketing;
+// customer-orders is also owned by a group. Neither marketing (a sibling: another reader of an
+// upstream product) nor the group is on customer-orders' lineage.
 const entities = [
   dataProduct('crm-export', {}, [dependencyOf('raw-events')]),
   dataProduct('raw-events', {}, [
@@ -33,7 +34,9 @@ const entities = [
   dataProduct('orders', {}, [
     dependsOn('raw-events'),
     dependencyOf('customer-orders'),
+    dependencyOf('marketing'),
   ]),
+  dataProduct('marketing', {}, [dependsOn('orders')]),
   dataProduct('customer-orders', {}, [
     dependsOn('orders'),
     dependencyOf('revenue'),
@@ -53,7 +56,7 @@ const entities = [
     ],
   },
 ];
-const customerOrders = entities[3];
+const customerOrders = entities[4];
 
 const apis = [
   catalogApiMock({ entities }),
@@ -85,6 +88,7 @@ describe('data product lineage card', () => {
     // three levels up is beyond the graph's depth; owners are no part of the lineage
     expect(screen.queryByText('crm-export')).not.toBeInTheDocument();
     expect(screen.queryByText('data-team')).not.toBeInTheDocument();
+    expect(screen.queryByText('marketing')).not.toBeInTheDocument();
   });
 
   it('explains that the catalog graph plugin is needed when it is missing', async () => {

@@ -1,9 +1,16 @@
 import {
+  Entity,
   getCompoundEntityRef,
   RELATION_DEPENDENCY_OF,
   RELATION_DEPENDS_ON,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InfoCard, WarningPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useApiHolder } from '@backstage/core-plugin-api';
 import {
   catalogGraphApiRef,
@@ -16,6 +23,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { useCallback, useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { useLineageRefs } from './useLineageRefs';
 
 const LINEAGE_RELATIONS = [RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF];
 // Edges point the way data flows: from the upstream product to the one that reads it.
@@ -26,9 +34,16 @@ const LINEAGE_KINDS = ['dataproduct'];
 
 const useStyles = makeStyles({ graph: { height: 360, minHeight: 0 } });
 
+const LINEAGE_DEPTH = 2;
+
 function LineageGraph() {
   const classes = useStyles();
   const { entity } = useEntity();
+  const lineage = useLineageRefs(entity, LINEAGE_DEPTH);
+  const onLineage = useCallback(
+    (e: Entity) => Boolean(lineage.value?.has(stringifyEntityRef(e))),
+    [lineage.value],
+  );
   const rootEntityNames = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const entityLink = useEntityRefLink();
   const navigate = useNavigate();
@@ -36,13 +51,18 @@ function LineageGraph() {
     (node: EntityNode) => navigate(entityLink(node.id)),
     [entityLink, navigate],
   );
+  if (lineage.loading) return <Progress />;
+  if (lineage.error) {
+    return <ResponseErrorPanel error={lineage.error} />;
+  }
   return (
     <EntityRelationsGraph
       rootEntityNames={rootEntityNames}
       relations={LINEAGE_RELATIONS}
       relationPairs={LINEAGE_RELATION_PAIRS}
       kinds={LINEAGE_KINDS}
-      maxDepth={2}
+      maxDepth={LINEAGE_DEPTH}
+      entityFilter={onLineage}
       unidirectional
       mergeRelations
       direction={Direction.LEFT_RIGHT}

@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { screen, waitFor, within } from '@testing-library/react';
 import { entityDataProductPortsCard } from '../../alpha';
 import {
   component,
@@ -89,6 +90,61 @@ describe('data product ports card', () => {
     expect(await screen.findByText('No input ports.')).toBeInTheDocument();
     const outputs = screen.getByRole('table', { name: 'Output ports' });
     expect(rowOf(outputs, 'events')).toHaveTextContent('deprecated');
+  });
+
+  it('links ports that name their contract only by ODCS id, as ODPS documents do', async () => {
+    const contractApi = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'API',
+      metadata: {
+        name: 'engagement-contract',
+        namespace: 'default',
+        annotations: { 'datamesh-portal.io/odcs-id': 'b675-engagement' },
+      },
+      spec: {
+        type: 'odcs',
+        lifecycle: 'production',
+        owner: 'x',
+        definition: '',
+      },
+    };
+    const provider = dataProduct('content-engagement', {}, [
+      { type: 'providesApi', targetRef: 'api:default/engagement-contract' },
+    ]);
+    const trending = dataProduct('trending-topics', {
+      inputPorts: [
+        { name: 'engagement', version: '1.4.0', contractId: 'b675-engagement' },
+      ],
+      outputPorts: [
+        {
+          name: 'hourly',
+          type: 'table',
+          version: '1.0.0',
+          contractId: 'not-registered',
+        },
+      ],
+    });
+    renderEntityPage(trending, [entityDataProductPortsCard], {
+      apis: [catalogApiMock({ entities: [contractApi, provider, trending] })],
+    });
+
+    const inputs = await screen.findByRole('table', { name: 'Input ports' });
+    const engagement = rowOf(inputs, 'engagement');
+    await waitFor(() =>
+      expect(within(engagement).getAllByRole('link')).toHaveLength(2),
+    );
+    const [upstream, contract] = within(engagement).getAllByRole('link');
+    expect(upstream).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/content-engagement',
+    );
+    expect(contract).toHaveAttribute(
+      'href',
+      '/catalog/default/api/engagement-contract',
+    );
+    // A contract id the catalog does not know is shown as it is.
+    const outputs = screen.getByRole('table', { name: 'Output ports' });
+    expect(rowOf(outputs, 'hourly')).toHaveTextContent('not-registered');
   });
 
   it('is not shown on other kinds', async () => {

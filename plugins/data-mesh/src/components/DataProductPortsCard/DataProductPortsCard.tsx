@@ -7,39 +7,14 @@ import {
   parseDataMeshRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import Chip from '@material-ui/core/Chip';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { ReactNode } from 'react';
+import { SimpleTable } from '../shared';
+import { ResolvedContract, usePortContracts } from './usePortContracts';
 
-function PortTable(props: {
-  title: string;
-  headers: string[];
-  children: ReactNode;
-}) {
-  return (
-    <>
-      <Typography variant="h6" component="h3" gutterBottom>
-        {props.title}
-      </Typography>
-      <Table size="small" aria-label={props.title}>
-        <TableHead>
-          <TableRow>
-            {props.headers.map(header => (
-              <TableCell key={header}>{header}</TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>{props.children}</TableBody>
-      </Table>
-    </>
-  );
-}
+type Port = DataProductInputPort | DataProductOutputPort;
+type Contracts = Map<string, ResolvedContract> | undefined;
 
-function PortName(props: { port: { name: string; deprecated?: boolean } }) {
+function PortName(props: { port: Port }) {
   return (
     <>
       {props.port.name}
@@ -50,96 +25,68 @@ function PortName(props: { port: { name: string; deprecated?: boolean } }) {
   );
 }
 
-function ContractLink(props: {
-  contract?: string;
+/** The port's contract: its API entity, else the API found by contract id, else the id. */
+function ContractCell(props: {
+  port: Port;
   product: DataProductEntityV1alpha1;
+  contracts: Contracts;
 }) {
-  if (!props.contract) return null;
-  return (
-    <EntityRefLink
-      entityRef={parseDataMeshRef(props.contract, 'contract', props.product)}
-    />
+  const { port, product, contracts } = props;
+  if (port.contract) {
+    return (
+      <EntityRefLink
+        entityRef={parseDataMeshRef(port.contract, 'contract', product)}
+      />
+    );
+  }
+  if (!port.contractId) return null;
+  const resolved = contracts?.get(port.contractId);
+  return resolved ? (
+    <EntityRefLink entityRef={resolved.api} />
+  ) : (
+    <Typography variant="body2" component="code">
+      {port.contractId}
+    </Typography>
   );
 }
 
-function InputPorts(props: {
-  ports: DataProductInputPort[];
+function SourceCell(props: {
+  port: DataProductInputPort;
   product: DataProductEntityV1alpha1;
+  contracts: Contracts;
 }) {
-  const { product } = props;
+  const { port, product, contracts } = props;
+  const upstream = port.dataProduct
+    ? parseDataMeshRef(port.dataProduct, 'dataProduct', product)
+    : port.contractId && contracts?.get(port.contractId)?.provider;
+  if (!upstream) return null;
   return (
-    <PortTable
-      title="Input ports"
-      headers={['Name', 'Description', 'Source', 'Contract']}
-    >
-      {props.ports.map(port => (
-        <TableRow key={port.name}>
-          <TableCell>
-            <PortName port={port} />
-          </TableCell>
-          <TableCell>{port.description}</TableCell>
-          <TableCell>
-            {port.dataProduct && (
-              <>
-                <EntityRefLink
-                  entityRef={parseDataMeshRef(
-                    port.dataProduct,
-                    'dataProduct',
-                    product,
-                  )}
-                />
-                {port.outputPort && (
-                  <Typography variant="body2" color="textSecondary">
-                    port {port.outputPort}
-                  </Typography>
-                )}
-              </>
-            )}
-          </TableCell>
-          <TableCell>
-            <ContractLink contract={port.contract} product={product} />
-          </TableCell>
-        </TableRow>
-      ))}
-    </PortTable>
-  );
-}
-
-function OutputPorts(props: {
-  ports: DataProductOutputPort[];
-  product: DataProductEntityV1alpha1;
-}) {
-  return (
-    <PortTable
-      title="Output ports"
-      headers={['Name', 'Type', 'Version', 'Description', 'Contract']}
-    >
-      {props.ports.map(port => (
-        <TableRow key={port.name}>
-          <TableCell>
-            <PortName port={port} />
-          </TableCell>
-          <TableCell>{port.type}</TableCell>
-          <TableCell>{port.version}</TableCell>
-          <TableCell>{port.description}</TableCell>
-          <TableCell>
-            <ContractLink contract={port.contract} product={props.product} />
-          </TableCell>
-        </TableRow>
-      ))}
-    </PortTable>
+    <>
+      <EntityRefLink entityRef={upstream} />
+      {port.outputPort && (
+        <Typography variant="body2" color="textSecondary">
+          port {port.outputPort}
+        </Typography>
+      )}
+    </>
   );
 }
 
 /**
  * The ports of a data product: where its data comes from (input ports, linked to upstream
- * products) and how it is served (output ports, linked to their data contracts).
+ * products) and how it is served (output ports, linked to their data contracts). Ports that
+ * name their contract only by ODCS id are linked through the catalog.
  * @public
  */
 export function DataProductPortsCard() {
   const { entity } = useEntity<DataProductEntityV1alpha1>();
+  const { value: contracts } = usePortContracts(entity);
   const inputPorts = entity.spec.inputPorts ?? [];
   const outputPorts = entity.spec.outputPorts ?? [];
+  const contractCell = (port: Port) => (
+    <ContractCell port={port} product={entity} contracts={contracts} />
+  );
+
   if (inputPorts.length === 0 && outputPorts.length === 0) {
     return (
       <InfoCard title="Ports">
@@ -151,16 +98,49 @@ export function DataProductPortsCard() {
   }
   return (
     <InfoCard title="Ports">
+      <Typography variant="h6" component="h3" gutterBottom>
+        Input ports
+      </Typography>
       {inputPorts.length > 0 ? (
-        <InputPorts ports={inputPorts} product={entity} />
+        <SimpleTable
+          label="Input ports"
+          headers={['Name', 'Description', 'Source', 'Contract']}
+          nowrap={['Name']}
+          rows={inputPorts.map(port => ({
+            key: port.name,
+            cells: [
+              <PortName port={port} />,
+              port.description,
+              <SourceCell port={port} product={entity} contracts={contracts} />,
+              contractCell(port),
+            ],
+          }))}
+        />
       ) : (
         <Typography variant="body2" color="textSecondary">
           No input ports.
         </Typography>
       )}
       <br />
+      <Typography variant="h6" component="h3" gutterBottom>
+        Output ports
+      </Typography>
       {outputPorts.length > 0 ? (
-        <OutputPorts ports={outputPorts} product={entity} />
+        <SimpleTable
+          label="Output ports"
+          headers={['Name', 'Type', 'Version', 'Description', 'Contract']}
+          nowrap={['Name', 'Type', 'Version']}
+          rows={outputPorts.map(port => ({
+            key: port.name,
+            cells: [
+              <PortName port={port} />,
+              port.type,
+              port.version,
+              port.description,
+              contractCell(port),
+            ],
+          }))}
+        />
       ) : (
         <Typography variant="body2" color="textSecondary">
           No output ports.

@@ -9,7 +9,8 @@ import {
   DataMeshDomainEntityV1alpha1,
   DATA_MESH_RELATIONS,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { DataProductTable, useAsyncValue } from '../shared';
+import useAsync from 'react-use/esm/useAsync';
+import { DataProductTable } from '../shared';
 
 function DataSteward(props: { domain: DataMeshDomainEntityV1alpha1 }) {
   const { dataSteward } = props.domain.spec ?? {};
@@ -36,7 +37,7 @@ export function DomainDataProductsCard() {
   const { entity } = useEntity<DataMeshDomainEntityV1alpha1>();
   const catalogApi = useApi(catalogApiRef);
   const domainRef = stringifyEntityRef(entity);
-  const { loading, value, error } = useAsyncValue(async () => {
+  const { loading, value, error } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: {
         kind: 'DataProduct',

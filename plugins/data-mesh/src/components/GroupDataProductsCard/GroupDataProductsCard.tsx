@@ -2,7 +2,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import { DATA_MESH_RELATIONS } from '@datamesh-portal/plugin-data-mesh-common';
-import { DataProductTable, useAsyncValue } from '../shared';
+import useAsync from 'react-use/esm/useAsync';
+import { DataProductTable } from '../shared';
 
 /**
  * The data products a team owns (those `ownedBy` the group), with their status, type and
@@ -13,7 +14,7 @@ export function GroupDataProductsCard() {
   const { entity } = useEntity();
   const catalogApi = useApi(catalogApiRef);
   const groupRef = stringifyEntityRef(entity);
-  const { loading, value, error } = useAsyncValue(async () => {
+  const { loading, value, error } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: {
         kind: 'DataProduct',

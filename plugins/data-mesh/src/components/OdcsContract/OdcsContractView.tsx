@@ -80,10 +80,10 @@ export function OdcsContractView(props: {
       <Grid item xs={12}>
         <OdcsQuality contract={contract} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <OdcsSla contract={contract} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <OdcsServers contract={contract} />
       </Grid>
     </Grid>

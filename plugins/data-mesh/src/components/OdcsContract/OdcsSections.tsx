@@ -15,7 +15,7 @@ import {
   OdcsServer,
   OdcsSlaProperty,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { SimpleTable } from './SimpleTable';
+import { SimpleTable } from '../shared';
 
 const text = formatValue;
 

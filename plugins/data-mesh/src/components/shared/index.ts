@@ -3,5 +3,4 @@ export type { DataProductColumn } from './DataProductTable';
 export { Field, FieldList } from './FieldList';
 export { StatusChip } from './StatusChip';
 export { formatIsoDuration, formatPercent, formatValue } from './format';
-export { useAsyncValue } from './useAsyncValue';
-export type { AsyncValue } from './useAsyncValue';
+export { SimpleTable } from './SimpleTable';

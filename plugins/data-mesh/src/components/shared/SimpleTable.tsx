@@ -9,14 +9,25 @@ import { ReactNode } from 'react';
 export function SimpleTable(props: {
   label: string;
   headers: string[];
+  /** Headers of columns with short values (types, versions) that should never wrap. */
+  nowrap?: string[];
   rows: { key: string; cells: ReactNode[] }[];
 }) {
+  const noWrap = (index: number) =>
+    props.nowrap?.includes(props.headers[index])
+      ? { whiteSpace: 'nowrap' as const }
+      : undefined;
   return (
     <Table size="small" aria-label={props.label}>
       <TableHead>
         <TableRow>
           {props.headers.map(header => (
-            <TableCell key={header}>{header}</TableCell>
+            <TableCell
+              key={header}
+              style={noWrap(props.headers.indexOf(header))}
+            >
+              {header}
+            </TableCell>
           ))}
         </TableRow>
       </TableHead>
@@ -24,7 +35,9 @@ export function SimpleTable(props: {
         {props.rows.map(row => (
           <TableRow key={row.key}>
             {row.cells.map((cell, index) => (
-              <TableCell key={index}>{cell}</TableCell>
+              <TableCell key={index} style={noWrap(index)}>
+                {cell}
+              </TableCell>
             ))}
           </TableRow>
         ))}
