@@ -22,10 +22,7 @@ export function SimpleTable(props: {
       <TableHead>
         <TableRow>
           {props.headers.map(header => (
-            <TableCell
-              key={header}
-              style={noWrap(props.headers.indexOf(header))}
-            >
+            <TableCell key={header} style={{ whiteSpace: 'nowrap' }}>
               {header}
             </TableCell>
           ))}
