@@ -67,32 +67,31 @@ class Extras {
     this.rest = { ...source };
   }
 
+  /** The value at `key` when it is of the accepted type, removed from the extras. */
+  private take<T extends JsonValue>(
+    key: string,
+    accepts: (value: JsonValue | undefined) => value is T,
+  ): T | undefined {
+    const value = this.rest[key];
+    if (!accepts(value)) return undefined;
+    delete this.rest[key];
+    return value;
+  }
+
   /** A non-empty string, removed from the extras; an empty string stays there. */
   takeNonEmpty(key: string): string | undefined {
-    const value = this.rest[key];
-    if (typeof value === 'string' && value !== '') {
-      delete this.rest[key];
-      return value;
-    }
-    return undefined;
+    return this.take(
+      key,
+      (v): v is string => typeof v === 'string' && v !== '',
+    );
   }
 
   takeString(key: string): string | undefined {
-    const value = this.rest[key];
-    if (typeof value === 'string') {
-      delete this.rest[key];
-      return value;
-    }
-    return undefined;
+    return this.take(key, (v): v is string => typeof v === 'string');
   }
 
   takeBoolean(key: string): boolean | undefined {
-    const value = this.rest[key];
-    if (typeof value === 'boolean') {
-      delete this.rest[key];
-      return value;
-    }
-    return undefined;
+    return this.take(key, (v): v is boolean => typeof v === 'boolean');
   }
 
   set(key: string, value: JsonValue) {
