@@ -50,6 +50,13 @@ test('a guest finds a data product, its contract and its domain', async ({
   await expect(
     page.locator('svg').getByText('Laboratory Results').first(),
   ).toBeVisible();
+  // The scorecard: the first scheduled pass runs a few seconds after the backend starts.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('/ 100')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByText('Scorecard', { exact: true })).toBeVisible();
+  await expect(page.getByText('Score trend', { exact: true })).toBeVisible();
   await screenshot(page, testInfo, 'data-product-page');
 
   await outputPorts.getByRole('link').first().click();

@@ -183,4 +183,29 @@ describe('the example organisations', () => {
       }).toEqual({ product: product.metadata.name, errors: [] });
     }
   });
+
+  it('get different scores and levels from the default checks', async () => {
+    const evaluate = async (name: string) =>
+      (
+        await request(backend.server)
+          .post(`/api/data-mesh/evaluate/dataproduct/default/${name}`)
+          .set('Authorization', mockCredentials.user.header())
+      ).body;
+    const complete = await evaluate('patient-records');
+    expect(complete).toMatchObject({ score: 100, level: 'gold' });
+    // Deliberate failures of the examples: a purpose of one word, a deprecation without sunset.
+    const terse = await evaluate('insurance-customer-master');
+    expect(terse.level).toBeNull();
+    expect(terse.checks).toContainEqual(
+      expect.objectContaining({ id: 'has-purpose', outcome: 'fail' }),
+    );
+    const legacy = await evaluate('user-interest-segments');
+    expect(legacy.checks).toContainEqual(
+      expect.objectContaining({
+        id: 'deprecation-has-sunset',
+        outcome: 'fail',
+      }),
+    );
+    expect(legacy.score).toBeLessThan(100);
+  });
 });

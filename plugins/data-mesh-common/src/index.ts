@@ -10,3 +10,5 @@ export * from './facts';
 export * from './odps';
 export * from './odcs';
 export * from './validation';
+export * from './permissions';
+export * from './rules';

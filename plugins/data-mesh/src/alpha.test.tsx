@@ -5,7 +5,12 @@ import {
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import dataMeshPlugin from './alpha';
-import { dataProduct, renderEntityPage } from './__testUtils__';
+import { dataMeshApiRef } from './api';
+import {
+  dataProduct,
+  fakeDataMeshApi,
+  renderEntityPage,
+} from './__testUtils__';
 
 describe('data mesh plugin (new frontend system)', () => {
   it('has its cards and contents under stable extension ids', () => {
@@ -26,6 +31,11 @@ describe('data mesh plugin (new frontend system)', () => {
         dataMeshPlugin.getExtension(
           'entity-card:data-mesh/group-data-products',
         ),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/scorecard'),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/scorecard-history'),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/domain-scorecard'),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/group-scorecard'),
+        dataMeshPlugin.getExtension('api:data-mesh'),
       ].every(Boolean),
     ).toBe(true);
   });
@@ -37,6 +47,7 @@ describe('data mesh plugin (new frontend system)', () => {
       apis: [
         catalogApiMock({ entities: [product] }),
         [catalogGraphApiRef, new DefaultCatalogGraphApi()],
+        [dataMeshApiRef, fakeDataMeshApi()],
       ],
     });
 
@@ -44,7 +55,12 @@ describe('data mesh plugin (new frontend system)', () => {
     expect(await screen.findByText('Ports')).toBeInTheDocument();
     expect(await screen.findByText('Lineage')).toBeInTheDocument();
     expect(await screen.findByText('Consumers')).toBeInTheDocument();
+    expect(await screen.findByText('Scorecard')).toBeInTheDocument();
+    expect(await screen.findByText('Score trend')).toBeInTheDocument();
     expect(screen.queryByText('Data products')).not.toBeInTheDocument();
     expect(screen.queryByText('Data contract')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('Data product scorecards'),
+    ).not.toBeInTheDocument();
   });
 });

@@ -1,8 +1,14 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { DataMeshClient, dataMeshApiRef } from './api';
 
 const dataProducts = { kind: 'dataproduct' };
 
@@ -102,6 +108,73 @@ export const entityGroupDataProductsCard = EntityCardBlueprint.make({
   },
 });
 
+/** The client of the data mesh backend (`dataMeshApiRef`). @alpha */
+export const dataMeshApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: dataMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataMeshClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * Scorecard of a DataProduct: score, level, checks by category with how to fix failures, and
+ * a re-evaluate button for owners.
+ * @alpha
+ */
+export const entityDataProductScorecardCard = EntityCardBlueprint.make({
+  name: 'scorecard',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductScorecardCard').then(m => (
+        <m.DataProductScorecardCard />
+      )),
+  },
+});
+
+/** Score of a DataProduct over time. @alpha */
+export const entityDataProductScoreHistoryCard = EntityCardBlueprint.make({
+  name: 'scorecard-history',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductScoreHistoryCard').then(m => (
+        <m.DataProductScoreHistoryCard />
+      )),
+  },
+});
+
+/** Scorecards of the data products of a Domain: average, levels, lowest scores. @alpha */
+export const entityDomainScorecardCard = EntityCardBlueprint.make({
+  name: 'domain-scorecard',
+  params: {
+    type: 'content',
+    filter: { kind: 'domain' },
+    loader: () =>
+      import('./components/ScorecardRollupCard').then(m => (
+        <m.DomainScorecardCard />
+      )),
+  },
+});
+
+/** Scorecards of the data products a Group owns: average, levels, lowest scores. @alpha */
+export const entityGroupScorecardCard = EntityCardBlueprint.make({
+  name: 'group-scorecard',
+  params: {
+    type: 'content',
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/ScorecardRollupCard').then(m => (
+        <m.GroupScorecardCard />
+      )),
+  },
+});
+
 /**
  * The data mesh plugin for the new frontend system; apps with feature discovery pick it up
  * from the package's `alpha` export.
@@ -110,6 +183,7 @@ export const entityGroupDataProductsCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'data-mesh',
   extensions: [
+    dataMeshApi,
     entityDataProductOverviewCard,
     entityDataProductPortsCard,
     entityDataProductLineageCard,
@@ -117,5 +191,9 @@ export default createFrontendPlugin({
     entityOdcsContractContent,
     entityDomainDataProductsCard,
     entityGroupDataProductsCard,
+    entityDataProductScorecardCard,
+    entityDataProductScoreHistoryCard,
+    entityDomainScorecardCard,
+    entityGroupScorecardCard,
   ],
 });

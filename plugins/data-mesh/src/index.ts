@@ -14,7 +14,13 @@ export {
   EntityOdcsContractContent,
   EntityDomainDataProductsCard,
   EntityGroupDataProductsCard,
+  EntityDataProductScorecardCard,
+  EntityDataProductScoreHistoryCard,
+  EntityDomainScorecardCard,
+  EntityGroupScorecardCard,
 } from './plugin';
+export { DataMeshClient, dataMeshApiRef } from './api';
+export type { DataMeshApi, DataMeshEntityRef } from './api';
 export {
   OdcsContractView,
   odcsApiDefinitionWidget,

@@ -1,7 +1,11 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { DataMeshClient, dataMeshApiRef } from './api';
 
 /**
  * The data mesh plugin for apps on the legacy frontend system.
@@ -9,6 +13,14 @@ import {
  */
 export const dataMeshPlugin = createPlugin({
   id: 'data-mesh',
+  apis: [
+    createApiFactory({
+      api: dataMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataMeshClient({ discoveryApi, fetchApi }),
+    }),
+  ],
 });
 
 /**
@@ -118,6 +130,73 @@ export const EntityGroupDataProductsCard = dataMeshPlugin.provide(
       lazy: () =>
         import('./components/GroupDataProductsCard').then(
           m => m.GroupDataProductsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with a data product's scorecard: score, level, checks and how to fix
+ * failures, and a re-evaluate button for owners.
+ * @public
+ */
+export const EntityDataProductScorecardCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductScorecardCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductScorecardCard').then(
+          m => m.DataProductScorecardCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with a data product's score over time.
+ * @public
+ */
+export const EntityDataProductScoreHistoryCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductScoreHistoryCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductScoreHistoryCard').then(
+          m => m.DataProductScoreHistoryCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with the scorecards of a domain's data products: average score, levels,
+ * lowest scores.
+ * @public
+ */
+export const EntityDomainScorecardCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDomainScorecardCard',
+    component: {
+      lazy: () =>
+        import('./components/ScorecardRollupCard').then(
+          m => m.DomainScorecardCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with the scorecards of the data products a group owns: average score,
+ * levels, lowest scores.
+ * @public
+ */
+export const EntityGroupScorecardCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGroupScorecardCard',
+    component: {
+      lazy: () =>
+        import('./components/ScorecardRollupCard').then(
+          m => m.GroupScorecardCard,
         ),
     },
   }),

@@ -9,6 +9,7 @@ import fs from 'fs';
 // eslint-disable-next-line no-restricted-imports
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { DataMeshApi } from '../api';
 
 /** A card for every kind, so a test can tell when the entity page has rendered its cards. */
 export const everyKindCard = EntityCardBlueprint.make({
@@ -95,3 +96,35 @@ export const component: Entity = {
   metadata: { name: 'svc', namespace: 'default' },
   spec: { type: 'service', owner: 'group:x', lifecycle: 'production' },
 };
+
+/**
+ * A {@link DataMeshApi} with fixed answers, as `jest.fn`s: no scorecard, no history, an empty
+ * rollup and the levels bronze, silver and gold, unless overridden.
+ */
+export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
+  return {
+    getScorecard: jest.fn(async () => undefined),
+    getScorecardHistory: jest.fn(async (entityRef: unknown) => ({
+      entityRef: String(entityRef),
+      items: [],
+    })),
+    evaluate: jest.fn(async () => {
+      throw new Error('not allowed');
+    }),
+    getRollup: jest.fn(
+      async (groupBy: 'domain' | 'owner', entityRef: unknown) => ({
+        entityRef: String(entityRef),
+        groupBy,
+        products: 0,
+        averageScore: null,
+        levelCounts: {},
+        worst: [],
+      }),
+    ),
+    getRules: jest.fn(async () => ({
+      levels: ['bronze', 'silver', 'gold'],
+      checks: [],
+    })),
+    ...overrides,
+  } as jest.Mocked<DataMeshApi>;
+}

@@ -42,3 +42,46 @@ export function formatValue(value: unknown): string | undefined {
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/**
+ * How long ago (or in how long) a timestamp is, in words: "just now", "5 minutes ago",
+ * "yesterday", "3 months ago". An invalid timestamp is returned as it is.
+ */
+export function formatRelativeTime(
+  timestamp: string,
+  now: number = Date.now(),
+): string {
+  const time = Date.parse(timestamp);
+  if (Number.isNaN(time)) return timestamp;
+  const seconds = Math.round((time - now) / 1000);
+  if (Math.abs(seconds) < 60) return 'just now';
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) {
+      return format.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return format.format(Math.trunc(seconds / 60), 'minute');
+}
+
+/** A timestamp as a local date and time, e.g. "12 May 2025, 14:03". */
+export function formatDateTime(timestamp: string): string {
+  const time = new Date(timestamp);
+  if (Number.isNaN(time.getTime())) return timestamp;
+  return time.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

@@ -1,0 +1,175 @@
+import { ScorecardCheckResult } from '@datamesh-portal/plugin-data-mesh-common';
+import { CollectedFacts } from '@datamesh-portal/plugin-data-mesh-node';
+
+/** The values one fact source observed about one entity (a JSON object). */
+export type FactValues = CollectedFacts['facts'];
+
+/**
+ * One observation of a fact source about an entity, pushed by a pipeline or pulled by a
+ * fact provider. Entity refs are `kind:namespace/name`; the store lowercases them.
+ */
+export interface FactObservation {
+  entityRef: string;
+  /** Identifier-like source name; rules read the values as `facts.<source>`. */
+  source: string;
+  facts: FactValues;
+  /** When the values were true. */
+  observedAt: Date;
+}
+
+/** Stored facts of one source about one entity. */
+export interface StoredFacts {
+  facts: FactValues;
+  observedAt: Date;
+  /** When the backend stored them. */
+  receivedAt: Date;
+}
+
+/** The latest facts of each requested entity that has any, by entity ref, then by source. */
+export type LatestFacts = Map<string, Map<string, StoredFacts>>;
+
+/** A scorecard result of one product, as saved and as read back. */
+export interface StoredScorecard {
+  entityRef: string;
+  /** The product's domain, for rollups; null if it has none. */
+  domainRef: string | null;
+  /** The product's owner, for rollups; null if it has none. */
+  ownerRef: string | null;
+  /** Weighted score, 0-100. */
+  score: number;
+  /** Highest level fully passed; null if none. */
+  level: string | null;
+  checks: ScorecardCheckResult[];
+  evaluatedAt: Date;
+}
+
+/** A scorecard result to save; missing domain or owner refs are stored as null. */
+export type ScorecardToSave = Omit<
+  StoredScorecard,
+  'domainRef' | 'ownerRef'
+> & {
+  domainRef?: string | null;
+  ownerRef?: string | null;
+};
+
+/** A product whose score, level or check outcomes changed in a save. */
+export interface ScorecardChange {
+  entityRef: string;
+  /** The result before, or undefined for a product's first result. */
+  previous?: { score: number; level: string | null };
+  current: { score: number; level: string | null };
+}
+
+/** What {@link DataMeshStore.saveScorecards} did. */
+export interface SaveScorecardsResult {
+  /** Number of latest results written (new or updated). */
+  saved: number;
+  /** Products that got a history point because their result changed (or is their first). */
+  changed: ScorecardChange[];
+  /** Results not saved because a newer evaluation of the same product is already stored. */
+  ignored: string[];
+}
+
+/** One point of a product's scorecard history. */
+export interface ScorecardHistoryItem {
+  evaluatedAt: Date;
+  score: number;
+  level: string | null;
+}
+
+/** Scorecards of the products of one domain or owner. */
+export interface ScorecardRollup {
+  /** Products with a scorecard (among the visible ones, when restricted). */
+  products: number;
+  /** Mean score of those products; null when there are none. */
+  averageScore: number | null;
+  /** Number of products per level; key `none` for products without a level. */
+  levelCounts: Record<string, number>;
+  /** The lowest-scoring products, worst first (at most 5; ties by entity ref). */
+  worst: Array<{ entityRef: string; score: number; level: string | null }>;
+}
+
+/** Options of {@link DataMeshStore.getRollup}. */
+export interface ScorecardRollupOptions {
+  /**
+   * Restricts the rollup to these products, typically those the caller may read in the
+   * catalog. Undefined means every product of the domain or owner; an empty list means none.
+   */
+  entityRefs?: string[];
+  /** How many of the worst products to return; default 5. */
+  worstLimit?: number;
+}
+
+/**
+ * Persistence of the data mesh backend: fact observations (history and latest values per
+ * source) and scorecard results (latest per product, history of changes, rollups).
+ *
+ * All entity refs are `kind:namespace/name` strings; the store lowercases every ref it is
+ * given, and the refs it returns are lowercase.
+ */
+export interface DataMeshStore {
+  /**
+   * Appends an observation to the history and, in the same transaction, makes it the latest
+   * values of its (entity, source) unless a newer observation is already stored.
+   * `isLatest` tells whether it became the latest (so the entity should be re-evaluated).
+   */
+  addFacts(observation: FactObservation): Promise<{ isLatest: boolean }>;
+
+  /**
+   * {@link DataMeshStore.addFacts} for many observations in one transaction, with batched
+   * statements (for fact providers). Returns the entity refs whose latest facts changed.
+   */
+  addFactsBatch(
+    observations: FactObservation[],
+  ): Promise<{ updatedEntityRefs: string[] }>;
+
+  /** The latest facts per source of each given entity; entities without facts are absent. */
+  getLatestFacts(entityRefs: string[]): Promise<LatestFacts>;
+
+  /** Observations of one source about one entity, newest first; `limit` defaults to 100. */
+  getFactHistory(
+    entityRef: string,
+    source: string,
+    options?: { limit?: number },
+  ): Promise<StoredFacts[]>;
+
+  /**
+   * Saves a batch of results in one transaction: upserts the latest result of each product
+   * and appends a history point only for products whose score, level or any check outcome
+   * changed (or that had no result). Unchanged products only get their latest result, and
+   * so their `evaluatedAt`, refreshed. A result older than the stored one is ignored.
+   */
+  saveScorecards(results: ScorecardToSave[]): Promise<SaveScorecardsResult>;
+
+  /** The latest result of one product, or undefined. */
+  getScorecard(entityRef: string): Promise<StoredScorecard | undefined>;
+
+  /** The latest results of the given products, by entity ref; products without are absent. */
+  getScorecards(entityRefs: string[]): Promise<Map<string, StoredScorecard>>;
+
+  /**
+   * Score and level of one product over time, oldest first. With `limit`, the most recent
+   * `limit` points (still oldest first).
+   */
+  getScorecardHistory(
+    entityRef: string,
+    options?: { since?: Date; until?: Date; limit?: number },
+  ): Promise<ScorecardHistoryItem[]>;
+
+  /**
+   * Rollup of the latest results of the products of one domain or owner (matched on the
+   * domain or owner ref saved with each result), optionally restricted to visible products.
+   */
+  getRollup(
+    groupBy: 'domain' | 'owner',
+    ref: string,
+    options?: ScorecardRollupOptions,
+  ): Promise<ScorecardRollup>;
+
+  /**
+   * Deletes the results and history of every product not in `entityRefs` (products that
+   * left the catalog); used after a full pass. Returns the deleted entity refs.
+   * An empty list deletes everything: callers must not pass the result of a failed read.
+   */
+  deleteScorecardsExcept(entityRefs: string[]): Promise<string[]>;
+}

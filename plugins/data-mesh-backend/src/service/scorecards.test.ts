@@ -1,0 +1,291 @@
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import request from 'supertest';
+import { dataMeshPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const catalogInfo = `
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: sales-data }
+spec: { type: team, children: [] }
+---
+apiVersion: datamesh-portal.io/v1alpha1
+kind: Domain
+metadata: { name: sales }
+spec: { owner: sales-data }
+---
+apiVersion: datamesh-portal.io/v1alpha1
+kind: DataProduct
+metadata: { name: orders }
+spec:
+  owner: sales-data
+  domain: sales
+  status: active
+  purpose: Every order placed in the web shop, cleaned.
+---
+apiVersion: datamesh-portal.io/v1alpha1
+kind: DataProduct
+metadata: { name: refunds }
+spec: { owner: sales-data, domain: sales, status: active }
+`;
+
+const config = (dir: string) => ({
+  catalog: {
+    rules: [{ allow: ['DataProduct', 'Domain', 'Group', 'Location'] }],
+    locations: [{ type: 'file', target: `${dir}/catalog-info.yaml` }],
+  },
+  dataMesh: {
+    scorecards: {
+      levels: ['bronze', 'silver'],
+      defaultChecks: false,
+      // The scheduled pass stays out of the way of the test.
+      schedule: {
+        frequency: { hours: 24 },
+        timeout: { minutes: 1 },
+        initialDelay: { hours: 1 },
+      },
+      checks: [
+        {
+          id: 'has-purpose',
+          title: 'Purpose is documented',
+          category: 'documentation',
+          level: 'bronze',
+          rule: 'has(entity.spec.purpose) && size(entity.spec.purpose) >= 20',
+        },
+        {
+          id: 'tests-pass',
+          title: 'Contract tests pass',
+          category: 'quality',
+          level: 'silver',
+          weight: 3,
+          appliesTo: 'has(facts.ci)',
+          rule: 'facts.ci.testsFailed == 0',
+        },
+      ],
+    },
+  },
+});
+
+describe('scorecards through the REST API', () => {
+  const dir = createMockDirectory();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const user = mockCredentials.user.header();
+
+  beforeAll(async () => {
+    dir.setContent({ 'catalog-info.yaml': catalogInfo });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        mockServices.rootConfig.factory({ data: config(dir.path) }),
+      ],
+    });
+    for (let i = 0; i < 100; i++) {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/dataproduct/default/refunds')
+        .set('Authorization', user);
+      if (res.status === 200 && res.body.relations?.length) break;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  const push = (body: object) =>
+    request(backend.server)
+      .post('/api/data-mesh/facts')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+
+  it('scores a product on demand, and again when a pipeline pushes facts', async () => {
+    const evaluated = await request(backend.server)
+      .post('/api/data-mesh/evaluate/dataproduct/default/orders')
+      .set('Authorization', user);
+    expect(evaluated.status).toBe(200);
+    expect(evaluated.body).toMatchObject({
+      entityRef: 'dataproduct:default/orders',
+      score: 100,
+      level: 'silver',
+      checks: [
+        { id: 'has-purpose', outcome: 'pass' },
+        { id: 'tests-pass', outcome: 'skipped' },
+      ],
+    });
+
+    const failing = await push({
+      entityRef: 'dataproduct:default/orders',
+      source: 'ci',
+      facts: { testsFailed: 3 },
+    });
+    expect(failing.status).toBe(201);
+    expect(failing.body.scorecard).toMatchObject({
+      score: 25,
+      level: 'bronze',
+    });
+
+    const fixed = await push({
+      entityRef: 'dataproduct:default/orders',
+      source: 'ci',
+      facts: { testsFailed: 0 },
+    });
+    expect(fixed.body.scorecard).toMatchObject({ score: 100, level: 'silver' });
+
+    const latest = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/orders')
+      .set('Authorization', user);
+    expect(latest.status).toBe(200);
+    expect(latest.body.checks).toContainEqual({
+      id: 'tests-pass',
+      outcome: 'pass',
+    });
+    expect(latest.body.levels).toEqual(['bronze', 'silver']);
+
+    const history = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/orders/history')
+      .set('Authorization', user);
+    expect(history.body.items.map((i: any) => [i.score, i.level])).toEqual([
+      [100, 'silver'],
+      [25, 'bronze'],
+      [100, 'silver'],
+    ]);
+  });
+
+  it('rolls up a domain over its evaluated products', async () => {
+    await request(backend.server)
+      .post('/api/data-mesh/evaluate/dataproduct/default/refunds')
+      .set('Authorization', user);
+    const rollup = await request(backend.server)
+      .get('/api/data-mesh/rollups/domain/default/sales')
+      .set('Authorization', user);
+    expect(rollup.status).toBe(200);
+    expect(rollup.body).toMatchObject({
+      entityRef: 'domain:default/sales',
+      products: 2,
+      averageScore: 50,
+      levelCounts: { silver: 1, none: 1 },
+    });
+    expect(rollup.body.worst[0].entityRef).toBe('dataproduct:default/refunds');
+  });
+
+  it('dry-runs a draft product without storing it', async () => {
+    const res = await request(backend.server)
+      .post('/api/data-mesh/evaluate')
+      .set('Authorization', user)
+      .send({
+        entity: {
+          apiVersion: 'datamesh-portal.io/v1alpha1',
+          kind: 'DataProduct',
+          metadata: { name: 'draft' },
+          spec: { owner: 'sales-data', domain: 'sales', status: 'draft' },
+        },
+        facts: { ci: { testsFailed: 1 } },
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.scorecard).toMatchObject({ score: 0, level: null });
+    const stored = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/draft')
+      .set('Authorization', user);
+    expect(stored.status).toBe(404);
+  });
+
+  it('lists the rules in force', async () => {
+    const res = await request(backend.server)
+      .get('/api/data-mesh/rules')
+      .set('Authorization', user);
+    expect(res.body.levels).toEqual(['bronze', 'silver']);
+    expect(res.body.checks.map((c: any) => [c.id, c.origin])).toEqual([
+      ['has-purpose', 'global'],
+      ['tests-pass', 'global'],
+    ]);
+  });
+
+  it.each([
+    [{ source: 'ci', facts: {} }, 'entityRef: must be an entity ref'],
+    [
+      {
+        entityRef: 'dataproduct:default/orders',
+        source: 'dbt-tests',
+        facts: {},
+      },
+      'source: "dbt-tests" is not an identifier',
+    ],
+    [
+      { entityRef: 'dataproduct:default/orders', source: 'ci', facts: [1] },
+      'facts: must be a JSON object',
+    ],
+    [
+      {
+        entityRef: 'dataproduct:default/orders',
+        source: 'ci',
+        facts: {},
+        observedAt: 'yesterday',
+      },
+      'observedAt: "yesterday" is not an ISO 8601 timestamp',
+    ],
+    [
+      { entityRef: 'group:default/sales-data', source: 'ci', facts: {} },
+      'is not a DataProduct',
+    ],
+  ])('refuses a bad fact push %#', async (body, message) => {
+    const res = await push(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(message);
+  });
+
+  it('refuses bodies over the size limit and callers without credentials', async () => {
+    const huge = await push({
+      entityRef: 'dataproduct:default/orders',
+      source: 'ci',
+      facts: { log: 'x'.repeat(600 * 1024) },
+    });
+    expect(huge.status).toBe(413);
+
+    const anonymous = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/orders')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('scorecards when the permission policy denies', () => {
+  it('refuses pushes and re-evaluations with 403', async () => {
+    const dir = createMockDirectory();
+    dir.setContent({ 'catalog-info.yaml': catalogInfo });
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        mockServices.rootConfig.factory({ data: config(dir.path) }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    try {
+      const pushed = await request(backend.server)
+        .post('/api/data-mesh/facts')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          entityRef: 'dataproduct:default/orders',
+          source: 'ci',
+          facts: {},
+        });
+      expect(pushed.status).toBe(403);
+      const evaluated = await request(backend.server)
+        .post('/api/data-mesh/evaluate/dataproduct/default/orders')
+        .set('Authorization', mockCredentials.user.header());
+      expect(evaluated.status).toBe(403);
+    } finally {
+      await backend.stop();
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Push facts about a data product (`POST /api/data-mesh/facts`), e.g. from a CI pipeline with a
+ * static token. Checked against the product, so a policy can limit a pipeline to its products.
+ * @public
+ */
+export const dataMeshFactsPushPermission = createPermission({
+  name: 'data-mesh.facts.push',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Evaluate a stored product now and persist its results
+ * (`POST /api/data-mesh/evaluate/:kind/:namespace/:name`).
+ * @public
+ */
+export const dataMeshEvaluatePermission = createPermission({
+  name: 'data-mesh.evaluate',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Every permission of the data mesh plugins. @public */
+export const dataMeshPermissions = [
+  dataMeshFactsPushPermission,
+  dataMeshEvaluatePermission,
+];

@@ -1,0 +1,188 @@
+import { ScorecardCheckDefinition } from '../api';
+
+/** The default scorecard levels, lowest first. @public */
+export const DEFAULT_SCORECARD_LEVELS: string[] = ['bronze', 'silver', 'gold'];
+
+/**
+ * The default scorecard checks for DataProducts; documented in `src/rules/README.md` of
+ * `@datamesh-portal/plugin-data-mesh-common`. They read the entity, its resolved domain, owner
+ * and upstream products, and the facts `contract_tests` (`{ passed, failed }`) and `freshness`
+ * (`{ lastUpdated }`, an ISO timestamp) when a pipeline pushes them.
+ * @public
+ */
+export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
+  {
+    id: 'has-description',
+    title: 'Description is present',
+    description: 'The catalog shows the description in lists and search.',
+    category: 'documentation',
+    level: 'bronze',
+    weight: 1,
+    rule: 'has(entity.metadata.description) && size(entity.metadata.description) > 0',
+    remediation: 'Add metadata.description: one sentence on what the data is.',
+  },
+  {
+    id: 'has-purpose',
+    title: 'Purpose is documented',
+    description:
+      'The purpose says why the product exists and which questions it answers.',
+    category: 'documentation',
+    level: 'bronze',
+    weight: 2,
+    rule: 'has(entity.spec.purpose) && size(entity.spec.purpose) >= 20',
+    remediation:
+      'Add spec.purpose (at least 20 characters): why the product exists and who it is for.',
+  },
+  {
+    id: 'owner-resolved',
+    title: 'Owner exists in the catalog',
+    description: 'spec.owner names a team that exists in the catalog.',
+    category: 'ownership',
+    level: 'bronze',
+    weight: 2,
+    rule: 'owner != null',
+    remediation:
+      'Set spec.owner to a group of the catalog (e.g. group:sales-data), or register that group.',
+  },
+  {
+    id: 'domain-resolved',
+    title: 'Domain exists in the catalog',
+    description: 'spec.domain names a domain that exists in the catalog.',
+    category: 'ownership',
+    level: 'bronze',
+    weight: 2,
+    rule: 'domain != null',
+    remediation:
+      'Set spec.domain to a Domain of the catalog, or register that domain.',
+  },
+  {
+    id: 'classification-set',
+    title: 'Data classification is set',
+    description:
+      'Consumers and policies need to know how sensitive the data is.',
+    category: 'documentation',
+    level: 'bronze',
+    weight: 2,
+    rule: "has(entity.spec.classification) && entity.spec.classification in ['public', 'internal', 'confidential', 'restricted']",
+    remediation:
+      'Set spec.classification to public, internal, confidential or restricted.',
+  },
+  {
+    id: 'version-set',
+    title: 'Version is set',
+    description: 'A version lets consumers follow changes of the product.',
+    category: 'contracts',
+    level: 'bronze',
+    weight: 1,
+    rule: 'has(entity.spec.version) && size(entity.spec.version) > 0',
+    remediation: 'Set spec.version, e.g. 1.0.0, and raise it with each change.',
+  },
+  {
+    id: 'usage-documented',
+    title: 'Usage and limitations are documented',
+    description:
+      'Consumers learn how to use the data and what it cannot be used for.',
+    category: 'documentation',
+    level: 'silver',
+    weight: 1,
+    rule: 'has(entity.spec.usage) && size(entity.spec.usage) > 0 && has(entity.spec.limitations) && size(entity.spec.limitations) > 0',
+    remediation:
+      'Add spec.usage (how to use the data) and spec.limitations (known gaps and restrictions).',
+  },
+  {
+    id: 'personal-data-declared',
+    title: 'Personal data is declared',
+    description:
+      'Whether the product holds personal data drives privacy policies.',
+    category: 'documentation',
+    level: 'silver',
+    weight: 1,
+    rule: 'has(entity.spec.personalData)',
+    remediation: 'Set spec.personalData to true or false.',
+  },
+  {
+    id: 'output-ports-have-contracts',
+    title: 'Every output port has a data contract',
+    description:
+      'Each output port names the ODCS contract consumers can rely on: an API entity, or the contract id as ODPS documents do.',
+    category: 'contracts',
+    level: 'silver',
+    weight: 2,
+    rule: 'has(entity.spec.outputPorts) && size(entity.spec.outputPorts) > 0 && entity.spec.outputPorts.all(p, has(p.contract) || has(p.contractId))',
+    remediation:
+      'Declare at least one output port and set its contract to an API entity of type odcs (or its contractId to the ODCS id).',
+  },
+  {
+    id: 'slos-declared',
+    title: 'Freshness and availability SLOs are declared',
+    description: 'Consumers know how fresh and how available the data is.',
+    category: 'operations',
+    level: 'silver',
+    weight: 2,
+    rule: 'has(entity.spec.slos) && has(entity.spec.slos.freshness) && has(entity.spec.slos.availability)',
+    remediation:
+      'Add spec.slos.freshness (ISO-8601 duration, e.g. PT24H) and spec.slos.availability (percent, e.g. 99.5).',
+  },
+  {
+    id: 'support-channel',
+    title: 'A support channel is listed',
+    description: 'Consumers know where to ask questions and report problems.',
+    category: 'operations',
+    level: 'silver',
+    weight: 1,
+    rule: 'has(entity.spec.support) && size(entity.spec.support) > 0',
+    remediation: 'Add spec.support with a channel and its url.',
+  },
+  {
+    id: 'deprecation-has-sunset',
+    title: 'A deprecated product has a sunset date',
+    description:
+      'Consumers of a deprecated product know until when it is served.',
+    category: 'operations',
+    level: 'silver',
+    weight: 1,
+    appliesTo: "entity.spec.status == 'deprecated'",
+    rule: 'has(entity.spec.deprecation) && has(entity.spec.deprecation.sunset)',
+    remediation:
+      'Add spec.deprecation.sunset (YYYY-MM-DD) and, if there is one, spec.deprecation.replacedBy.',
+  },
+  {
+    id: 'upstream-active',
+    title: 'All upstream products are active',
+    description:
+      'The products this one consumes are not proposed, deprecated or retired.',
+    category: 'quality',
+    level: 'gold',
+    weight: 1,
+    rule: "upstream.all(u, u.spec.status == 'active')",
+    remediation:
+      'Move input ports off deprecated or retired products (see their spec.deprecation.replacedBy).',
+  },
+  {
+    id: 'contract-tests-passing',
+    title: 'Data contract tests pass',
+    description:
+      'The latest contract test run pushed by CI (fact source contract_tests) has no failures.',
+    category: 'contracts',
+    level: 'gold',
+    weight: 2,
+    appliesTo: 'has(facts.contract_tests)',
+    rule: 'facts.contract_tests.failed == 0',
+    remediation:
+      'Fix the failing data contract tests, or the contract, and push the new results.',
+  },
+  {
+    id: 'data-fresh',
+    title: 'Data is fresh within its SLO',
+    description:
+      'The last update pushed as fact freshness.lastUpdated is within spec.slos.freshness.',
+    category: 'quality',
+    level: 'gold',
+    weight: 2,
+    appliesTo:
+      'has(facts.freshness) && has(facts.freshness.lastUpdated) && has(entity.spec.slos) && has(entity.spec.slos.freshness)',
+    rule: 'now - timestamp(facts.freshness.lastUpdated) <= isoDuration(entity.spec.slos.freshness)',
+    remediation:
+      'Check the pipeline that updates the product; the data is older than its freshness SLO.',
+  },
+];

@@ -1,0 +1,28 @@
+export {
+  compileRule,
+  compileRules,
+  evaluateRule,
+  type CompiledRule,
+  type CompileRuleOptions,
+  type RuleDefinition,
+  type RuleResult,
+} from './engine';
+export {
+  createRuleContext,
+  RuleContextError,
+  type RuleContext,
+  type RuleContextInput,
+  type RuleEntity,
+  type RuleTimestamp,
+  type RuleVariables,
+} from './context';
+export { RuleCompileError, type RuleCompileProblem } from './errors';
+export {
+  DEFAULT_RULE_CONTEXT_LIMITS,
+  DEFAULT_RULE_LIMITS,
+  type RuleContextLimits,
+  type RuleLimits,
+} from './limits';
+export { RULE_VARIABLES } from './environment';
+export { compileScorecardChecks, evaluateScorecard } from './scorecard';
+export { DEFAULT_SCORECARD_CHECKS, DEFAULT_SCORECARD_LEVELS } from './defaults';

@@ -1,0 +1,2 @@
+export { DataMeshClient, dataMeshApiRef } from './DataMeshClient';
+export type { DataMeshApi, DataMeshEntityRef } from './DataMeshClient';

@@ -1,0 +1,1 @@
+export { DataProductScoreHistoryCard } from './DataProductScoreHistoryCard';

@@ -1,0 +1,196 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { ScorecardResponse } from '@datamesh-portal/plugin-data-mesh-common';
+import Accordion from '@material-ui/core/Accordion';
+import AccordionDetails from '@material-ui/core/AccordionDetails';
+import AccordionSummary from '@material-ui/core/AccordionSummary';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
+import Typography from '@material-ui/core/Typography';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import Alert from '@material-ui/lab/Alert';
+import { ReactNode, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { dataMeshApiRef } from '../../api';
+import { formatDateTime, formatRelativeTime, LevelChip } from '../shared';
+import { CheckList } from './CheckList';
+import { groupChecks, isFailing } from './scorecardChecks';
+import { useIsOwner } from './useIsOwner';
+
+function ScoreHeader(props: { scorecard: ScorecardResponse }) {
+  const { scorecard } = props;
+  const applicable = scorecard.checks.filter(c => c.outcome !== 'skipped');
+  const failing = applicable.filter(c => isFailing(c.outcome)).length;
+  return (
+    <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={24} mb={2}>
+      <Box display="flex" alignItems="baseline">
+        <Typography
+          variant="h2"
+          component="p"
+          aria-label="Score"
+          style={{ fontWeight: 'bold', lineHeight: 1 }}
+        >
+          {Math.round(scorecard.score)}
+        </Typography>
+        <Typography variant="h6" component="span" color="textSecondary">
+          &nbsp;/ 100
+        </Typography>
+      </Box>
+      <Box>
+        <Box display="flex" alignItems="center" gridGap={8}>
+          <Typography variant="body2" component="span">
+            Level
+          </Typography>
+          <LevelChip level={scorecard.level} />
+        </Box>
+        <Typography variant="body2" color="textSecondary">
+          {failing === 0
+            ? `All ${applicable.length} applicable checks pass`
+            : `${failing} of ${applicable.length} applicable checks failing`}
+        </Typography>
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          title={formatDateTime(scorecard.evaluatedAt)}
+        >
+          evaluated {formatRelativeTime(scorecard.evaluatedAt)}
+        </Typography>
+      </Box>
+    </Box>
+  );
+}
+
+function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
+  const { categories, skipped } = groupChecks(props.scorecard);
+  return (
+    <>
+      {categories.map(category => (
+        <Box key={category.name} component="section" mb={2}>
+          <Typography
+            variant="overline"
+            component="h3"
+            color="textSecondary"
+            style={{ fontWeight: 'bold', lineHeight: 1.5 }}
+          >
+            {category.name}
+          </Typography>
+          <CheckList label={category.name} checks={category.checks} />
+        </Box>
+      ))}
+      {skipped.length > 0 && (
+        <Accordion
+          elevation={0}
+          variant="outlined"
+          TransitionProps={{ unmountOnExit: true }}
+          style={{ opacity: 0.7 }}
+        >
+          <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+            <Typography variant="body2" color="textSecondary">
+              Not applicable to this product ({skipped.length})
+            </Typography>
+          </AccordionSummary>
+          <AccordionDetails style={{ display: 'block' }}>
+            <CheckList label="Not applicable" checks={skipped} />
+          </AccordionDetails>
+        </Accordion>
+      )}
+    </>
+  );
+}
+
+/**
+ * The scorecard of a data product: its score and level, when it was evaluated, and its checks
+ * by category, failing first with how to fix them. Owners can have it re-evaluated now.
+ * @public
+ */
+export function DataProductScorecardCard() {
+  const { entity } = useEntity();
+  const dataMeshApi = useApi(dataMeshApiRef);
+  const isOwner = useIsOwner(entity);
+  const entityRef = stringifyEntityRef(entity);
+  const loaded = useAsync(
+    () => dataMeshApi.getScorecard(entityRef),
+    [dataMeshApi, entityRef],
+  );
+  const [reevaluated, setReevaluated] = useState<ScorecardResponse>();
+  const [evaluation, evaluate] = useAsyncFn(async () => {
+    const scorecard = await dataMeshApi.evaluate(entityRef);
+    setReevaluated(scorecard);
+    return scorecard;
+  }, [dataMeshApi, entityRef]);
+  const scorecard = reevaluated ?? loaded.value;
+
+  const button = (
+    <Button
+      variant="outlined"
+      color="primary"
+      size="small"
+      onClick={() => evaluate()}
+      disabled={evaluation.loading}
+      startIcon={
+        evaluation.loading ? (
+          <CircularProgress size={16} aria-label="Evaluating" />
+        ) : (
+          <RefreshIcon />
+        )
+      }
+    >
+      Re-evaluate
+    </Button>
+  );
+
+  let content: ReactNode;
+  if (loaded.loading) {
+    content = <Progress />;
+  } else if (loaded.error) {
+    content = <ResponseErrorPanel error={loaded.error} />;
+  } else if (!scorecard) {
+    content = (
+      <Box
+        display="flex"
+        flexDirection="column"
+        alignItems="flex-start"
+        gridGap={8}
+      >
+        <Typography variant="body1">Not evaluated yet</Typography>
+        <Typography variant="body2" color="textSecondary">
+          Data products are evaluated on a schedule and whenever their entity or
+          facts change.
+        </Typography>
+        {isOwner && button}
+      </Box>
+    );
+  } else {
+    content = (
+      <>
+        <ScoreHeader scorecard={scorecard} />
+        <ScorecardChecks scorecard={scorecard} />
+      </>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Scorecard"
+      action={isOwner && scorecard ? <Box p={1}>{button}</Box> : undefined}
+    >
+      {evaluation.error && (
+        <Box mb={2}>
+          <Alert severity="error">
+            Could not re-evaluate: {evaluation.error.message}
+          </Alert>
+        </Box>
+      )}
+      {content}
+    </InfoCard>
+  );
+}

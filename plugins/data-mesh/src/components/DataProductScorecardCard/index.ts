@@ -1,0 +1,1 @@
+export { DataProductScorecardCard } from './DataProductScorecardCard';

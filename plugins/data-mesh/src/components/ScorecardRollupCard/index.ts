@@ -1,0 +1,1 @@
+export { DomainScorecardCard, GroupScorecardCard } from './ScorecardRollupCard';
