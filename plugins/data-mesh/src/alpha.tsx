@@ -184,16 +184,17 @@ export default createFrontendPlugin({
   pluginId: 'data-mesh',
   extensions: [
     dataMeshApi,
+    // Cards of a page appear in this order: quality first, then structure, then history.
     entityDataProductOverviewCard,
+    entityDataProductScorecardCard,
     entityDataProductPortsCard,
     entityDataProductLineageCard,
     entityDataProductConsumersCard,
-    entityOdcsContractContent,
-    entityDomainDataProductsCard,
-    entityGroupDataProductsCard,
-    entityDataProductScorecardCard,
     entityDataProductScoreHistoryCard,
+    entityOdcsContractContent,
     entityDomainScorecardCard,
+    entityDomainDataProductsCard,
     entityGroupScorecardCard,
+    entityGroupDataProductsCard,
   ],
 });
