@@ -34,7 +34,11 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import YAML from 'yaml';
-import { DataMeshStore, StoredScorecard } from '../database/DataMeshStore';
+import {
+  DataMeshStore,
+  FactObservation,
+  StoredScorecard,
+} from '../database/DataMeshStore';
 import { refKey } from './RuleContextBuilder';
 import { ScorecardService } from './ScorecardService';
 
@@ -203,7 +207,7 @@ export async function createRouter(
     const { isLatest } = await store.addFacts({
       entityRef,
       source: body.source as string,
-      facts: body.facts as any,
+      facts: body.facts as FactObservation['facts'],
       observedAt,
     });
     const [scorecard] = isLatest
