@@ -72,8 +72,15 @@ test('a guest finds a data product, its contract and its domain', async ({
 
   await page.goto('/catalog/default/domain/clinical');
   await expect(page.getByText('Data products', { exact: true })).toBeVisible();
+  // Listed by the domain's products card and, once evaluated, by its scorecard rollup.
+  await expect(
+    page.getByRole('link', { name: 'Patient Records', exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Data product scorecards', { exact: true }),
+  ).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'Patient Records', exact: true }),
-  ).toBeVisible();
+  ).toHaveCount(2);
   await screenshot(page, testInfo, 'domain');
 });
