@@ -144,6 +144,21 @@ function objects(value: JsonValue | undefined): JsonObject[] {
   return Array.isArray(value) ? value.filter(isJsonObject) : [];
 }
 
+/** Adds the fields both kinds of port share, then whatever is left as the port's ODPS extras. */
+function withSharedPortFields<
+  T extends DataProductInputPort | DataProductOutputPort,
+>(port: T, extras: Extras): T {
+  const version = extras.takeNonEmpty('version');
+  const contractId = extras.takeNonEmpty('contractId');
+  const deprecated = extras.takeBoolean('deprecated');
+  if (version !== undefined) port.version = version;
+  if (contractId !== undefined) port.contractId = contractId;
+  if (deprecated !== undefined) port.deprecated = deprecated;
+  const rest = extras.remaining();
+  if (rest) port.odps = rest;
+  return port;
+}
+
 /**
  * Reads an ODPS document (v1.0.0, v1.1.0, or v0.9.0 migrated to v1.0.0) as a DataProduct
  * entity. Everything without a first-class place in the kind is kept in `spec.odps` (and in
@@ -285,16 +300,10 @@ export function importOdpsDocument(
       const extras = new Extras(port);
       const portName = extras.takeString('name') ?? '';
       checkPortName(formatOdpsPath(['inputPorts', i]), portName);
-      const result: DataProductInputPort = { name: portName };
-      const portVersion = extras.takeNonEmpty('version');
-      const contractId = extras.takeNonEmpty('contractId');
-      const deprecated = extras.takeBoolean('deprecated');
-      if (portVersion !== undefined) result.version = portVersion;
-      if (contractId !== undefined) result.contractId = contractId;
-      if (deprecated !== undefined) result.deprecated = deprecated;
-      const rest = extras.remaining();
-      if (rest) result.odps = rest;
-      return result;
+      return withSharedPortFields<DataProductInputPort>(
+        { name: portName },
+        extras,
+      );
     }),
   );
   keepEmpty('inputPorts');
@@ -312,16 +321,8 @@ export function importOdpsDocument(
         extras.set('type', odpsType ?? null);
       }
       const result: DataProductOutputPort = { name: portName, type: portType };
-      const portVersion = extras.takeNonEmpty('version');
-      const contractId = extras.takeNonEmpty('contractId');
-      const deprecated = extras.takeBoolean('deprecated');
       if (description !== undefined) result.description = description;
-      if (portVersion !== undefined) result.version = portVersion;
-      if (contractId !== undefined) result.contractId = contractId;
-      if (deprecated !== undefined) result.deprecated = deprecated;
-      const rest = extras.remaining();
-      if (rest) result.odps = rest;
-      return result;
+      return withSharedPortFields(result, extras);
     }),
   );
   keepEmpty('outputPorts');
