@@ -44,7 +44,7 @@ function relationTargets(entity: Entity, type: string): string[] {
  * counts of its ports, the contracts it provides, the products it reads from and that read
  * from it.
  */
-export function catalogFacts(product: Entity): JsonObject {
+function catalogFacts(product: Entity): JsonObject {
   const spec = product.spec as DataProductEntityV1alpha1['spec'];
   return {
     outputPorts: spec.outputPorts?.length ?? 0,

@@ -1,4 +1,4 @@
-import { getUpstreamRefs, parseDataMeshRef } from './refs';
+import { parseDataMeshRef } from './refs';
 import { DataProductEntityV1alpha1 } from './DataProductEntityV1alpha1';
 
 describe('data mesh refs', () => {
@@ -32,12 +32,5 @@ describe('data mesh refs', () => {
     expect(parseDataMeshRef('orders-contract', 'contract', product).kind).toBe(
       'API',
     );
-  });
-
-  it('lists upstream products of input ports only', () => {
-    expect(getUpstreamRefs(product)).toEqual([
-      { kind: 'DataProduct', namespace: 'finance', name: 'bank-transactions' },
-      { kind: 'dataproduct', namespace: 'insurance', name: 'claims' },
-    ]);
   });
 });

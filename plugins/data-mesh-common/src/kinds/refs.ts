@@ -3,7 +3,6 @@ import {
   Entity,
   parseEntityRef,
 } from '@backstage/catalog-model';
-import { DataProductEntityV1alpha1 } from './DataProductEntityV1alpha1';
 
 /** The kind each ref field of a DataProduct's spec defaults to. @public */
 export const DATA_PRODUCT_REF_DEFAULT_KINDS = {
@@ -29,15 +28,4 @@ export function parseDataMeshRef(
     defaultKind: DATA_PRODUCT_REF_DEFAULT_KINDS[field],
     defaultNamespace: context.metadata.namespace ?? 'default',
   });
-}
-
-/** The upstream products a product reads from, through its input ports. @public */
-export function getUpstreamRefs(
-  product: DataProductEntityV1alpha1,
-): CompoundEntityRef[] {
-  return (product.spec.inputPorts ?? []).flatMap(port =>
-    port.dataProduct
-      ? [parseDataMeshRef(port.dataProduct, 'dataProduct', product)]
-      : [],
-  );
 }
