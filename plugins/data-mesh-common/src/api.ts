@@ -68,10 +68,180 @@ export interface ScorecardHistoryResponse {
   items: ScorecardHistoryPoint[];
 }
 
+/** How bad a policy failure is. @public */
+export type PolicySeverity = 'error' | 'warning';
+
+/**
+ * Where a policy is in its lifecycle: `draft` is evaluated and shown to governance admins
+ * only, `warn` is shown to everyone and never blocks, `enforce` blocks when its severity is
+ * `error`, `retired` is not evaluated.
+ * @public
+ */
+export type PolicyEnforcement = 'draft' | 'warn' | 'enforce' | 'retired';
+
+/**
+ * A governance policy as written, globally in `dataMesh.governance.policies` or by a domain in
+ * its Domain entity's `spec.policies`.
+ * @public
+ */
+export interface GovernancePolicyDefinition {
+  /** Lowercase letters and digits with single hyphens, e.g. `personal-data-restricted`. */
+  id: string;
+  title?: string;
+  description?: string;
+  /** Default `error`. */
+  severity?: PolicySeverity;
+  /** Default `enforce`. */
+  enforcement?: PolicyEnforcement;
+  /** CEL expression; the policy is skipped for products where it is false. */
+  appliesTo?: string;
+  /** CEL expression that is true when the product complies. */
+  rule: string;
+  /** How to comply, shown next to a failure. */
+  remediation?: string;
+}
+
+/** Where a policy comes from: global config, or a domain's own policies. @public */
+export type PolicyOrigin = 'global' | 'domain';
+
+/** A policy in force for a product, with its defaults filled in and its origin. @public */
+export interface GovernancePolicy extends GovernancePolicyDefinition {
+  title: string;
+  severity: PolicySeverity;
+  enforcement: PolicyEnforcement;
+  origin: PolicyOrigin;
+  /** The Domain that defines it, for `origin: domain` (lowercase entity ref). */
+  domainRef?: string;
+}
+
+/** The result of one policy for one product. @public */
+export interface GovernanceResult {
+  /** The policy id. */
+  id: string;
+  severity: PolicySeverity;
+  enforcement: PolicyEnforcement;
+  origin: PolicyOrigin;
+  domainRef?: string;
+  outcome: RuleOutcome;
+  message?: string;
+  /** Whether this result makes the product non-compliant (and stops its creation). */
+  blocking: boolean;
+  /** The waiver that turned the outcome into `waived`. */
+  waiverId?: string;
+}
+
+/** A product's governance verdict: compliant unless a result is blocking. @public */
+export interface Governance {
+  compliant: boolean;
+  results: GovernanceResult[];
+}
+
+/** Response of `POST /api/data-mesh/evaluate` (dry run). @public */
+export interface EvaluateResponse {
+  scorecard: Scorecard;
+  governance: Governance;
+}
+
+/**
+ * Lifecycle of a waiver: `pending` until a governance admin approves or rejects it; an
+ * `approved` waiver applies until `expiresAt`, then it is `expired`; an admin may `revoke` it.
+ * @public
+ */
+export type WaiverStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'revoked'
+  | 'expired';
+
+/** An exception for one policy on one product. @public */
+export interface Waiver {
+  id: string;
+  entityRef: string;
+  policyId: string;
+  reason: string;
+  status: WaiverStatus;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionComment?: string;
+}
+
+/** One line of a waiver's audit log. @public */
+export interface WaiverEvent {
+  action: 'requested' | 'approved' | 'rejected' | 'revoked' | 'expired';
+  /** User or service entity ref; `system` for expiry. */
+  actor: string;
+  at: string;
+  comment?: string;
+}
+
+/** Response of `GET /api/data-mesh/waivers/:id`. @public */
+export interface WaiverResponse extends Waiver {
+  events: WaiverEvent[];
+}
+
+/** Body of `POST /api/data-mesh/waivers`. @public */
+export interface CreateWaiverRequest {
+  entityRef: string;
+  policyId: string;
+  reason: string;
+  /** ISO timestamp in the future, within the configured maximum duration. */
+  expiresAt: string;
+}
+
+/** Body of `POST /api/data-mesh/waivers/:id/{approve,reject,revoke}`. @public */
+export interface WaiverDecisionRequest {
+  comment?: string;
+}
+
+/** Response of `GET /api/data-mesh/governance/:kind/:namespace/:name`. @public */
+export interface GovernanceResponse extends Governance {
+  entityRef: string;
+  evaluatedAt: string;
+  /** The policies in force for the product (drafts only for governance admins). */
+  policies: GovernancePolicy[];
+  /** The product's waivers, newest first. */
+  waivers: Waiver[];
+}
+
+/** Response of `GET /api/data-mesh/governance` (the mesh's dashboard). @public */
+export interface GovernanceSummaryResponse {
+  /** Evaluated products the caller may read. */
+  products: number;
+  compliant: number;
+  /** Per policy in force anywhere: products it applies to, fails on and is waived for. */
+  policies: Array<
+    GovernancePolicy & { applicable: number; failing: number; waived: number }
+  >;
+  /** Per domain (null for products without one). */
+  domains: Array<{
+    domainRef: string | null;
+    products: number;
+    compliant: number;
+  }>;
+  /** Non-compliant products, with the ids of their blocking policies (at most 100). */
+  violations: Array<{
+    entityRef: string;
+    domainRef: string | null;
+    ownerRef: string | null;
+    policyIds: string[];
+  }>;
+  /** Waivers waiting for a decision, and approved ones expiring soon. */
+  waivers: { pending: Waiver[]; expiring: Waiver[] };
+}
+
 /** Response of `GET /api/data-mesh/rules`. @public */
 export interface RulesResponse {
   levels: string[];
   checks: Array<ScorecardCheckDefinition & { origin: 'global' }>;
+  /**
+   * Global policies and the policies of every Domain the caller may read (drafts only for
+   * governance admins).
+   */
+  policies: GovernancePolicy[];
 }
 
 /**
@@ -90,6 +260,8 @@ export interface ScorecardRollupResponse {
   levelCounts: Record<string, number>;
   /** The lowest-scoring products, worst first (at most 5). */
   worst: Array<{ entityRef: string; score: number; level: string | null }>;
+  /** How many of those products were compliant at their last evaluation. */
+  compliant: number;
 }
 
 /** Body of `POST /api/data-mesh/facts`. @public */

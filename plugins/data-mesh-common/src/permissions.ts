@@ -23,8 +23,41 @@ export const dataMeshEvaluatePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Request a waiver of a governance policy for a product (`POST /api/data-mesh/waivers`);
+ * typically granted to the product's owners.
+ * @public
+ */
+export const dataMeshWaiverRequestPermission = createPermission({
+  name: 'data-mesh.waiver.request',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Approve, reject or revoke waivers (`POST /api/data-mesh/waivers/:id/...`): governance admins.
+ * @public
+ */
+export const dataMeshWaiverDecidePermission = createPermission({
+  name: 'data-mesh.waiver.decide',
+  attributes: { action: 'update' },
+});
+
+/**
+ * See the results of `draft` policies, which are evaluated but not yet shown to product owners:
+ * governance admins.
+ * @public
+ */
+export const dataMeshDraftPoliciesReadPermission = createPermission({
+  name: 'data-mesh.governance.draft.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the data mesh plugins. @public */
 export const dataMeshPermissions = [
   dataMeshFactsPushPermission,
   dataMeshEvaluatePermission,
+  dataMeshWaiverRequestPermission,
+  dataMeshWaiverDecidePermission,
+  dataMeshDraftPoliciesReadPermission,
 ];

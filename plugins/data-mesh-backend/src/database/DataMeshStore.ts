@@ -1,4 +1,9 @@
-import { ScorecardCheckResult } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  GovernanceResult,
+  ScorecardCheckResult,
+  WaiverEvent,
+  WaiverStatus,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { CollectedFacts } from '@datamesh-portal/plugin-data-mesh-node';
 
 /** The values one fact source observed about one entity (a JSON object). */
@@ -40,6 +45,10 @@ export interface StoredScorecard {
   /** Highest level fully passed; null if none. */
   level: string | null;
   checks: ScorecardCheckResult[];
+  /** Whether the product was compliant when evaluated (waivers in force then applied). */
+  compliant: boolean;
+  /** The governance policy results as evaluated, before waivers. */
+  policyResults: GovernanceResult[];
   evaluatedAt: Date;
 }
 
@@ -56,15 +65,18 @@ export type ScorecardToSave = Omit<
 export interface ScorecardChange {
   entityRef: string;
   /** The result before, or undefined for a product's first result. */
-  previous?: { score: number; level: string | null };
-  current: { score: number; level: string | null };
+  previous?: { score: number; level: string | null; compliant: boolean };
+  current: { score: number; level: string | null; compliant: boolean };
 }
 
 /** What {@link DataMeshStore.saveScorecards} did. */
 export interface SaveScorecardsResult {
   /** Number of latest results written (new or updated). */
   saved: number;
-  /** Products that got a history point because their result changed (or is their first). */
+  /**
+   * Products that got a history point because their score, level, compliance or any check or
+   * policy outcome changed (or it is their first result).
+   */
   changed: ScorecardChange[];
   /** Results not saved because a newer evaluation of the same product is already stored. */
   ignored: string[];
@@ -75,6 +87,7 @@ export interface ScorecardHistoryItem {
   evaluatedAt: Date;
   score: number;
   level: string | null;
+  compliant: boolean;
 }
 
 /** Scorecards of the products of one domain or owner. */
@@ -87,6 +100,8 @@ export interface ScorecardRollup {
   levelCounts: Record<string, number>;
   /** The lowest-scoring products, worst first (at most 5; ties by entity ref). */
   worst: Array<{ entityRef: string; score: number; level: string | null }>;
+  /** How many of those products were compliant. */
+  compliant: number;
 }
 
 /** Options of {@link DataMeshStore.getRollup}. */
@@ -98,6 +113,52 @@ export interface ScorecardRollupOptions {
   entityRefs?: string[];
   /** How many of the worst products to return; default 5. */
   worstLimit?: number;
+}
+
+/**
+ * A waiver as stored. `status` is as last written: an approved waiver past its expiry stays
+ * `approved` until {@link DataMeshStore.expireWaivers} runs, so readers compare `expiresAt`.
+ */
+export interface StoredWaiver {
+  /** A UUID. */
+  id: string;
+  entityRef: string;
+  policyId: string;
+  reason: string;
+  status: WaiverStatus;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  decidedBy?: string;
+  decidedAt?: Date;
+  decisionComment?: string;
+  /** When the owners were told that it expires soon. */
+  expiryNotifiedAt?: Date;
+}
+
+/** A line of a waiver's audit log. */
+export type StoredWaiverEvent = Omit<WaiverEvent, 'at'> & {
+  waiverId: string;
+  at: Date;
+};
+
+/** A decision on a waiver by a governance admin. */
+export interface WaiverDecision {
+  action: 'approve' | 'reject' | 'revoke';
+  /** Entity ref of the admin. */
+  actor: string;
+  at: Date;
+  comment?: string;
+}
+
+/** Filter of {@link DataMeshStore.listWaivers}; all given conditions apply. */
+export interface WaiverFilter {
+  entityRefs?: string[];
+  statuses?: WaiverStatus[];
+  /** Only waivers expiring at or before this time. */
+  expiresBefore?: Date;
+  /** Default 500. */
+  limit?: number;
 }
 
 /**
@@ -172,4 +233,48 @@ export interface DataMeshStore {
    * An empty list deletes everything: callers must not pass the result of a failed read.
    */
   deleteScorecardsExcept(entityRefs: string[]): Promise<string[]>;
+
+  /**
+   * Records a pending waiver request and its `requested` audit event in one transaction.
+   * Throws a ConflictError when the product already has a pending waiver, or an approved one
+   * that has not expired at `requestedAt`, for the same policy.
+   */
+  createWaiver(request: {
+    entityRef: string;
+    policyId: string;
+    reason: string;
+    expiresAt: Date;
+    requestedBy: string;
+    requestedAt: Date;
+  }): Promise<StoredWaiver>;
+
+  /**
+   * Approves or rejects a pending waiver, or revokes an approved unexpired one, with its audit
+   * event, in one transaction. NotFoundError for an unknown id; ConflictError when the waiver
+   * is not in a state that allows the decision (e.g. approving twice).
+   */
+  decideWaiver(id: string, decision: WaiverDecision): Promise<StoredWaiver>;
+
+  /** One waiver, or undefined. */
+  getWaiver(id: string): Promise<StoredWaiver | undefined>;
+
+  /** A waiver's audit log, oldest first. */
+  getWaiverEvents(id: string): Promise<StoredWaiverEvent[]>;
+
+  /** Waivers matching the filter, most recently requested first. */
+  listWaivers(filter?: WaiverFilter): Promise<StoredWaiver[]>;
+
+  /**
+   * Marks approved waivers whose expiry is at or before `now` as `expired`, with an audit event
+   * by `system`, and returns them. Each waiver is returned by one call only, even when several
+   * backend instances call at once.
+   */
+  expireWaivers(now: Date): Promise<StoredWaiver[]>;
+
+  /**
+   * Claims approved waivers expiring after `now` and at or before `before` whose owners have not
+   * been reminded yet, setting their `expiryNotifiedAt` to `now`. Each waiver is claimed once,
+   * even when several backend instances call at once.
+   */
+  claimExpiryReminders(now: Date, before: Date): Promise<StoredWaiver[]>;
 }

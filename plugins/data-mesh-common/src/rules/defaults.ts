@@ -1,4 +1,4 @@
-import { ScorecardCheckDefinition } from '../api';
+import { GovernancePolicyDefinition, ScorecardCheckDefinition } from '../api';
 
 /** The default scorecard levels, lowest first. @public */
 export const DEFAULT_SCORECARD_LEVELS: string[] = ['bronze', 'silver', 'gold'];
@@ -184,5 +184,94 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     rule: 'now - timestamp(facts.freshness.lastUpdated) <= isoDuration(entity.spec.slos.freshness)',
     remediation:
       'Check the pipeline that updates the product; the data is older than its freshness SLO.',
+  },
+];
+
+/**
+ * The default global governance policies; documented in `src/rules/README.md` of
+ * `@datamesh-portal/plugin-data-mesh-common`. A platform replaces one by configuring a policy
+ * with its id, or all of them with `dataMesh.governance.defaultPolicies: false`.
+ * @public
+ */
+export const DEFAULT_GOVERNANCE_POLICIES: GovernancePolicyDefinition[] = [
+  {
+    id: 'owner-is-group',
+    title: 'Owned by a team of the catalog',
+    description:
+      'Every data product is owned by a group that exists in the catalog, not by a person or a name nobody can find.',
+    severity: 'error',
+    enforcement: 'enforce',
+    rule: "owner != null && owner.kind.lowerAscii() == 'group'",
+    remediation:
+      'Set spec.owner to a group of the catalog (e.g. group:sales-data), or register that group.',
+  },
+  {
+    id: 'domain-exists',
+    title: 'Belongs to a domain of the catalog',
+    description: 'Every data product belongs to a domain that exists.',
+    severity: 'error',
+    enforcement: 'enforce',
+    rule: 'domain != null',
+    remediation:
+      'Set spec.domain to a Domain of the catalog, or register that domain first.',
+  },
+  {
+    id: 'personal-data-protected',
+    title: 'Personal data is confidential or restricted',
+    description:
+      'Products holding personal data are classified confidential or restricted, so access to them is controlled.',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo: 'has(entity.spec.personalData) && entity.spec.personalData',
+    rule: "has(entity.spec.classification) && entity.spec.classification in ['confidential', 'restricted']",
+    remediation:
+      'Set spec.classification to confidential or restricted, or remove the personal data.',
+  },
+  {
+    id: 'active-output-ports-have-contracts',
+    title: 'Every output port of an active product has a valid contract',
+    description:
+      'Consumers of an active product rely on its contracts: each output port names one, and each named contract is in the catalog (so it passed ODCS validation).',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo: "entity.spec.status == 'active'",
+    rule: 'has(entity.spec.outputPorts) && size(entity.spec.outputPorts) > 0 && entity.spec.outputPorts.all(p, has(p.contract) || has(p.contractId)) && facts.catalog.contracts >= size(entity.spec.outputPorts)',
+    remediation:
+      'Give each output port a contract (an ODCS API entity) and register it in the catalog; fix its ODCS validation errors if the catalog refused it.',
+  },
+  {
+    id: 'deprecated-names-sunset',
+    title: 'A deprecated product names its sunset date',
+    description:
+      'Consumers of a deprecated product need to know until when they can rely on it.',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo: "entity.spec.status == 'deprecated'",
+    rule: 'has(entity.spec.deprecation) && has(entity.spec.deprecation.sunset)',
+    remediation:
+      'Set spec.deprecation.sunset to the date the product stops being served (and spec.deprecation.replacement if there is one).',
+  },
+  {
+    id: 'no-retired-upstream',
+    title: 'An active product reads from no retired product',
+    description:
+      'A retired product is no longer served; an active product depending on it is broken or about to be.',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo: "entity.spec.status == 'active'",
+    rule: "upstream.all(u, !has(u.spec.status) || u.spec.status != 'retired')",
+    remediation:
+      'Move the input port to the retired product’s replacement, or remove it.',
+  },
+  {
+    id: 'name-convention',
+    title: 'Name follows the naming convention',
+    description:
+      'Product names are lowercase words joined by hyphens (e.g. customer-orders), so they read the same in URLs, warehouses and pipelines.',
+    severity: 'warning',
+    enforcement: 'warn',
+    rule: "entity.metadata.name.matches('^[a-z][a-z0-9]*(-[a-z0-9]+)*$')",
+    remediation:
+      'Rename the product to lowercase words joined by hyphens, e.g. customer-orders.',
   },
 ];

@@ -26,3 +26,21 @@ export {
 export { RULE_VARIABLES } from './environment';
 export { compileScorecardChecks, evaluateScorecard } from './scorecard';
 export { DEFAULT_SCORECARD_CHECKS, DEFAULT_SCORECARD_LEVELS } from './defaults';
+export { DEFAULT_GOVERNANCE_POLICIES } from './defaults';
+export {
+  applyWaivers,
+  compileDomainPolicies,
+  compileGovernancePolicies,
+  domainAncestry,
+  domainRefKey,
+  evaluateGovernance,
+  isBlocking,
+  mergePolicies,
+  PolicyResolver,
+  POLICY_ENFORCEMENTS,
+  POLICY_SEVERITIES,
+  type CompiledPolicy,
+  type PolicySource,
+  type ShadowedPolicy,
+  type WaiverLike,
+} from './governance';
