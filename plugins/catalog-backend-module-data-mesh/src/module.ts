@@ -8,7 +8,8 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha';
 import { createOdpsEntityDataParser } from './parser/odpsEntityDataParser';
-import { ContractResolver, DataMeshEntitiesProcessor } from './processor';
+import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
+import { DataMeshEntitiesProcessor } from './processor';
 
 /**
  * Registers the data mesh kinds with the catalog, and ODPS documents as a catalog source.
@@ -30,7 +31,7 @@ export const catalogModuleDataMesh = createBackendModule({
       async init({ processing, model, config, catalog, auth }) {
         processing.addProcessor(
           new DataMeshEntitiesProcessor({
-            contracts: new ContractResolver(catalog, auth),
+            contracts: new CatalogContractLookup(catalog, auth),
           }),
         );
 

@@ -1,6 +1,5 @@
 import {
   ApiEntity,
-  CompoundEntityRef,
   Entity,
   getCompoundEntityRef,
   isApiEntity,
@@ -12,18 +11,16 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
-  DATA_MESH_RELATIONS as R,
-  DATA_PRODUCT_REF_DEFAULT_KINDS,
+  ContractLookup,
+  dataProductLinks,
   DataProductEntityV1alpha1,
   isDataProductEntity,
   isValidDataMeshDomainEntity,
   isValidDataProductEntity,
   ODCS_API_TYPE,
   ODCS_ID_ANNOTATION,
-  parseDataMeshRef,
   parseOdcsContract,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { ContractResolver } from './ContractResolver';
 
 /**
  * Teaches the catalog the data mesh kinds: validates DataProduct and data mesh Domain entities,
@@ -37,7 +34,7 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
   constructor(
     private readonly options: {
       /** Resolves ports that name their contract by ODCS id; without it they get no relation. */
-      contracts?: ContractResolver;
+      contracts?: ContractLookup;
     } = {},
   ) {}
 
@@ -69,64 +66,15 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ) {
     const self = getCompoundEntityRef(product);
-    const link = (
-      target: CompoundEntityRef | undefined,
-      forward: string,
-      reverse: string,
-    ) => {
-      if (!target) return;
-      emit(processingResult.relation({ source: self, type: forward, target }));
+    for (const { type, reverse, target } of await dataProductLinks(
+      product,
+      this.options.contracts,
+    )) {
+      emit(processingResult.relation({ source: self, type, target }));
       emit(
-        processingResult.relation({
-          source: target,
-          type: reverse,
-          target: self,
-        }),
-      );
-    };
-    const ref = (
-      value: string | undefined,
-      field: keyof typeof DATA_PRODUCT_REF_DEFAULT_KINDS,
-    ) => (value ? parseDataMeshRef(value, field, product) : undefined);
-
-    const { spec } = product;
-    link(ref(spec.owner, 'owner'), R.ownedBy, R.ownerOf);
-    link(ref(spec.domain, 'domain'), R.partOf, R.hasPart);
-    link(ref(spec.system, 'system'), R.partOf, R.hasPart);
-    for (const port of spec.inputPorts ?? []) {
-      link(
-        ref(port.dataProduct, 'dataProduct') ??
-          (await this.resolve(port.contractId, 'provider')),
-        R.dependsOn,
-        R.dependencyOf,
-      );
-      link(
-        ref(port.contract, 'contract') ??
-          (await this.resolve(port.contractId, 'contract')),
-        R.consumesApi,
-        R.apiConsumedBy,
+        processingResult.relation({ source: target, type: reverse, target: self }),
       );
     }
-    for (const port of spec.outputPorts ?? []) {
-      link(
-        ref(port.contract, 'contract') ??
-          (await this.resolve(port.contractId, 'contract')),
-        R.providesApi,
-        R.apiProvidedBy,
-      );
-    }
-  }
-
-  /** The API holding, or the product serving, the contract a port names only by ODCS id. */
-  private async resolve(
-    contractId: string | undefined,
-    what: 'contract' | 'provider',
-  ): Promise<CompoundEntityRef | undefined> {
-    const { contracts } = this.options;
-    if (!contractId || !contracts) return undefined;
-    return what === 'contract'
-      ? contracts.findContract(contractId)
-      : contracts.findProvider(contractId);
   }
 }
 

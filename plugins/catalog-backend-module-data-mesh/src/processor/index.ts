@@ -1,2 +1,1 @@
 export { DataMeshEntitiesProcessor } from './DataMeshEntitiesProcessor';
-export { ContractResolver } from './ContractResolver';

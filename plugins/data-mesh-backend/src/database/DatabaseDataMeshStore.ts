@@ -2,8 +2,9 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { ScorecardCheckResult } from '@datamesh-portal/plugin-data-mesh-common';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { RuleOutcome, WaiverStatus } from '@datamesh-portal/plugin-data-mesh-common';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import {
   DataMeshStore,
@@ -18,6 +19,10 @@ import {
   ScorecardToSave,
   StoredFacts,
   StoredScorecard,
+  StoredWaiver,
+  StoredWaiverEvent,
+  WaiverDecision,
+  WaiverFilter,
 } from './DataMeshStore';
 
 const migrationsDir = resolvePackagePath(
@@ -35,6 +40,7 @@ const IN_CHUNK = 500;
 
 const FACT_HISTORY_DEFAULT_LIMIT = 100;
 const ROLLUP_WORST_DEFAULT = 5;
+const WAIVER_LIST_DEFAULT_LIMIT = 500;
 
 interface FactRow {
   entity_ref: string;
@@ -51,7 +57,34 @@ interface ScorecardRow {
   score: number | string;
   level: string | null;
   checks: string;
+  /** Boolean on PostgreSQL, 0/1 on SQLite. */
+  compliant: unknown;
+  policy_results: string;
   evaluated_at: unknown;
+}
+
+interface WaiverRow {
+  id: string;
+  entity_ref: string;
+  policy_id: string;
+  reason: string;
+  status: WaiverStatus;
+  requested_by: string;
+  requested_at: unknown;
+  expires_at: unknown;
+  decided_by: string | null;
+  decided_at: unknown;
+  decision_comment: string | null;
+  expiry_notified_at: unknown;
+}
+
+interface WaiverEventRow {
+  id: number | string;
+  waiver_id: string;
+  action: StoredWaiverEvent['action'];
+  actor: string;
+  at: unknown;
+  comment: string | null;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -88,6 +121,20 @@ function toDate(value: unknown): Date {
   throw new Error(`Unexpected timestamp value in database: ${String(value)}`);
 }
 
+/** PostgreSQL returns booleans; SQLite stores them as 0/1. */
+function toBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return Number(value) !== 0;
+  }
+  if (typeof value === 'string') {
+    return ['1', 't', 'true'].includes(value.toLocaleLowerCase('en-US'));
+  }
+  throw new Error(`Unexpected boolean value in database: ${String(value)}`);
+}
+
 function assertDate(value: Date, what: string) {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new InputError(`${what} must be a valid date`);
@@ -106,8 +153,62 @@ function toScorecard(row: ScorecardRow): StoredScorecard {
     score: toNumber(row.score),
     level: row.level,
     checks: JSON.parse(row.checks),
+    compliant: toBoolean(row.compliant),
+    policyResults: JSON.parse(row.policy_results),
     evaluatedAt: toDate(row.evaluated_at),
   };
+}
+
+function toWaiver(row: WaiverRow): StoredWaiver {
+  const waiver: StoredWaiver = {
+    id: row.id,
+    entityRef: row.entity_ref,
+    policyId: row.policy_id,
+    reason: row.reason,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requestedAt: toDate(row.requested_at),
+    expiresAt: toDate(row.expires_at),
+  };
+  if (row.decided_by !== null) {
+    waiver.decidedBy = row.decided_by;
+  }
+  if (row.decided_at !== null) {
+    waiver.decidedAt = toDate(row.decided_at);
+  }
+  if (row.decision_comment !== null) {
+    waiver.decisionComment = row.decision_comment;
+  }
+  if (row.expiry_notified_at !== null) {
+    waiver.expiryNotifiedAt = toDate(row.expiry_notified_at);
+  }
+  return waiver;
+}
+
+function toWaiverEvent(row: WaiverEventRow): StoredWaiverEvent {
+  return {
+    waiverId: row.waiver_id,
+    action: row.action,
+    actor: row.actor,
+    at: toDate(row.at),
+    ...(row.comment !== null ? { comment: row.comment } : {}),
+  };
+}
+
+/** A 64-bit PostgreSQL advisory lock key (as a decimal string) for a name. */
+function advisoryLockKey(name: string): string {
+  return createHash('sha256')
+    .update(name)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+/** Most recently requested first, then by id, as {@link DataMeshStore.listWaivers} returns. */
+function compareWaivers(a: StoredWaiver, b: StoredWaiver): number {
+  return (
+    b.requestedAt.getTime() - a.requestedAt.getTime() || compareRefs(b.id, a.id)
+  );
 }
 
 function compareRefs(a: string, b: string): number {
@@ -117,9 +218,10 @@ function compareRefs(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
+/** Whether any check or policy outcome changed, matched by id. */
 function outcomesChanged(
-  before: ScorecardCheckResult[],
-  after: ScorecardCheckResult[],
+  before: Array<{ id: string; outcome: RuleOutcome }>,
+  after: Array<{ id: string; outcome: RuleOutcome }>,
 ): boolean {
   if (before.length !== after.length) {
     return true;
@@ -145,7 +247,11 @@ export class DatabaseDataMeshStore implements DataMeshStore {
   /** The directory of the knex migrations, for tests and tooling. */
   static readonly migrationsDirectory = migrationsDir;
 
-  private constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.isPostgres = db.client.dialect === 'postgresql';
+  }
 
   async addFacts(observation: FactObservation): Promise<{ isLatest: boolean }> {
     const { updatedEntityRefs } = await this.addFactsBatch([observation]);
@@ -282,6 +388,16 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       if (typeof result.score !== 'number' || !Number.isFinite(result.score)) {
         throw new InputError(`Score of ${result.entityRef} must be a number`);
       }
+      if (typeof result.compliant !== 'boolean') {
+        throw new InputError(
+          `Compliance of ${result.entityRef} must be a boolean`,
+        );
+      }
+      if (!Array.isArray(result.policyResults)) {
+        throw new InputError(
+          `Policy results of ${result.entityRef} must be an array`,
+        );
+      }
       const entityRef = normalizeRef(result.entityRef);
       const current = byRef.get(entityRef);
       if (
@@ -295,6 +411,8 @@ export class DatabaseDataMeshStore implements DataMeshStore {
           score: result.score,
           level: result.level ?? null,
           checks: result.checks,
+          compliant: result.compliant,
+          policyResults: result.policyResults,
           evaluatedAt: result.evaluatedAt,
         });
       }
@@ -302,16 +420,50 @@ export class DatabaseDataMeshStore implements DataMeshStore {
     if (byRef.size === 0) {
       return { saved: 0, changed: [], ignored: [] };
     }
+    const toRow = (result: StoredScorecard) => ({
+      entity_ref: result.entityRef,
+      domain_ref: result.domainRef,
+      owner_ref: result.ownerRef,
+      score: result.score,
+      level: result.level,
+      checks: JSON.stringify(result.checks),
+      compliant: result.compliant,
+      policy_results: JSON.stringify(result.policyResults),
+      evaluated_at: result.evaluatedAt,
+    });
 
     return await this.db.transaction(async trx => {
-      const previous = new Map<string, StoredScorecard>();
-      for (const refs of chunk([...byRef.keys()], IN_CHUNK)) {
-        const rows: ScorecardRow[] = await trx('scorecards')
-          .whereIn('entity_ref', refs)
-          .select('*');
+      // The stored results, locked on PostgreSQL until the end of the transaction so that a
+      // concurrent save of the same products waits and then compares with what this one
+      // wrote: a transition is reported once. Sorted, so that savers lock in the same order.
+      const refs = [...byRef.keys()].sort(compareRefs);
+      const previous = await this.readScorecardsForUpdate(trx, refs);
+
+      // Products without a stored result: insert theirs unless a concurrent save inserted
+      // one first (PostgreSQL makes this insert wait for that save's commit). Those that
+      // lost the race are compared with the winner's result, locked, like the others.
+      const firstRows = refs
+        .filter(ref => !previous.has(ref))
+        .map(ref => toRow(byRef.get(ref)!));
+      const inserted = new Set<string>();
+      for (const part of chunk(firstRows, rowsPerInsert(9))) {
+        const rows: Array<{ entity_ref: string }> = await trx('scorecards')
+          .insert(part)
+          .onConflict('entity_ref')
+          .ignore()
+          .returning('entity_ref');
         for (const row of rows) {
-          previous.set(row.entity_ref, toScorecard(row));
+          inserted.add(row.entity_ref);
         }
+      }
+      const lost = firstRows
+        .map(row => row.entity_ref)
+        .filter(ref => !inserted.has(ref));
+      for (const [ref, stored] of await this.readScorecardsForUpdate(
+        trx,
+        lost,
+      )) {
+        previous.set(ref, stored);
       }
 
       const latestRows = [];
@@ -327,38 +479,43 @@ export class DatabaseDataMeshStore implements DataMeshStore {
           ignored.push(result.entityRef);
           continue;
         }
-        latestRows.push({
-          entity_ref: result.entityRef,
-          domain_ref: result.domainRef,
-          owner_ref: result.ownerRef,
-          score: result.score,
-          level: result.level,
-          checks: JSON.stringify(result.checks),
-          evaluated_at: result.evaluatedAt,
-        });
+        if (!inserted.has(result.entityRef)) {
+          latestRows.push(toRow(result));
+        }
         if (
           !before ||
           before.score !== result.score ||
           before.level !== result.level ||
-          outcomesChanged(before.checks, result.checks)
+          before.compliant !== result.compliant ||
+          outcomesChanged(before.checks, result.checks) ||
+          outcomesChanged(before.policyResults, result.policyResults)
         ) {
           historyRows.push({
             entity_ref: result.entityRef,
             score: result.score,
             level: result.level,
+            compliant: result.compliant,
             evaluated_at: result.evaluatedAt,
           });
           changed.push({
             entityRef: result.entityRef,
             previous: before
-              ? { score: before.score, level: before.level }
+              ? {
+                  score: before.score,
+                  level: before.level,
+                  compliant: before.compliant,
+                }
               : undefined,
-            current: { score: result.score, level: result.level },
+            current: {
+              score: result.score,
+              level: result.level,
+              compliant: result.compliant,
+            },
           });
         }
       }
 
-      for (const part of chunk(latestRows, rowsPerInsert(7))) {
+      for (const part of chunk(latestRows, rowsPerInsert(9))) {
         await trx('scorecards')
           .insert(part)
           .onConflict('entity_ref')
@@ -368,6 +525,8 @@ export class DatabaseDataMeshStore implements DataMeshStore {
             'score',
             'level',
             'checks',
+            'compliant',
+            'policy_results',
             'evaluated_at',
           ])
           .where(
@@ -376,11 +535,36 @@ export class DatabaseDataMeshStore implements DataMeshStore {
             trx.ref('excluded.evaluated_at'),
           );
       }
-      for (const part of chunk(historyRows, rowsPerInsert(4))) {
+      for (const part of chunk(historyRows, rowsPerInsert(5))) {
         await trx('scorecard_history').insert(part);
       }
-      return { saved: latestRows.length, changed, ignored };
+      return { saved: latestRows.length + inserted.size, changed, ignored };
     });
+  }
+
+  /**
+   * The stored results of the given products (sorted refs), row-locked on PostgreSQL until
+   * the end of the transaction. SQLite serialises writing transactions already.
+   */
+  private async readScorecardsForUpdate(
+    trx: Knex.Transaction,
+    sortedRefs: string[],
+  ): Promise<Map<string, StoredScorecard>> {
+    const result = new Map<string, StoredScorecard>();
+    for (const refs of chunk(sortedRefs, IN_CHUNK)) {
+      const query = trx('scorecards')
+        .whereIn('entity_ref', refs)
+        .orderBy('entity_ref')
+        .select('*');
+      if (this.isPostgres) {
+        query.forUpdate();
+      }
+      const rows: ScorecardRow[] = await query;
+      for (const row of rows) {
+        result.set(row.entity_ref, toScorecard(row));
+      }
+    }
+    return result;
   }
 
   async getScorecard(entityRef: string): Promise<StoredScorecard | undefined> {
@@ -411,7 +595,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
   ): Promise<ScorecardHistoryItem[]> {
     const query = this.db('scorecard_history')
       .where('entity_ref', normalizeRef(entityRef))
-      .select('score', 'level', 'evaluated_at');
+      .select('score', 'level', 'compliant', 'evaluated_at');
     if (options?.since) {
       assertDate(options.since, 'since');
       query.where('evaluated_at', '>=', options.since);
@@ -431,12 +615,14 @@ export class DatabaseDataMeshStore implements DataMeshStore {
     const rows: Array<{
       score: number | string;
       level: string | null;
+      compliant: unknown;
       evaluated_at: unknown;
     }> = await query;
     return rows.reverse().map(row => ({
       evaluatedAt: toDate(row.evaluated_at),
       score: toNumber(row.score),
       level: row.level,
+      compliant: toBoolean(row.compliant),
     }));
   }
 
@@ -455,6 +641,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
 
     let products = 0;
     let total = 0;
+    let compliant = 0;
     const levelCounts: Record<string, number> = {};
     let worst: ScorecardRollup['worst'] = [];
     for (const refs of restrictions) {
@@ -468,9 +655,17 @@ export class DatabaseDataMeshStore implements DataMeshStore {
         level: string | null;
         products: number | string;
         total: number | string | null;
+        compliant: number | string | null;
       }> = await this.db('scorecards')
         .modify(scope)
-        .select('level')
+        .select(
+          'level',
+          // Booleans are 0/1 on SQLite; PostgreSQL cannot sum them directly.
+          this.db.raw('sum(case when ?? then 1 else 0 end) as ??', [
+            'compliant',
+            'compliant',
+          ]),
+        )
         .count('* as products')
         .sum('score as total')
         .groupBy('level');
@@ -480,6 +675,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
         levelCounts[key] = (levelCounts[key] ?? 0) + count;
         products += count;
         total += toNumber(row.total ?? 0);
+        compliant += toNumber(row.compliant ?? 0);
       }
       if (worstLimit > 0 && levels.length > 0) {
         const rows: Array<{
@@ -511,6 +707,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       averageScore: products > 0 ? total / products : null,
       levelCounts,
       worst: worst.slice(0, worstLimit),
+      compliant,
     };
   }
 
@@ -528,6 +725,278 @@ export class DatabaseDataMeshStore implements DataMeshStore {
         await trx('scorecards').whereIn('entity_ref', refs).delete();
       }
       return gone;
+    });
+  }
+
+  async createWaiver(request: {
+    entityRef: string;
+    policyId: string;
+    reason: string;
+    expiresAt: Date;
+    requestedBy: string;
+    requestedAt: Date;
+  }): Promise<StoredWaiver> {
+    assertDate(request.requestedAt, 'requestedAt');
+    assertDate(request.expiresAt, 'expiresAt');
+    if (request.expiresAt.getTime() <= request.requestedAt.getTime()) {
+      throw new InputError('A waiver must expire after it is requested');
+    }
+    const entityRef = normalizeRef(request.entityRef);
+    const { policyId, requestedAt } = request;
+    const row: WaiverRow = {
+      id: randomUUID(),
+      entity_ref: entityRef,
+      policy_id: policyId,
+      reason: request.reason,
+      status: 'pending',
+      requested_by: normalizeRef(request.requestedBy),
+      requested_at: requestedAt,
+      expires_at: request.expiresAt,
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      expiry_notified_at: null,
+    };
+
+    return await this.db.transaction(async trx => {
+      if (this.isPostgres) {
+        // There is no row to lock yet: serialise requests for the same product and policy
+        // so that two concurrent ones cannot both pass the check below.
+        await trx.raw('select pg_advisory_xact_lock(?::bigint)', [
+          advisoryLockKey(`waiver\u0000${entityRef}\u0000${policyId}`),
+        ]);
+      }
+      const existing: WaiverRow | undefined = await trx('waivers')
+        .where({ entity_ref: entityRef, policy_id: policyId })
+        .where(query =>
+          query
+            .where('status', 'pending')
+            .orWhere(approved =>
+              approved
+                .where('status', 'approved')
+                .where('expires_at', '>', requestedAt),
+            ),
+        )
+        .orderBy('requested_at', 'desc')
+        .first();
+      if (existing) {
+        const state =
+          existing.status === 'pending'
+            ? 'is pending'
+            : `is approved until ${toDate(existing.expires_at).toISOString()}`;
+        throw new ConflictError(
+          `Waiver ${existing.id} of policy ${policyId} for ${entityRef} ${state}; a new waiver can only be requested after it is rejected, revoked or expired`,
+        );
+      }
+      await trx('waivers').insert(row);
+      await trx('waiver_events').insert({
+        waiver_id: row.id,
+        action: 'requested',
+        actor: row.requested_by,
+        at: requestedAt,
+        comment: null,
+      });
+      return toWaiver(row);
+    });
+  }
+
+  async decideWaiver(
+    id: string,
+    decision: WaiverDecision,
+  ): Promise<StoredWaiver> {
+    const { action, at } = decision;
+    if (!['approve', 'reject', 'revoke'].includes(action)) {
+      throw new InputError(`Unknown waiver decision ${String(action)}`);
+    }
+    assertDate(at, 'at');
+    const actor = normalizeRef(decision.actor);
+    const comment = decision.comment ?? null;
+
+    return await this.db.transaction(async trx => {
+      const query = trx('waivers').where('id', id).first();
+      if (this.isPostgres) {
+        query.forUpdate();
+      }
+      const row: WaiverRow | undefined = await query;
+      if (!row) {
+        throw new NotFoundError(`Waiver ${id} not found`);
+      }
+      let status: WaiverStatus;
+      if (action === 'revoke') {
+        if (row.status !== 'approved') {
+          throw new ConflictError(
+            `Waiver ${id} is ${row.status}; only an approved waiver can be revoked`,
+          );
+        }
+        const expiresAt = toDate(row.expires_at);
+        if (expiresAt.getTime() <= at.getTime()) {
+          throw new ConflictError(
+            `Waiver ${id} expired at ${expiresAt.toISOString()}; only an unexpired waiver can be revoked`,
+          );
+        }
+        status = 'revoked';
+      } else {
+        status = action === 'approve' ? 'approved' : 'rejected';
+        if (row.status !== 'pending') {
+          throw new ConflictError(
+            `Waiver ${id} is ${row.status}; only a pending waiver can be ${status}`,
+          );
+        }
+      }
+
+      const changes = {
+        status,
+        decided_by: actor,
+        decided_at: at,
+        decision_comment: comment,
+      };
+      await trx('waivers').where('id', id).update(changes);
+      await trx('waiver_events').insert({
+        waiver_id: id,
+        action: status,
+        actor,
+        at,
+        comment,
+      });
+      return toWaiver({ ...row, ...changes });
+    });
+  }
+
+  async getWaiver(id: string): Promise<StoredWaiver | undefined> {
+    const row: WaiverRow | undefined = await this.db('waivers')
+      .where('id', id)
+      .first();
+    return row ? toWaiver(row) : undefined;
+  }
+
+  async getWaiverEvents(id: string): Promise<StoredWaiverEvent[]> {
+    const rows: WaiverEventRow[] = await this.db('waiver_events')
+      .where('waiver_id', id)
+      .orderBy([
+        { column: 'at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .select('*');
+    return rows.map(toWaiverEvent);
+  }
+
+  async listWaivers(filter?: WaiverFilter): Promise<StoredWaiver[]> {
+    const limit = filter?.limit ?? WAIVER_LIST_DEFAULT_LIMIT;
+    if (filter?.expiresBefore) {
+      assertDate(filter.expiresBefore, 'expiresBefore');
+    }
+    if (
+      limit <= 0 ||
+      filter?.entityRefs?.length === 0 ||
+      filter?.statuses?.length === 0
+    ) {
+      return [];
+    }
+    // Per chunk of refs, each with the limit, then merged: the first `limit` of the union
+    // are among them.
+    const restrictions: Array<string[] | undefined> = filter?.entityRefs
+      ? chunk(uniqueRefs(filter.entityRefs), IN_CHUNK)
+      : [undefined];
+    let waivers: StoredWaiver[] = [];
+    for (const refs of restrictions) {
+      const query = this.db('waivers');
+      if (refs) {
+        query.whereIn('entity_ref', refs);
+      }
+      if (filter?.statuses) {
+        query.whereIn('status', [...new Set(filter.statuses)]);
+      }
+      if (filter?.expiresBefore) {
+        query.where('expires_at', '<=', filter.expiresBefore);
+      }
+      const rows: WaiverRow[] = await query
+        .orderBy([
+          { column: 'requested_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit)
+        .select('*');
+      waivers = waivers.concat(rows.map(toWaiver));
+    }
+    if (restrictions.length > 1) {
+      waivers.sort(compareWaivers);
+    }
+    return waivers.slice(0, limit);
+  }
+
+  async expireWaivers(now: Date): Promise<StoredWaiver[]> {
+    assertDate(now, 'now');
+    return await this.claimWaivers(
+      query =>
+        query.where('status', 'approved').where('expires_at', '<=', now),
+      { status: 'expired' },
+      { action: 'expired', actor: 'system', at: now },
+    );
+  }
+
+  async claimExpiryReminders(now: Date, before: Date): Promise<StoredWaiver[]> {
+    assertDate(now, 'now');
+    assertDate(before, 'before');
+    return await this.claimWaivers(
+      query =>
+        query
+          .where('status', 'approved')
+          .where('expires_at', '>', now)
+          .where('expires_at', '<=', before)
+          .whereNull('expiry_notified_at'),
+      { expiry_notified_at: now },
+    );
+  }
+
+  /**
+   * Updates the waivers matching `condition` and returns them as updated, each to one caller
+   * only: on PostgreSQL the candidates are row-locked, so a concurrent claim waits, then
+   * re-checks the condition on the updated rows and skips them; SQLite serialises writing
+   * transactions. Adds the given audit event per waiver, if any.
+   */
+  private async claimWaivers(
+    condition: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+    changes: Partial<Pick<WaiverRow, 'status' | 'expiry_notified_at'>>,
+    event?: Pick<StoredWaiverEvent, 'action' | 'actor' | 'at'>,
+  ): Promise<StoredWaiver[]> {
+    return await this.db.transaction(async trx => {
+      const query = trx('waivers')
+        .modify(condition)
+        .orderBy([
+          { column: 'expires_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .select('*');
+      if (this.isPostgres) {
+        query.forUpdate();
+      }
+      const rows: WaiverRow[] = await query;
+      for (const part of chunk(rows, IN_CHUNK)) {
+        const ids = part.map(row => row.id);
+        const updated = await trx('waivers')
+          .whereIn('id', ids)
+          .modify(condition)
+          .update(changes);
+        if (updated !== ids.length) {
+          // Cannot happen with the locks above; roll back rather than claim twice.
+          throw new ConflictError(
+            'Waivers changed concurrently while being claimed; try again',
+          );
+        }
+      }
+      if (event) {
+        const eventRows = rows.map(row => ({
+          waiver_id: row.id,
+          action: event.action,
+          actor: event.actor,
+          at: event.at,
+          comment: null,
+        }));
+        for (const part of chunk(eventRows, rowsPerInsert(5))) {
+          await trx('waiver_events').insert(part);
+        }
+      }
+      return rows.map(row => toWaiver({ ...row, ...changes }));
     });
   }
 }

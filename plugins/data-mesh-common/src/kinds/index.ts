@@ -3,3 +3,4 @@ export * from './DataProductEntityV1alpha1';
 export * from './DataMeshDomainEntityV1alpha1';
 export * from './relations';
 export * from './refs';
+export * from './dataProductLinks';

@@ -44,3 +44,10 @@ export {
   type ShadowedPolicy,
   type WaiverLike,
 } from './governance';
+export {
+  catalogFacts,
+  DataProductEvaluator,
+  productRelatedRefs,
+  productRuleContext,
+  type DataProductRules,
+} from './product';

@@ -5,14 +5,18 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ODCS_ID_ANNOTATION } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  ContractLookup,
+  ODCS_ID_ANNOTATION,
+} from '@datamesh-portal/plugin-data-mesh-common';
 
 /**
  * Finds catalog entities by ODCS contract id, for ports that name their contract the ODPS way
  * (`contractId`) instead of by entity ref: the API entity holding the contract, and the data
- * product whose output port serves it.
+ * product whose output port serves it. Looks as the calling plugin (its own credentials).
+ * @public
  */
-export class ContractResolver {
+export class CatalogContractLookup implements ContractLookup {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
