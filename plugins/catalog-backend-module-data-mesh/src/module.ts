@@ -8,7 +8,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha';
 import { createOdpsEntityDataParser } from './parser/odpsEntityDataParser';
-import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
+import {
+  CatalogContractLookup,
+  readDataMeshRules,
+} from '@datamesh-portal/plugin-data-mesh-node';
 import { DataMeshEntitiesProcessor } from './processor';
 
 /**
@@ -32,6 +35,7 @@ export const catalogModuleDataMesh = createBackendModule({
         processing.addProcessor(
           new DataMeshEntitiesProcessor({
             contracts: new CatalogContractLookup(catalog, auth),
+            globalPolicyIds: readDataMeshRules(config).policies.map(p => p.id),
           }),
         );
 

@@ -15,8 +15,8 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseDataMeshStore } from '../src/database/DatabaseDataMeshStore';
-import { ScorecardService } from '../src/service/ScorecardService';
-import { readScorecardConfig } from '../src/service/scorecardConfig';
+import { EvaluationService } from '../src/service/EvaluationService';
+import { readDataMeshBackendConfig } from '../src/service/config';
 
 jest.setTimeout(10 * 60_000);
 
@@ -107,8 +107,8 @@ describe.each(databases.eachSupportedId())('scorecard pass on %p', id => {
     const store = await DatabaseDataMeshStore.create({
       database: mockServices.database({ knex }),
     });
-    const service = new ScorecardService({
-      config: readScorecardConfig(new ConfigReader({})),
+    const service = new EvaluationService({
+      config: readDataMeshBackendConfig(new ConfigReader({})),
       catalog: catalogServiceMock({ entities: syntheticCatalog() }),
       auth: mockServices.auth(),
       store,

@@ -12,9 +12,12 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { DatabaseDataMeshStore } from './database/DatabaseDataMeshStore';
 import { scheduleFactProviders } from './service/factProviders';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { readDataMeshBackendConfig } from './service/config';
+import { EvaluationService } from './service/EvaluationService';
+import { GovernanceNotifier } from './service/GovernanceNotifier';
 import { createRouter } from './service/router';
-import { readScorecardConfig } from './service/scorecardConfig';
-import { ScorecardService } from './service/ScorecardService';
+import { WaiverService } from './service/WaiverService';
 
 /**
  * The data mesh backend plugin, served under `/api/data-mesh`.
@@ -51,6 +54,7 @@ export const dataMeshPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, httpRouter, scheduler, logger } = deps;
@@ -59,21 +63,38 @@ export const dataMeshPlugin = createBackendPlugin({
         const store = await DatabaseDataMeshStore.create({
           database: deps.database,
         });
-        // Compiles every rule now: a bad rule stops the backend with its id and position.
-        const scorecards = new ScorecardService({
-          config: readScorecardConfig(config),
+        const backendConfig = readDataMeshBackendConfig(config);
+        const notifier = new GovernanceNotifier(deps.notifications, logger);
+        // Compiles every global rule now: a bad rule stops the backend with its id and position.
+        const evaluations = new EvaluationService({
+          config: backendConfig,
           catalog: deps.catalog,
           auth: deps.auth,
           store,
           logger,
+          notifier,
+        });
+        const waivers = new WaiverService({
+          config: backendConfig.waivers,
+          store,
+          evaluations,
+          logger,
+          notifier,
         });
 
-        // The scheduler's lock makes the pass run on one instance at a time.
+        // The scheduler's lock makes each task run on one instance at a time.
         await scheduler.scheduleTask({
           id: 'data-mesh-evaluate-all',
-          ...scorecards.config.schedule,
+          ...backendConfig.schedule,
           fn: async () => {
-            await scorecards.evaluateAll();
+            await evaluations.evaluateAll();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'data-mesh-waivers',
+          ...backendConfig.waivers.schedule,
+          fn: async () => {
+            await waivers.sweep();
           },
         });
         await scheduleFactProviders({
@@ -83,7 +104,7 @@ export const dataMeshPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           store,
-          scorecards,
+          evaluations,
         });
 
         httpRouter.use(
@@ -94,13 +115,14 @@ export const dataMeshPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog: deps.catalog,
             store,
-            scorecards,
+            evaluations,
+            waivers,
           }),
         );
         // Load balancers and uptime checks probe health without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(
-          `Data mesh backend started with ${scorecards.config.checks.length} checks and ${factProviders.size} fact provider(s)`,
+          `Data mesh backend started with ${backendConfig.rules.checks.length} checks, ${backendConfig.rules.policies.length} global policies and ${factProviders.size} fact provider(s)`,
         );
       },
     });

@@ -136,4 +136,63 @@ describe('DataMeshEntitiesProcessor', () => {
     );
     expect(emit).not.toHaveBeenCalled();
   });
+
+  describe('domain policies', () => {
+    const domain = (policies: unknown[]) => ({
+      apiVersion: 'datamesh-portal.io/v1alpha1',
+      kind: 'Domain',
+      metadata: { name: 'research' },
+      spec: { owner: 'research-data', policies },
+    });
+    const withGlobals = new DataMeshEntitiesProcessor({
+      globalPolicyIds: ['personal-data-protected'],
+    });
+
+    it('accepts well-formed policies without emitting anything', async () => {
+      const emit = jest.fn();
+      await withGlobals.postProcessEntity(
+        domain([
+          {
+            id: 'de-identified-input',
+            rule: "upstream.all(u, u.spec.classification != 'restricted')",
+          },
+        ]),
+        location,
+        emit,
+      );
+      expect(emit).not.toHaveBeenCalled();
+    });
+
+    it('refuses a malformed rule, naming the policy, its index and the position', async () => {
+      const emit = jest.fn();
+      await withGlobals.postProcessEntity(
+        domain([
+          { id: 'fine', rule: 'true' },
+          { id: 'broken', rule: 'entity.spec.status ==' },
+          { id: 'unknown-variable', rule: 'nothing.here' },
+        ]),
+        location,
+        emit,
+      );
+      expect(emit).toHaveBeenCalledTimes(1);
+      const [[result]] = emit.mock.calls;
+      expect(result.type).toBe('error');
+      expect(result.error.name).toBe('InputError');
+      expect(result.error.message).toMatch(
+        /^Domain domain:default\/research has invalid policies: spec\.policies\[1\] "broken": rule: .* \(line 1, column \d+\); spec\.policies\[2\] "unknown-variable": rule: .*nothing.*$/,
+      );
+    });
+
+    it('refuses a policy that reuses a global policy id', async () => {
+      const emit = jest.fn();
+      await withGlobals.postProcessEntity(
+        domain([{ id: 'personal-data-protected', rule: 'true' }]),
+        location,
+        emit,
+      );
+      expect(emit.mock.calls[0][0].error.message).toContain(
+        'spec.policies[0].id: "personal-data-protected" is a global policy; a domain adds policies of its own and cannot redefine a global one',
+      );
+    });
+  });
 });

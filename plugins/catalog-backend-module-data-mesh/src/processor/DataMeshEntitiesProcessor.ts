@@ -3,6 +3,7 @@ import {
   Entity,
   getCompoundEntityRef,
   isApiEntity,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
@@ -11,8 +12,11 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
+  compileGovernancePolicies,
   ContractLookup,
+  DataMeshDomainEntityV1alpha1,
   dataProductLinks,
+  RuleCompileError,
   DataProductEntityV1alpha1,
   isDataProductEntity,
   isValidDataMeshDomainEntity,
@@ -35,6 +39,8 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     private readonly options: {
       /** Resolves ports that name their contract by ODCS id; without it they get no relation. */
       contracts?: ContractLookup;
+      /** Ids of the global policies, which a domain's own policies may not reuse. */
+      globalPolicyIds?: string[];
     } = {},
   ) {}
 
@@ -57,6 +63,13 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
       await this.emitDataProductRelations(entity, emit);
     } else if (isApiEntity(entity) && entity.spec.type === ODCS_API_TYPE) {
       return checkContract(entity, location, emit);
+    } else if (isValidDataMeshDomainEntity(entity)) {
+      checkDomainPolicies(
+        entity as DataMeshDomainEntityV1alpha1,
+        location,
+        emit,
+        this.options.globalPolicyIds ?? [],
+      );
     }
     return entity;
   }
@@ -75,6 +88,53 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
         processingResult.relation({ source: target, type: reverse, target: self }),
       );
     }
+  }
+}
+
+/**
+ * Compiles a domain's own policies, so a malformed rule is refused with the catalog's other
+ * processing errors (naming the policy, the field and the position) instead of surfacing at
+ * evaluation time; and refuses a policy reusing a global policy's id, which would otherwise be
+ * silently ignored (a domain cannot redefine a global policy).
+ */
+function checkDomainPolicies(
+  domain: DataMeshDomainEntityV1alpha1,
+  location: LocationSpec,
+  emit: CatalogProcessorEmit,
+  globalPolicyIds: string[],
+) {
+  const policies = domain.spec.policies ?? [];
+  const indexOf = (id: string) => policies.findIndex(p => p.id === id);
+  const problems: string[] = [];
+  for (const [index, policy] of policies.entries()) {
+    if (globalPolicyIds.includes(policy.id)) {
+      problems.push(
+        `spec.policies[${index}].id: "${policy.id}" is a global policy; a domain adds policies of its own and cannot redefine a global one`,
+      );
+    }
+  }
+  try {
+    compileGovernancePolicies(policies, {
+      origin: 'domain',
+      domainRef: stringifyEntityRef(domain).toLocaleLowerCase('en-US'),
+    });
+  } catch (error) {
+    if (!(error instanceof RuleCompileError)) throw error;
+    for (const p of error.problems) {
+      const where =
+        p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '';
+      problems.push(
+        `spec.policies[${indexOf(p.ruleId)}] "${p.ruleId}": ${p.field}: ${p.message}${where}`,
+      );
+    }
+  }
+  if (problems.length) {
+    emit(
+      processingResult.inputError(
+        location,
+        `Domain ${stringifyEntityRef(domain)} has invalid policies: ${problems.join('; ')}`,
+      ),
+    );
   }
 }
 

@@ -1,18 +1,12 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  RELATION_DEPENDS_ON,
-  RELATION_PROVIDES_API,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  DataProductEntityV1alpha1,
-  parseDataMeshRef,
+  domainRefKey,
+  productRelatedRefs,
+  productRuleContext,
   RuleContextInput,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { JsonObject } from '@backstage/types';
 import { DataMeshStore } from '../database/DataMeshStore';
 
 // Keeps catalog requests well under URL and payload limits.
@@ -33,26 +27,12 @@ export function refKey(
   return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
 }
 
-function relationTargets(entity: Entity, type: string): string[] {
-  return (entity.relations ?? [])
-    .filter(r => r.type === type)
-    .map(r => r.targetRef);
-}
-
-/**
- * Facts the catalog itself knows about a product, as rules read them under `facts.catalog`:
- * counts of its ports, the contracts it provides, the products it reads from and that read
- * from it.
- */
-function catalogFacts(product: Entity): JsonObject {
-  const spec = product.spec as DataProductEntityV1alpha1['spec'];
-  return {
-    outputPorts: spec.outputPorts?.length ?? 0,
-    inputPorts: spec.inputPorts?.length ?? 0,
-    contracts: relationTargets(product, RELATION_PROVIDES_API).length,
-    upstream: relationTargets(product, RELATION_DEPENDS_ON).length,
-    consumers: relationTargets(product, RELATION_DEPENDENCY_OF).length,
-  };
+/** What rules need to evaluate a batch of products. */
+export interface RuleContexts {
+  /** The context of each product, by lowercase ref. */
+  contexts: Map<string, RuleContextInput>;
+  /** Every Domain of the catalog by lowercase ref, for the domain policies that apply. */
+  findDomain: (ref: string) => Entity | undefined;
 }
 
 /**
@@ -70,59 +50,39 @@ export class RuleContextBuilder {
     },
   ) {}
 
-  async build(
-    products: Entity[],
-    now: Date = new Date(),
-  ): Promise<Map<string, RuleContextInput>> {
+  async build(products: Entity[], now: Date = new Date()): Promise<RuleContexts> {
     const productRefs = products.map(p => refKey(p));
     const related = new Set<string>();
-    const refsOf = products.map(product => {
-      const spec = product.spec as DataProductEntityV1alpha1['spec'];
-      const refs = {
-        domain: spec.domain
-          ? refKey(parseDataMeshRef(spec.domain, 'domain', product))
-          : undefined,
-        owner: spec.owner
-          ? refKey(parseDataMeshRef(spec.owner, 'owner', product))
-          : undefined,
-        upstream: relationTargets(product, RELATION_DEPENDS_ON),
-      };
-      [refs.domain, refs.owner, ...refs.upstream].forEach(
-        ref => ref && related.add(ref),
-      );
-      return refs;
-    });
+    for (const product of products) {
+      const refs = productRelatedRefs(product);
+      [refs.owner, ...refs.upstream].forEach(ref => ref && related.add(ref));
+    }
 
-    const [entities, facts] = await Promise.all([
+    const [entities, domains, facts] = await Promise.all([
       this.fetchEntities([...related]),
+      this.fetchDomains(),
       this.options.store.getLatestFacts(productRefs),
     ]);
+    const findEntity = (ref: string) => entities.get(ref) ?? domains.get(ref);
 
     const contexts = new Map<string, RuleContextInput>();
     products.forEach((product, index) => {
-      const refs = refsOf[index];
-      const productFacts: Record<string, JsonObject> = {
-        catalog: catalogFacts(product),
-      };
-      const observedAt: Record<string, Date> = { catalog: now };
-      for (const [source, stored] of facts.get(productRefs[index]) ?? []) {
-        productFacts[source] = stored.facts;
-        observedAt[source] = stored.observedAt;
-      }
-      contexts.set(productRefs[index], {
-        entity: product,
-        domain: (refs.domain && entities.get(refs.domain)) || null,
-        owner: (refs.owner && entities.get(refs.owner)) || null,
-        upstream: refs.upstream.flatMap(ref => {
-          const upstream = entities.get(ref);
-          return upstream ? [upstream] : [];
+      const stored = facts.get(productRefs[index]) ?? new Map();
+      contexts.set(
+        productRefs[index],
+        productRuleContext(product, {
+          findEntity,
+          facts: Object.fromEntries(
+            [...stored].map(([source, f]) => [source, f.facts]),
+          ),
+          observedAt: Object.fromEntries(
+            [...stored].map(([source, f]) => [source, f.observedAt]),
+          ),
+          now,
         }),
-        facts: productFacts,
-        observedAt,
-        now,
-      });
+      );
     });
-    return contexts;
+    return { contexts, findDomain: ref => domains.get(ref) };
   }
 
   /** Entities by lowercase ref; refs that do not resolve are absent. */
@@ -139,5 +99,17 @@ export class RuleContextBuilder {
       });
     }
     return found;
+  }
+
+  /**
+   * Every Domain, by lowercase ref: a product's domain, and its parents whose policies also
+   * apply. Organisations have tens to hundreds of domains, so one query serves a whole batch.
+   */
+  private async fetchDomains(): Promise<Map<string, Entity>> {
+    const { items } = await this.options.catalog.getEntities(
+      { filter: { kind: 'Domain' } },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    );
+    return new Map(items.map(domain => [domainRefKey(domain), domain]));
   }
 }

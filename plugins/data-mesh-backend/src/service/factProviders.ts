@@ -7,7 +7,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { FactProvider } from '@datamesh-portal/plugin-data-mesh-node';
 import { DataMeshStore } from '../database/DataMeshStore';
 import { refKey } from './RuleContextBuilder';
-import { ScorecardService } from './ScorecardService';
+import { EvaluationService } from './EvaluationService';
 
 /**
  * Runs each fact provider on its own schedule (and under the scheduler's lock, so once across
@@ -22,9 +22,9 @@ export async function scheduleFactProviders(options: {
   catalog: CatalogService;
   auth: AuthService;
   store: DataMeshStore;
-  scorecards: ScorecardService;
+  evaluations: EvaluationService;
 }) {
-  const { providers, scheduler, logger, catalog, auth, store, scorecards } =
+  const { providers, scheduler, logger, catalog, auth, store, evaluations } =
     options;
   for (const provider of providers) {
     await scheduler.scheduleTask({
@@ -51,7 +51,7 @@ export async function scheduleFactProviders(options: {
               observedAt: c.observedAt ?? now,
             })),
         );
-        await scorecards.evaluateRefs(updatedEntityRefs);
+        await evaluations.evaluateRefs(updatedEntityRefs);
         logger.info(
           `Fact provider ${provider.source}: ${collected.length} observations, ${updatedEntityRefs.length} products re-evaluated`,
         );

@@ -1,5 +1,6 @@
 import {
   AuthService,
+  BackstageCredentials,
   DatabaseService,
   HttpAuthService,
   PermissionsService,
@@ -17,19 +18,32 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  applyWaivers,
   DataMeshHealthResponse,
+  dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
   dataMeshFactsPushPermission,
+  dataMeshWaiverDecidePermission,
+  dataMeshWaiverRequestPermission,
   describeInvalidFactSource,
+  EvaluateResponse,
   exportOdpsDocument,
+  Governance,
+  GovernanceResponse,
+  GovernanceSummaryResponse,
   isDataProductEntity,
   isValidDataProductEntity,
   RulesResponse,
   ScorecardHistoryResponse,
   ScorecardResponse,
   ScorecardRollupResponse,
+  WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -38,9 +52,11 @@ import {
   DataMeshStore,
   FactObservation,
   StoredScorecard,
+  StoredWaiver,
 } from '../database/DataMeshStore';
+import { EvaluationService } from './EvaluationService';
 import { refKey } from './RuleContextBuilder';
-import { ScorecardService } from './ScorecardService';
+import { WaiverService } from './WaiverService';
 
 export interface RouterOptions {
   database: DatabaseService;
@@ -49,11 +65,25 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   store: DataMeshStore;
-  scorecards: ScorecardService;
+  evaluations: EvaluationService;
+  waivers: WaiverService;
+  /** The clock; tests move it. */
+  now?: () => Date;
 }
 
 /** Request bodies larger than this are refused with 413. */
 const MAX_BODY = '512kb';
+
+const WAIVER_STATUSES: WaiverStatus[] = [
+  'pending',
+  'approved',
+  'rejected',
+  'revoked',
+  'expired',
+];
+const WAIVER_ACTIONS = { approve: 1, reject: 1, revoke: 1 } as const;
+// Violations listed by the dashboard; the counts cover every product.
+const MAX_VIOLATIONS = 100;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -89,7 +119,9 @@ function parseRef(value: unknown, field: string): CompoundEntityRef {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { auth, httpAuth, permissions, catalog, store, scorecards } = options;
+  const { auth, httpAuth, permissions, catalog, store, evaluations, waivers } =
+    options;
+  const now = options.now ?? (() => new Date());
   const db = await options.database.getClient();
   const router = Router();
   router.use(express.json({ limit: MAX_BODY }));
@@ -109,29 +141,86 @@ export async function createRouter(
     namespace: req.params.namespace,
     name: req.params.name,
   });
-  const authorize = async (
-    req: Request,
-    permission: typeof dataMeshEvaluatePermission,
-    entityRef: string,
+  const isAllowed = async (
+    credentials: BackstageCredentials,
+    permission: BasicPermission | ResourcePermission,
+    resourceRef?: string,
   ) => {
     const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials: await httpAuth.credentials(req) },
+      [
+        permission.type === 'resource'
+          ? { permission, resourceRef: resourceRef! }
+          : { permission },
+      ],
+      { credentials },
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    return decision.result === AuthorizeResult.ALLOW;
+  };
+  const authorize = async (
+    req: Request,
+    permission: BasicPermission | ResourcePermission,
+    entityRef?: string,
+  ) => {
+    if (
+      !(await isAllowed(
+        await httpAuth.credentials(req),
+        permission,
+        entityRef,
+      ))
+    ) {
       throw new NotAllowedError(
-        `Not allowed to ${permission.name} on ${entityRef}`,
+        `Not allowed to ${permission.name}${entityRef ? ` on ${entityRef}` : ''}`,
       );
     }
   };
+  /** Draft policies are shown to governance admins only. */
+  const withoutDraftsUnlessAllowed = async (req: Request) => {
+    const allowed = await isAllowed(
+      await httpAuth.credentials(req),
+      dataMeshDraftPoliciesReadPermission,
+    );
+    return <T extends { enforcement: string }>(items: T[]) =>
+      allowed ? items : items.filter(item => item.enforcement !== 'draft');
+  };
+  /** Refs of the data products the caller may read. */
+  const readableProductRefs = async (req: Request) => {
+    const { items } = await catalog.getEntities(
+      {
+        filter: { kind: 'DataProduct' },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await httpAuth.credentials(req) },
+    );
+    return items.map(e => refKey(e));
+  };
+  /** Approved waivers of the given products, by product. */
+  const approvedWaivers = async (entityRefs: string[]) => {
+    const byRef = new Map<string, StoredWaiver[]>();
+    for (const waiver of await store.listWaivers({
+      entityRefs,
+      statuses: ['approved'],
+      limit: Number.MAX_SAFE_INTEGER,
+    })) {
+      byRef.set(waiver.entityRef, [
+        ...(byRef.get(waiver.entityRef) ?? []),
+        waiver,
+      ]);
+    }
+    return byRef;
+  };
+  /** A stored result with the waivers in force now. */
+  const currentGovernance = (
+    stored: StoredScorecard,
+    productWaivers: StoredWaiver[],
+  ): Governance => applyWaivers(stored.policyResults, productWaivers, now());
   const scorecardResponse = (stored: StoredScorecard): ScorecardResponse => ({
     entityRef: stored.entityRef,
     score: stored.score,
     level: stored.level,
     checks: stored.checks,
     evaluatedAt: stored.evaluatedAt.toISOString(),
-    definitions: scorecards.config.checks,
-    levels: scorecards.config.levels,
+    definitions: evaluations.config.rules.checks,
+    levels: evaluations.config.rules.levels,
   });
 
   router.get('/health', async (_req, res) => {
@@ -168,13 +257,20 @@ export async function createRouter(
     }
   });
 
-  router.get('/rules', async (_req, res) => {
+  // The checks and policies in force: global ones and those of every Domain the caller may read.
+  router.get('/rules', async (req, res) => {
+    const visible = await withoutDraftsUnlessAllowed(req);
+    const { items: domains } = await catalog.getEntities(
+      { filter: { kind: 'Domain' } },
+      { credentials: await httpAuth.credentials(req) },
+    );
     const body: RulesResponse = {
-      levels: scorecards.config.levels,
-      checks: scorecards.config.checks.map(check => ({
+      levels: evaluations.config.rules.levels,
+      checks: evaluations.config.rules.checks.map(check => ({
         ...check,
         origin: 'global',
       })),
+      policies: visible(evaluations.policiesOf(domains)),
     };
     res.json(body);
   });
@@ -211,7 +307,7 @@ export async function createRouter(
       observedAt,
     });
     const [scorecard] = isLatest
-      ? await scorecards.evaluateAndSave([entity])
+      ? await evaluations.evaluateAndSave([entity])
       : [await store.getScorecard(entityRef)];
     res.status(201).json({
       entityRef,
@@ -232,17 +328,30 @@ export async function createRouter(
     if (body.facts !== undefined && !isObject(body.facts)) {
       throw new InputError('facts: must be an object of sources to values');
     }
+    for (const [source, values] of Object.entries(body.facts ?? {})) {
+      const problem = describeInvalidFactSource(source);
+      if (problem) throw new InputError(`facts.${source}: ${problem}`);
+      if (!isObject(values)) {
+        throw new InputError(`facts.${source}: must be a JSON object of values`);
+      }
+    }
     const entity = body.entity as unknown as Entity;
+    // Throws an InputError naming every bad field of a DataProduct.
     if (!isValidDataProductEntity(entity)) {
       throw new InputError(
         'entity: must be a DataProduct (apiVersion datamesh-portal.io/v1alpha1)',
       );
     }
-    const scorecard = await scorecards.dryRun(
-      entity,
+    const visible = await withoutDraftsUnlessAllowed(req);
+    const { scorecard, governance } = await evaluations.dryRun(
+      entity as Parameters<EvaluationService['dryRun']>[0],
       (body.facts ?? {}) as Record<string, Record<string, unknown>>,
     );
-    res.json({ scorecard });
+    const response: EvaluateResponse = {
+      scorecard,
+      governance: { ...governance, results: visible(governance.results) },
+    };
+    res.json(response);
   });
 
   router.post('/evaluate/:kind/:namespace/:name', async (req, res) => {
@@ -252,7 +361,7 @@ export async function createRouter(
     if (!isDataProductEntity(entity)) {
       throw new InputError(`${refKey(ref)} is not a DataProduct`);
     }
-    const [scorecard] = await scorecards.evaluateAndSave([entity]);
+    const [scorecard] = await evaluations.evaluateAndSave([entity]);
     res.json(scorecardResponse(scorecard));
   });
 
@@ -277,6 +386,200 @@ export async function createRouter(
       })),
     };
     res.json(body);
+  });
+
+  // A product's policy results with the waivers in force now, its policies and its waivers.
+  router.get('/governance/:kind/:namespace/:name', async (req, res) => {
+    const entity = await readEntity(req, routeRef(req));
+    const entityRef = refKey(entity);
+    const stored = await store.getScorecard(entityRef);
+    if (!stored) {
+      throw new NotFoundError(`${entityRef} has not been evaluated yet`);
+    }
+    const visible = await withoutDraftsUnlessAllowed(req);
+    const [policies, productWaivers] = await Promise.all([
+      evaluations.policiesFor(entity),
+      store.listWaivers({ entityRefs: [entityRef] }),
+    ]);
+    const governance = currentGovernance(
+      stored,
+      productWaivers.filter(w => w.status === 'approved'),
+    );
+    const body: GovernanceResponse = {
+      entityRef,
+      evaluatedAt: stored.evaluatedAt.toISOString(),
+      compliant: governance.compliant,
+      results: visible(governance.results),
+      policies: visible(policies),
+      waivers: productWaivers.map(w => waivers.toWaiver(w)),
+    };
+    res.json(body);
+  });
+
+  // The mesh's governance: compliance per policy and per domain, violations, waivers.
+  router.get('/governance', async (req, res) => {
+    const visible = await withoutDraftsUnlessAllowed(req);
+    const refs = await readableProductRefs(req);
+    const [stored, approved, pending, { items: domains }] = await Promise.all([
+      store.getScorecards(refs),
+      approvedWaivers(refs),
+      store.listWaivers({ entityRefs: refs, statuses: ['pending'] }),
+      catalog.getEntities(
+        { filter: { kind: 'Domain' } },
+        { credentials: await httpAuth.credentials(req) },
+      ),
+    ]);
+    const policyKey = (p: { id: string; domainRef?: string }) =>
+      `${p.domainRef ?? ''}|${p.id}`;
+    const policies = new Map(
+      visible(evaluations.policiesOf(domains)).map(p => [
+        policyKey(p),
+        { ...p, applicable: 0, failing: 0, waived: 0 },
+      ]),
+    );
+    const byDomain = new Map<
+      string | null,
+      { domainRef: string | null; products: number; compliant: number }
+    >();
+    const violations: GovernanceSummaryResponse['violations'] = [];
+    let compliant = 0;
+    for (const result of stored.values()) {
+      const governance = currentGovernance(
+        result,
+        approved.get(result.entityRef) ?? [],
+      );
+      compliant += governance.compliant ? 1 : 0;
+      const domain = byDomain.get(result.domainRef) ?? {
+        domainRef: result.domainRef,
+        products: 0,
+        compliant: 0,
+      };
+      domain.products += 1;
+      domain.compliant += governance.compliant ? 1 : 0;
+      byDomain.set(result.domainRef, domain);
+      for (const r of governance.results) {
+        const counts = policies.get(policyKey(r));
+        if (!counts || r.outcome === 'skipped') continue;
+        counts.applicable += 1;
+        if (r.outcome === 'fail' || r.outcome === 'error') counts.failing += 1;
+        if (r.outcome === 'waived') counts.waived += 1;
+      }
+      if (!governance.compliant && violations.length < MAX_VIOLATIONS) {
+        violations.push({
+          entityRef: result.entityRef,
+          domainRef: result.domainRef,
+          ownerRef: result.ownerRef,
+          policyIds: governance.results
+            .filter(r => r.blocking)
+            .map(r => r.id),
+        });
+      }
+    }
+    const soon =
+      now().getTime() + evaluations.config.waivers.reminderDays * 86_400_000;
+    const body: GovernanceSummaryResponse = {
+      products: stored.size,
+      compliant,
+      policies: [...policies.values()],
+      domains: [...byDomain.values()].sort((a, b) =>
+        String(a.domainRef).localeCompare(String(b.domainRef)),
+      ),
+      violations,
+      waivers: {
+        pending: pending.map(w => waivers.toWaiver(w)),
+        expiring: [...approved.values()]
+          .flat()
+          .filter(w => w.expiresAt.getTime() <= soon)
+          .map(w => waivers.toWaiver(w))
+          .filter(w => w.status === 'approved'),
+      },
+    };
+    res.json(body);
+  });
+
+  // Waivers of the products the caller may read, optionally of one product or status.
+  router.get('/waivers', async (req, res) => {
+    const statuses = [req.query.status ?? []].flat().map(String);
+    const unknown = statuses.find(
+      s => !WAIVER_STATUSES.includes(s as WaiverStatus),
+    );
+    if (unknown !== undefined) {
+      throw new InputError(
+        `status: "${unknown}" is not one of ${WAIVER_STATUSES.join(', ')}`,
+      );
+    }
+    const entityRefs =
+      req.query.entityRef !== undefined
+        ? [refKey(await readEntity(req, parseRef(req.query.entityRef, 'entityRef')))]
+        : await readableProductRefs(req);
+    // Expired is a state of time, not only of the store: ask for approved ones too and let
+    // the mapping decide.
+    const wanted = statuses.includes('expired')
+      ? [...statuses, 'approved']
+      : statuses;
+    const items = (
+      await store.listWaivers({
+        entityRefs,
+        ...(wanted.length ? { statuses: wanted as WaiverStatus[] } : {}),
+      })
+    )
+      .map(w => waivers.toWaiver(w))
+      .filter(w => !statuses.length || statuses.includes(w.status));
+    res.json({ items });
+  });
+
+  router.get('/waivers/:id', async (req, res) => {
+    const waiver = await waivers.get(req.params.id);
+    if (!waiver) throw new NotFoundError(`No waiver ${req.params.id}`);
+    // Only callers who may read the product see its waivers.
+    await readEntity(req, parseEntityRef(waiver.entityRef));
+    res.json(waiver);
+  });
+
+  // A product owner asks for an exception to one policy.
+  router.post('/waivers', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = req.body;
+    if (!isObject(body)) throw new InputError('The body must be a JSON object');
+    const ref = parseRef(body.entityRef, 'entityRef');
+    if (typeof body.policyId !== 'string' || !body.policyId) {
+      throw new InputError('policyId: must name the policy to waive');
+    }
+    const product = await readEntity(req, ref);
+    if (!isDataProductEntity(product)) {
+      throw new InputError(`entityRef: ${refKey(ref)} is not a DataProduct`);
+    }
+    await authorize(req, dataMeshWaiverRequestPermission, refKey(product));
+    const waiver = await waivers.request({
+      product,
+      policyId: body.policyId,
+      reason: body.reason,
+      expiresAt: body.expiresAt,
+      requestedBy: credentials.principal.userEntityRef,
+    });
+    res.status(201).json(waiver);
+  });
+
+  // A governance admin approves, rejects or revokes a waiver.
+  router.post('/waivers/:id/:action', async (req, res) => {
+    const { id, action } = req.params;
+    if (!(action in WAIVER_ACTIONS)) {
+      throw new NotFoundError(
+        `No waiver action "${action}"; use approve, reject or revoke`,
+      );
+    }
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(req, dataMeshWaiverDecidePermission);
+    const comment = isObject(req.body) ? req.body.comment : undefined;
+    if (comment !== undefined && typeof comment !== 'string') {
+      throw new InputError('comment: must be text');
+    }
+    const waiver = await waivers.decide(id, {
+      action: action as keyof typeof WAIVER_ACTIONS,
+      actor: credentials.principal.userEntityRef,
+      ...(comment ? { comment } : {}),
+    });
+    res.json(waiver);
   });
 
   // Domain and owner rollups, over the products the caller may read.

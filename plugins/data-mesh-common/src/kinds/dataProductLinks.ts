@@ -1,6 +1,5 @@
 import {
   CompoundEntityRef,
-  Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { DataProductEntityV1alpha1 } from './DataProductEntityV1alpha1';

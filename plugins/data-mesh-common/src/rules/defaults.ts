@@ -270,7 +270,7 @@ export const DEFAULT_GOVERNANCE_POLICIES: GovernancePolicyDefinition[] = [
       'Product names are lowercase words joined by hyphens (e.g. customer-orders), so they read the same in URLs, warehouses and pipelines.',
     severity: 'warning',
     enforcement: 'warn',
-    rule: "entity.metadata.name.matches('^[a-z][a-z0-9]*(-[a-z0-9]+)*$')",
+    rule: "entity.metadata.name.matches('^[a-z][a-z0-9-]*$') && !entity.metadata.name.endsWith('-') && !entity.metadata.name.contains('--')",
     remediation:
       'Rename the product to lowercase words joined by hyphens, e.g. customer-orders.',
   },

@@ -1,0 +1,219 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  applyWaivers,
+  DataProductEntityV1alpha1,
+  DataProductEvaluator,
+  EvaluateResponse,
+  GovernancePolicy,
+  productRelatedRefs,
+  RuleContextInput,
+  withDraftRelations,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
+import {
+  DataMeshStore,
+  ScorecardChange,
+  StoredScorecard,
+} from '../database/DataMeshStore';
+import { DataMeshBackendConfig } from './config';
+import { GovernanceNotifier } from './GovernanceNotifier';
+import { refKey, RuleContextBuilder } from './RuleContextBuilder';
+
+// A full pass reads, evaluates and saves products in pages of this size.
+const PAGE_SIZE = 1000;
+
+/**
+ * Evaluates data products against the scorecard checks and the governance policies: one
+ * product on demand, when its facts or waivers change, every product in the scheduled pass, or
+ * a draft product in a dry run. Global rules are compiled once, when the service is created;
+ * domain policies when a domain's policies change.
+ */
+export class EvaluationService {
+  private readonly evaluator: DataProductEvaluator;
+  private readonly contexts: RuleContextBuilder;
+  private readonly contracts: CatalogContractLookup;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly options: {
+      config: DataMeshBackendConfig;
+      catalog: CatalogService;
+      auth: AuthService;
+      store: DataMeshStore;
+      logger: LoggerService;
+      notifier?: GovernanceNotifier;
+      /** The clock; tests move it. */
+      now?: () => Date;
+    },
+  ) {
+    this.evaluator = new DataProductEvaluator(options.config.rules);
+    this.contexts = new RuleContextBuilder(options);
+    this.contracts = new CatalogContractLookup(options.catalog, options.auth);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get config(): DataMeshBackendConfig {
+    return this.options.config;
+  }
+
+  /**
+   * Dry run: the verdict a draft product would get with the facts given, nothing stored. The
+   * draft gets the relations the catalog would give it, so rules see its upstream and contracts.
+   */
+  async dryRun(
+    entity: DataProductEntityV1alpha1,
+    facts: Record<string, Record<string, unknown>> = {},
+  ): Promise<EvaluateResponse> {
+    const now = this.now();
+    const draft = await withDraftRelations(entity, this.contracts);
+    const { contexts, findDomain } = await this.contexts.build([draft], now);
+    const context = contexts.get(refKey(draft))!;
+    const extra = Object.fromEntries(Object.keys(facts).map(s => [s, now]));
+    return this.evaluator.evaluate(
+      {
+        ...context,
+        facts: { ...context.facts, ...(facts as RuleContextInput['facts']) },
+        observedAt: { ...context.observedAt, ...extra },
+      },
+      findDomain,
+    );
+  }
+
+  /** The policies in force for a product, from its domain and the domains above it. */
+  async policiesFor(product: Entity): Promise<GovernancePolicy[]> {
+    const { contexts, findDomain } = await this.contexts.build(
+      [product],
+      this.now(),
+    );
+    const domain = contexts.get(refKey(product))?.domain as Entity | null;
+    return this.evaluator
+      .policiesFor(domain, findDomain)
+      .map(compiled => compiled.policy);
+  }
+
+  /** Global policies and those of the given Domain entities, in that order. */
+  policiesOf(domains: Entity[]): GovernancePolicy[] {
+    return [
+      ...this.evaluator.policies.global,
+      ...domains.flatMap(domain =>
+        this.evaluator.policies.domainPolicies(domain),
+      ),
+    ].map(compiled => compiled.policy);
+  }
+
+  /**
+   * Evaluates stored products now, applies their approved waivers and saves the results; owners
+   * of products that became non-compliant are notified once.
+   */
+  async evaluateAndSave(products: Entity[]): Promise<StoredScorecard[]> {
+    if (products.length === 0) return [];
+    const evaluatedAt = this.now();
+    const refs = products.map(product => refKey(product));
+    const [{ contexts, findDomain }, waivers] = await Promise.all([
+      this.contexts.build(products, evaluatedAt),
+      this.options.store.listWaivers({
+        entityRefs: refs,
+        statuses: ['approved'],
+        limit: Number.MAX_SAFE_INTEGER,
+      }),
+    ]);
+    const waiversOf = groupBy(waivers, w => w.entityRef);
+    const blockingIds = new Map<string, string[]>();
+    const results = products.map((product, i) => {
+      const { scorecard, governance } = this.evaluator.evaluate(
+        contexts.get(refs[i])!,
+        findDomain,
+      );
+      const { domain, owner } = productRelatedRefs(product);
+      const waived = applyWaivers(
+        governance.results,
+        waiversOf.get(refs[i]) ?? [],
+        evaluatedAt,
+      );
+      blockingIds.set(
+        refs[i],
+        waived.results.filter(r => r.blocking).map(r => r.id),
+      );
+      return {
+        entityRef: refs[i],
+        domainRef: domain ?? null,
+        ownerRef: owner ?? null,
+        ...scorecard,
+        compliant: waived.compliant,
+        policyResults: governance.results,
+        evaluatedAt,
+      };
+    });
+    const { changed } = await this.options.store.saveScorecards(results);
+    await this.notifyNewlyNonCompliant(changed, blockingIds);
+    return results;
+  }
+
+  /** Re-evaluates the products with these refs (those that exist) and saves them. */
+  async evaluateRefs(entityRefs: string[]): Promise<StoredScorecard[]> {
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs, filter: { kind: 'DataProduct' } },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    );
+    return this.evaluateAndSave(items.filter((e): e is Entity => Boolean(e)));
+  }
+
+  /**
+   * The scheduled pass: every data product in the catalog, page by page, then the results of
+   * products that left the catalog are removed. A failure stops the pass before anything is
+   * removed; pages already saved are complete results of their products.
+   */
+  async evaluateAll(): Promise<{ products: number }> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE }
+          : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE },
+        { credentials },
+      );
+      await this.evaluateAndSave(page.items);
+      seen.push(...page.items.map(e => refKey(e)));
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    const removed = await this.options.store.deleteScorecardsExcept(seen);
+    this.options.logger.info(
+      `Evaluated ${seen.length} data products${
+        removed.length
+          ? `, removed ${removed.length} gone from the catalog`
+          : ''
+      }`,
+    );
+    return { products: seen.length };
+  }
+
+  /** The store reports each transition once, so owners hear of each breach once. */
+  private async notifyNewlyNonCompliant(
+    changed: ScorecardChange[],
+    blockingIds: Map<string, string[]>,
+  ) {
+    const { notifier } = this.options;
+    if (!notifier) return;
+    for (const change of changed) {
+      const wasCompliant = change.previous?.compliant ?? true;
+      if (!wasCompliant || change.current.compliant) continue;
+      await notifier.productBecameNonCompliant(
+        change.entityRef,
+        blockingIds.get(change.entityRef) ?? [],
+      );
+    }
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
