@@ -103,7 +103,16 @@ describe('catalogModuleDataMesh in the catalog', () => {
           apiVersion: 'datamesh-portal.io/v1alpha1',
           kind: 'Domain',
           metadata: { name: 'sales' },
-          spec: { owner: 'sales-data' },
+          spec: {
+            owner: 'sales-data',
+            policies: [
+              {
+                id: 'orders-tagged',
+                enforcement: 'warn',
+                rule: 'has(entity.metadata.tags)',
+              },
+            ],
+          },
         },
         {
           apiVersion: 'backstage.io/v1alpha1',
@@ -144,6 +153,15 @@ describe('catalogModuleDataMesh in the catalog', () => {
         product('unknown-field', { owners: 'sales-data' }),
         api('wrong-contract', contract('wrong-v1', 'varchar(3)')),
         api('huge-contract', 'x'.repeat(5 * 1024 * 1024)),
+        {
+          apiVersion: 'datamesh-portal.io/v1alpha1',
+          kind: 'Domain',
+          metadata: { name: 'bad-policies' },
+          spec: {
+            owner: 'sales-data',
+            policies: [{ id: 'broken', rule: "entity.spec.status == 'x' &&" }],
+          },
+        },
       ),
       // A plain ODPS document, registered as it is: its input port names the contract of
       // order-events' output port by ODCS id only.
@@ -259,6 +277,7 @@ describe('catalogModuleDataMesh in the catalog', () => {
       'schema[0].properties[0].logicalType: "varchar(3)" is not one of',
     ],
     ['huge-contract', 'more than the 2.0 MB allowed'],
+    ['bad-policies', 'spec.policies[0] "broken": rule: '],
   ])('refuses %s with an error naming the field', async (name, message) => {
     await waitFor(
       async () => errors.get(name),
@@ -269,6 +288,9 @@ describe('catalogModuleDataMesh in the catalog', () => {
   });
 
   it('keeps processing everything else after refusing bad input', async () => {
+    expect(await byName('sales')).toMatchObject({
+      spec: { policies: [{ id: 'orders-tagged' }] },
+    });
     const products = await query('kind=dataproduct');
     expect(products.map(e => e.metadata.name).sort()).toEqual([
       'customer-orders',

@@ -37,9 +37,9 @@ export class GovernanceNotifier {
   async waiverExpiresSoon(waiver: StoredWaiver) {
     const { name } = parseEntityRef(waiver.entityRef);
     await this.send(waiver.entityRef, {
-      title: `Waiver of ${waiver.policyId} for ${name} expires on ${waiver.expiresAt
-        .toISOString()
-        .slice(0, 10)}`,
+      title: `Waiver of ${
+        waiver.policyId
+      } for ${name} expires on ${waiver.expiresAt.toISOString().slice(0, 10)}`,
       description:
         'After that the policy applies again. Comply before then, or request a new waiver.',
       link: productLink(waiver.entityRef),
@@ -59,9 +59,7 @@ export class GovernanceNotifier {
         payload,
       });
     } catch (error) {
-      this.logger.warn(
-        `Could not notify the owners of ${entityRef}: ${error}`,
-      );
+      this.logger.warn(`Could not notify the owners of ${entityRef}: ${error}`);
     }
   }
 }

@@ -50,7 +50,10 @@ export class RuleContextBuilder {
     },
   ) {}
 
-  async build(products: Entity[], now: Date = new Date()): Promise<RuleContexts> {
+  async build(
+    products: Entity[],
+    now: Date = new Date(),
+  ): Promise<RuleContexts> {
     const productRefs = products.map(p => refKey(p));
     const related = new Set<string>();
     for (const product of products) {

@@ -54,7 +54,9 @@ export class WaiverService {
     const policy = policies.find(p => p.id === policyId);
     if (!policy || policy.enforcement === 'retired') {
       throw new InputError(
-        `policyId: "${policyId}" is not a policy in force for ${refKey(product)}`,
+        `policyId: "${policyId}" is not a policy in force for ${refKey(
+          product,
+        )}`,
       );
     }
     if (typeof input.reason !== 'string' || !input.reason.trim()) {

@@ -162,14 +162,12 @@ export async function createRouter(
     entityRef?: string,
   ) => {
     if (
-      !(await isAllowed(
-        await httpAuth.credentials(req),
-        permission,
-        entityRef,
-      ))
+      !(await isAllowed(await httpAuth.credentials(req), permission, entityRef))
     ) {
       throw new NotAllowedError(
-        `Not allowed to ${permission.name}${entityRef ? ` on ${entityRef}` : ''}`,
+        `Not allowed to ${permission.name}${
+          entityRef ? ` on ${entityRef}` : ''
+        }`,
       );
     }
   };
@@ -332,7 +330,9 @@ export async function createRouter(
       const problem = describeInvalidFactSource(source);
       if (problem) throw new InputError(`facts.${source}: ${problem}`);
       if (!isObject(values)) {
-        throw new InputError(`facts.${source}: must be a JSON object of values`);
+        throw new InputError(
+          `facts.${source}: must be a JSON object of values`,
+        );
       }
     }
     const entity = body.entity as unknown as Entity;
@@ -469,9 +469,7 @@ export async function createRouter(
           entityRef: result.entityRef,
           domainRef: result.domainRef,
           ownerRef: result.ownerRef,
-          policyIds: governance.results
-            .filter(r => r.blocking)
-            .map(r => r.id),
+          policyIds: governance.results.filter(r => r.blocking).map(r => r.id),
         });
       }
     }
@@ -510,7 +508,11 @@ export async function createRouter(
     }
     const entityRefs =
       req.query.entityRef !== undefined
-        ? [refKey(await readEntity(req, parseRef(req.query.entityRef, 'entityRef')))]
+        ? [
+            refKey(
+              await readEntity(req, parseRef(req.query.entityRef, 'entityRef')),
+            ),
+          ]
         : await readableProductRefs(req);
     // Expired is a state of time, not only of the store: ask for approved ones too and let
     // the mapping decide.

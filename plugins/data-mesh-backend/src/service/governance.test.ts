@@ -1,0 +1,552 @@
+import {
+  createServiceFactory,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import YAML from 'yaml';
+import request from 'supertest';
+import { dataMeshPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const ADMIN = 'user:default/grace';
+const OWNER = 'user:default/ada';
+const OUTSIDER = 'user:default/mallory';
+
+// Catalog permissions are allowed for everyone; the data mesh ones follow the roles above.
+function decide(permission: string, user: string | undefined) {
+  if (!permission.startsWith('data-mesh.')) return AuthorizeResult.ALLOW;
+  if (user === ADMIN) return AuthorizeResult.ALLOW;
+  if (user === OWNER && permission === 'data-mesh.waiver.request') {
+    return AuthorizeResult.ALLOW;
+  }
+  return AuthorizeResult.DENY;
+}
+
+const permissions = mockServices.permissions.mock({
+  async authorize(requests: EvaluatePermissionRequest[], options) {
+    const { principal } = options.credentials as BackstageCredentials<
+      BackstageUserPrincipal | { type: 'service' }
+    >;
+    const user = 'userEntityRef' in principal ? principal.userEntityRef : '';
+    return requests.map(r => ({ result: decide(r.permission.name, user) }));
+  },
+  async authorizeConditional(requests) {
+    return requests.map(() => ({ result: AuthorizeResult.ALLOW as const }));
+  },
+});
+
+const sent: Array<{ entityRef: unknown; title: string }> = [];
+const notifications = createServiceFactory({
+  service: notificationService,
+  deps: {},
+  factory: () => ({
+    async send({ recipients, payload }) {
+      sent.push({
+        entityRef: recipients.type === 'entity' ? recipients.entityRef : '*',
+        title: payload.title,
+      });
+    },
+  }),
+});
+
+const docs = [
+  { kind: 'Group', metadata: { name: 'clinical-data' } },
+  { kind: 'Group', metadata: { name: 'research-data' } },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'hospital' },
+    spec: {
+      owner: 'clinical-data',
+      policies: [
+        {
+          id: 'tagged',
+          title: 'Products are tagged',
+          severity: 'warning',
+          enforcement: 'warn',
+          rule: 'has(entity.metadata.tags)',
+          remediation: 'Add tags.',
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'clinical' },
+    spec: { owner: 'clinical-data', subdomainOf: 'hospital' },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'research' },
+    spec: {
+      owner: 'research-data',
+      subdomainOf: 'hospital',
+      policies: [
+        {
+          id: 'de-identified-input',
+          title: 'Research reads de-identified data only',
+          rule: "upstream.all(u, u.spec.classification != 'restricted')",
+          remediation: 'Read from a de-identified product.',
+        },
+        {
+          id: 'cohort-size',
+          enforcement: 'draft',
+          rule: 'false',
+        },
+        { id: 'old-rule', enforcement: 'retired', rule: 'false' },
+      ],
+    },
+  },
+  // Tries to switch off a global policy by reusing its id: the catalog refuses the domain.
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'rogue' },
+    spec: {
+      owner: 'research-data',
+      policies: [{ id: 'personal-data-protected', rule: 'true' }],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'patient-records', tags: ['ehr'] },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'clinical',
+      status: 'active',
+      personalData: true,
+      classification: 'restricted',
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'cohort-study' },
+    spec: {
+      owner: 'research-data',
+      domain: 'research',
+      status: 'active',
+      classification: 'internal',
+      inputPorts: [{ name: 'patients', dataProduct: 'patient-records' }],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'leaky-extract', tags: ['ehr'] },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'rogue',
+      status: 'draft',
+      personalData: true,
+      classification: 'internal',
+    },
+  },
+].map(doc => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  ...doc,
+  spec: doc.spec ?? { type: 'team', children: [] },
+}));
+
+const globalPolicies = [
+  {
+    id: 'personal-data-protected',
+    title: 'Personal data is confidential or restricted',
+    appliesTo: 'has(entity.spec.personalData) && entity.spec.personalData',
+    rule: "entity.spec.classification in ['confidential', 'restricted']",
+    remediation: 'Set spec.classification to confidential or restricted.',
+  },
+  {
+    id: 'domain-exists',
+    rule: 'domain != null',
+  },
+];
+
+describe('federated governance through the REST API', () => {
+  const dir = createMockDirectory();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const as = (user: string) => mockCredentials.user.header(user);
+  const get = (path: string, user = OWNER) =>
+    request(backend.server)
+      .get(`/api/data-mesh${path}`)
+      .set('Authorization', as(user));
+  const post = (path: string, body: object, user = OWNER) =>
+    request(backend.server)
+      .post(`/api/data-mesh${path}`)
+      .set('Authorization', as(user))
+      .send(body);
+
+  beforeAll(async () => {
+    dir.setContent({
+      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        permissions.factory,
+        notifications,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
+              ],
+              locations: [
+                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
+              ],
+            },
+            dataMesh: {
+              scorecards: {
+                defaultChecks: false,
+                checks: [{ id: 'any', title: 'Any', rule: 'true' }],
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { hours: 1 },
+                },
+              },
+              governance: {
+                defaultPolicies: false,
+                policies: globalPolicies,
+                waivers: {
+                  maxDays: 30,
+                  schedule: {
+                    frequency: { hours: 24 },
+                    timeout: { minutes: 1 },
+                    initialDelay: { hours: 1 },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    // Wait until the products have their relations (lineage), then evaluate them.
+    for (let i = 0; i < 150; i++) {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/dataproduct/default/cohort-study')
+        .set('Authorization', as(ADMIN));
+      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    for (const name of ['patient-records', 'cohort-study', 'leaky-extract']) {
+      const res = await post(
+        `/evaluate/dataproduct/default/${name}`,
+        {},
+        ADMIN,
+      );
+      expect(res.status).toBe(200);
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  it('merges global, parent-domain and domain policies, each with its origin', async () => {
+    const res = await get('/governance/dataproduct/default/cohort-study');
+    expect(res.status).toBe(200);
+    expect(
+      res.body.policies.map((p: any) => [p.id, p.origin, p.domainRef]),
+    ).toEqual([
+      ['personal-data-protected', 'global', undefined],
+      ['domain-exists', 'global', undefined],
+      ['tagged', 'domain', 'domain:default/hospital'],
+      ['de-identified-input', 'domain', 'domain:default/research'],
+      ['old-rule', 'domain', 'domain:default/research'],
+    ]);
+  });
+
+  it('applies each enforcement level: enforce blocks, warn and warning severity do not, draft only for admins, retired never', async () => {
+    const owner = await get('/governance/dataproduct/default/cohort-study');
+    expect(owner.body.compliant).toBe(false);
+    expect(owner.body.results).toEqual([
+      expect.objectContaining({
+        id: 'personal-data-protected',
+        outcome: 'skipped',
+        blocking: false,
+      }),
+      expect.objectContaining({
+        id: 'domain-exists',
+        outcome: 'pass',
+        blocking: false,
+      }),
+      expect.objectContaining({
+        id: 'tagged',
+        outcome: 'fail',
+        enforcement: 'warn',
+        blocking: false,
+      }),
+      expect.objectContaining({
+        id: 'de-identified-input',
+        origin: 'domain',
+        domainRef: 'domain:default/research',
+        outcome: 'fail',
+        enforcement: 'enforce',
+        severity: 'error',
+        blocking: true,
+      }),
+    ]);
+
+    const admin = await get(
+      '/governance/dataproduct/default/cohort-study',
+      ADMIN,
+    );
+    expect(admin.body.results.map((r: any) => r.id)).toContain('cohort-size');
+    expect(
+      admin.body.results.find((r: any) => r.id === 'cohort-size'),
+    ).toMatchObject({
+      enforcement: 'draft',
+      outcome: 'fail',
+      blocking: false,
+    });
+    expect(admin.body.policies.map((p: any) => p.id)).toContain('cohort-size');
+  });
+
+  it('never lets a domain weaken a global policy: the catalog refuses the domain', async () => {
+    const rogue = await request(backend.server)
+      .get('/api/catalog/entities/by-name/domain/default/rogue')
+      .set('Authorization', as(ADMIN));
+    expect(rogue.status).toBe(404);
+    const leaky = await get('/governance/dataproduct/default/leaky-extract');
+    expect(leaky.body).toMatchObject({ compliant: false });
+    expect(
+      leaky.body.results.filter((r: any) => r.blocking).map((r: any) => r.id),
+    ).toEqual(['personal-data-protected', 'domain-exists']);
+  });
+
+  it('gives a draft in a dry run the verdict of the continuous evaluation', async () => {
+    const { relations, ...draft } = docs.find(
+      d => d.metadata.name === 'cohort-study',
+    )! as any;
+    const dry = await post('/evaluate', { entity: draft });
+    expect(dry.status).toBe(200);
+    const stored = await get('/governance/dataproduct/default/cohort-study');
+    expect(dry.body.governance).toEqual({
+      compliant: stored.body.compliant,
+      results: stored.body.results,
+    });
+  });
+
+  it('lists the rules with each policy origin; drafts only for admins', async () => {
+    const owner = await get('/rules');
+    expect(owner.status).toBe(200);
+    const ids = owner.body.policies.map((p: any) => `${p.origin}:${p.id}`);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'global:personal-data-protected',
+        'domain:tagged',
+        'domain:de-identified-input',
+      ]),
+    );
+    expect(ids).not.toContain('domain:cohort-size');
+    const admin = await get('/rules', ADMIN);
+    expect(admin.body.policies.map((p: any) => p.id)).toContain('cohort-size');
+  });
+
+  describe('waivers', () => {
+    const expiresAt = () =>
+      new Date(Date.now() + 7 * 24 * 3600_000).toISOString();
+    let waiverId: string;
+
+    it.each([
+      [
+        { policyId: 'de-identified-input', expiresAt: 'soon', reason: 'x' },
+        'expiresAt: "soon" is not an ISO 8601 timestamp',
+      ],
+      [
+        {
+          policyId: 'de-identified-input',
+          expiresAt: '2001-01-01T00:00:00Z',
+          reason: 'x',
+        },
+        'expiresAt: 2001-01-01T00:00:00Z is not in the future',
+      ],
+      [
+        {
+          policyId: 'de-identified-input',
+          expiresAt: '2999-01-01T00:00:00Z',
+          reason: 'x',
+        },
+        'is more than 30 days away',
+      ],
+      [
+        { policyId: 'de-identified-input', reason: ' ' },
+        'reason: must say why',
+      ],
+      [
+        { policyId: 'no-such-policy', reason: 'x' },
+        'policyId: "no-such-policy" is not a policy in force',
+      ],
+      [{ reason: 'x' }, 'policyId: must name the policy'],
+    ])('refuses a bad request %#', async (body, message) => {
+      const res = await post('/waivers', {
+        entityRef: 'dataproduct:default/cohort-study',
+        expiresAt: expiresAt(),
+        ...body,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('lets only a permitted user request one', async () => {
+      const body = {
+        entityRef: 'dataproduct:default/cohort-study',
+        policyId: 'de-identified-input',
+        reason: 'The IRB approved the study on identified data until March.',
+        expiresAt: expiresAt(),
+      };
+      const denied = await post('/waivers', body, OUTSIDER);
+      expect(denied.status).toBe(403);
+      const service = await request(backend.server)
+        .post('/api/data-mesh/waivers')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(service.status).toBe(403);
+
+      const created = await post('/waivers', body);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        entityRef: 'dataproduct:default/cohort-study',
+        policyId: 'de-identified-input',
+        status: 'pending',
+        requestedBy: OWNER,
+      });
+      waiverId = created.body.id;
+
+      const twice = await post('/waivers', body);
+      expect(twice.status).toBe(409);
+    });
+
+    it('lets only a governance admin decide, and an approved waiver makes the product compliant', async () => {
+      expect(
+        (await post(`/waivers/${waiverId}/approve`, {}, OWNER)).status,
+      ).toBe(403);
+      expect(
+        (await post(`/waivers/${waiverId}/approve`, {}, OUTSIDER)).status,
+      ).toBe(403);
+      expect((await post(`/waivers/${waiverId}/bless`, {}, ADMIN)).status).toBe(
+        404,
+      );
+
+      const approved = await post(
+        `/waivers/${waiverId}/approve`,
+        { comment: 'Until the de-identified feed ships.' },
+        ADMIN,
+      );
+      expect(approved.status).toBe(200);
+      expect(approved.body).toMatchObject({
+        status: 'approved',
+        decidedBy: ADMIN,
+      });
+
+      const governance = await get(
+        '/governance/dataproduct/default/cohort-study',
+      );
+      expect(governance.body.compliant).toBe(true);
+      expect(
+        governance.body.results.find(
+          (r: any) => r.id === 'de-identified-input',
+        ),
+      ).toMatchObject({ outcome: 'waived', waiverId, blocking: false });
+      expect(governance.body.waivers).toEqual([
+        expect.objectContaining({ id: waiverId, status: 'approved' }),
+      ]);
+      expect(
+        (await post(`/waivers/${waiverId}/approve`, {}, ADMIN)).status,
+      ).toBe(409);
+    });
+
+    it('keeps an audit log and lists waivers by product and status', async () => {
+      const waiver = await get(`/waivers/${waiverId}`);
+      expect(waiver.status).toBe(200);
+      expect(waiver.body.events).toEqual([
+        expect.objectContaining({ action: 'requested', actor: OWNER }),
+        expect.objectContaining({
+          action: 'approved',
+          actor: ADMIN,
+          comment: 'Until the de-identified feed ships.',
+        }),
+      ]);
+      const listed = await get(
+        '/waivers?entityRef=dataproduct:default/cohort-study&status=approved',
+      );
+      expect(listed.body.items.map((w: any) => w.id)).toEqual([waiverId]);
+      expect((await get('/waivers?status=pending')).body.items).toEqual([]);
+      expect((await get('/waivers?status=late')).status).toBe(400);
+      expect(
+        (await get('/waivers/00000000-0000-0000-0000-000000000000')).status,
+      ).toBe(404);
+    });
+
+    it('summarises the mesh for the dashboard', async () => {
+      const res = await get('/governance');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ products: 3, compliant: 2 });
+      expect(res.body.violations).toEqual([
+        expect.objectContaining({
+          entityRef: 'dataproduct:default/leaky-extract',
+          policyIds: ['personal-data-protected', 'domain-exists'],
+        }),
+      ]);
+      const policy = (id: string) =>
+        res.body.policies.find((p: any) => p.id === id);
+      expect(policy('de-identified-input')).toMatchObject({
+        applicable: 1,
+        failing: 0,
+        waived: 1,
+      });
+      expect(policy('personal-data-protected')).toMatchObject({
+        applicable: 2,
+        failing: 1,
+      });
+      expect(res.body.domains).toEqual(
+        expect.arrayContaining([
+          { domainRef: 'domain:default/research', products: 1, compliant: 1 },
+          { domainRef: 'domain:default/rogue', products: 1, compliant: 0 },
+        ]),
+      );
+      expect(res.body.waivers.expiring.map((w: any) => w.id)).toEqual([
+        waiverId,
+      ]);
+    });
+
+    it('revoking a waiver makes the product non-compliant again and tells its owners once', async () => {
+      const before = sent.filter(
+        s => s.entityRef === 'dataproduct:default/cohort-study',
+      ).length;
+      const revoked = await post(`/waivers/${waiverId}/revoke`, {}, ADMIN);
+      expect(revoked.body.status).toBe('revoked');
+      const governance = await get(
+        '/governance/dataproduct/default/cohort-study',
+      );
+      expect(governance.body.compliant).toBe(false);
+      await post('/evaluate/dataproduct/default/cohort-study', {}, ADMIN);
+      const after = sent.filter(
+        s => s.entityRef === 'dataproduct:default/cohort-study',
+      );
+      expect(after.length).toBe(before + 1);
+      expect(after[after.length - 1].title).toBe(
+        'cohort-study is not compliant',
+      );
+    });
+  });
+});
