@@ -5,6 +5,7 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
+import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
 
 const backend = createBackend();
 
@@ -47,10 +48,8 @@ backend.add(
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Governance admins decide waivers, product owners request them; everything else is allowed.
+backend.add(dataMeshPermissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
