@@ -10,13 +10,26 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
 import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
 import { validateOdpsDocument } from '@datamesh-portal/plugin-data-mesh-common';
+import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import YAML from 'yaml';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 
 jest.setTimeout(120_000);
 
 const EXAMPLE_PRODUCTS = 30;
+const ROOT = path.resolve(__dirname, '../../..');
+// The example portal's own checks and policies, as `yarn start` applies them.
+const { dataMesh } = YAML.parse(
+  fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8'),
+);
+
+/** The organisation an example entity comes from: its folder under examples/. */
+const organisationOf = (entity: Entity) =>
+  /examples\/([^/]+)\//.exec(
+    entity.metadata.annotations?.['backstage.io/managed-by-location'] ?? '',
+  )?.[1];
 
 // The example organisations in a real catalog with the data mesh plugins, as `yarn start` runs
 // them: every entity is accepted, the lineage is there, and every product exports as ODPS.
@@ -82,10 +95,11 @@ describe('the example organisations', () => {
               locations: [
                 {
                   type: 'file',
-                  target: path.resolve(__dirname, '../../../examples/all.yaml'),
+                  target: path.join(ROOT, 'examples/all.yaml'),
                 },
               ],
             },
+            dataMesh,
           },
         }),
       ],
@@ -207,5 +221,84 @@ describe('the example organisations', () => {
       }),
     );
     expect(legacy.score).toBeLessThan(100);
+  });
+
+  describe('under governance', () => {
+    const verdicts = new Map<string, { compliant: boolean; results: any[] }>();
+
+    beforeAll(async () => {
+      for (const product of await products()) {
+        const { name } = product.metadata;
+        await request(backend.server)
+          .post(`/api/data-mesh/evaluate/dataproduct/default/${name}`)
+          .set('Authorization', mockCredentials.user.header());
+        const res = await get(
+          `/api/data-mesh/governance/dataproduct/default/${name}`,
+        );
+        expect(res.status).toBe(200);
+        verdicts.set(name, res.body);
+      }
+    });
+
+    it('show compliant and non-compliant products in every organisation', async () => {
+      const byOrganisation = new Map<string, Set<boolean>>();
+      for (const product of await products()) {
+        const organisation = organisationOf(product)!;
+        const seen = byOrganisation.get(organisation) ?? new Set();
+        seen.add(verdicts.get(product.metadata.name)!.compliant);
+        byOrganisation.set(organisation, seen);
+      }
+      expect([...byOrganisation.keys()].sort()).toEqual([
+        'financial-group',
+        'hospital',
+        'social-media',
+      ]);
+      for (const [organisation, seen] of byOrganisation) {
+        expect([organisation, [...seen].sort()]).toEqual([
+          organisation,
+          [false, true],
+        ]);
+      }
+    });
+
+    it.each([
+      // The research domain's own policy: research reads de-identified data only.
+      ['clinical-trial-recruitment', 'research-deidentified-inputs-only'],
+      // The financial group's policies for its subsidiaries, stricter than the global one.
+      ['securities-trades-legacy', 'group-transaction-data-restricted'],
+      ['securities-trades-legacy', 'group-personal-data-restricted'],
+      // Global policies.
+      ['content-engagement', 'personal-data-protected'],
+      ['ad-performance', 'active-output-ports-have-contracts'],
+      ['user-interest-segments', 'deprecated-names-sunset'],
+    ])('hold %s to %s', (name, policyId) => {
+      const verdict = verdicts.get(name)!;
+      expect(verdict.compliant).toBe(false);
+      expect(verdict.results).toContainEqual(
+        expect.objectContaining({
+          id: policyId,
+          outcome: 'fail',
+          blocking: true,
+        }),
+      );
+    });
+
+    it('give every draft in a dry run the verdict of the continuous evaluation', async () => {
+      for (const product of await products()) {
+        const { relations, status, ...draft } = product as Entity & {
+          status?: unknown;
+        };
+        const res = await request(backend.server)
+          .post('/api/data-mesh/evaluate')
+          .set('Authorization', mockCredentials.user.header())
+          .send({ entity: draft });
+        expect(res.status).toBe(200);
+        const stored = verdicts.get(product.metadata.name)!;
+        expect([product.metadata.name, res.body.governance]).toEqual([
+          product.metadata.name,
+          { compliant: stored.compliant, results: stored.results },
+        ]);
+      }
+    });
   });
 });
