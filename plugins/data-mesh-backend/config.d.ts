@@ -34,5 +34,45 @@ export interface Config {
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** Federated governance: global policies and waivers. */
+    governance?: {
+      /**
+       * Whether the default global policies apply (see the README of
+       * `@datamesh-portal/plugin-data-mesh-common`); a configured policy with a default's id
+       * replaces it. Default true.
+       */
+      defaultPolicies?: boolean;
+      /**
+       * Global policies, added to or replacing the defaults. Domains add their own on their
+       * Domain entity (`spec.policies`); those cannot reuse a global id.
+       */
+      policies?: Array<{
+        /** Unique id: lowercase letters and digits with single hyphens. */
+        id: string;
+        title?: string;
+        description?: string;
+        /** Default error. Only an error can block. */
+        severity?: 'error' | 'warning';
+        /**
+         * Lifecycle, default enforce: draft (evaluated, shown to governance admins only), warn
+         * (shown, never blocks), enforce (a failure of an error policy blocks), retired.
+         */
+        enforcement?: 'draft' | 'warn' | 'enforce' | 'retired';
+        /** CEL: the policy is skipped for products where this is false. */
+        appliesTo?: string;
+        /** CEL: true when the product complies. */
+        rule: string;
+        /** How to comply. */
+        remediation?: string;
+      }>;
+      waivers?: {
+        /** The longest a waiver may run, in days. Default 180. */
+        maxDays?: number;
+        /** Owners are reminded this many days before a waiver expires. Default 7. */
+        reminderDays?: number;
+        /** How often expired waivers are closed and reminders sent; default every minute. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
   };
 }
