@@ -196,8 +196,8 @@ export interface DataMeshStore {
 
   /**
    * Saves a batch of results in one transaction: upserts the latest result of each product
-   * and appends a history point only for products whose score, level or any check outcome
-   * changed (or that had no result). Unchanged products only get their latest result, and
+   * and appends a history point only for products whose score, level, compliance or any check
+   * or policy outcome changed (or that had no result). Unchanged products only get their latest result, and
    * so their `evaluatedAt`, refreshed. A result older than the stored one is ignored.
    */
   saveScorecards(results: ScorecardToSave[]): Promise<SaveScorecardsResult>;
@@ -209,7 +209,7 @@ export interface DataMeshStore {
   getScorecards(entityRefs: string[]): Promise<Map<string, StoredScorecard>>;
 
   /**
-   * Score and level of one product over time, oldest first. With `limit`, the most recent
+   * Score, level and compliance of one product over time, oldest first. With `limit`, the most recent
    * `limit` points (still oldest first).
    */
   getScorecardHistory(

@@ -3,7 +3,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { RuleOutcome, WaiverStatus } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  RuleOutcome,
+  WaiverStatus,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import {
@@ -927,8 +930,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
   async expireWaivers(now: Date): Promise<StoredWaiver[]> {
     assertDate(now, 'now');
     return await this.claimWaivers(
-      query =>
-        query.where('status', 'approved').where('expires_at', '<=', now),
+      query => query.where('status', 'approved').where('expires_at', '<=', now),
       { status: 'expired' },
       { action: 'expired', actor: 'system', at: now },
     );
