@@ -60,6 +60,8 @@ export interface ScorecardHistoryPoint {
   evaluatedAt: string;
   score: number;
   level: string | null;
+  /** Whether the product was compliant with the governance policies then. */
+  compliant: boolean;
 }
 
 /** Response of `GET /api/data-mesh/scorecards/:kind/:namespace/:name/history`. @public */

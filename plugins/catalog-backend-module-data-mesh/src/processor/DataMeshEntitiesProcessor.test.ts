@@ -1,4 +1,6 @@
+import { Entity } from '@backstage/catalog-model';
 import { processingResult } from '@backstage/plugin-catalog-node';
+import { JsonArray } from '@backstage/types';
 import { DataMeshEntitiesProcessor } from './DataMeshEntitiesProcessor';
 
 const location = {
@@ -138,7 +140,7 @@ describe('DataMeshEntitiesProcessor', () => {
   });
 
   describe('domain policies', () => {
-    const domain = (policies: unknown[]) => ({
+    const domain = (policies: JsonArray): Entity => ({
       apiVersion: 'datamesh-portal.io/v1alpha1',
       kind: 'Domain',
       metadata: { name: 'research' },

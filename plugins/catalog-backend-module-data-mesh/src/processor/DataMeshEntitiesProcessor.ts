@@ -85,7 +85,11 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     )) {
       emit(processingResult.relation({ source: self, type, target }));
       emit(
-        processingResult.relation({ source: target, type: reverse, target: self }),
+        processingResult.relation({
+          source: target,
+          type: reverse,
+          target: self,
+        }),
       );
     }
   }
@@ -124,7 +128,9 @@ function checkDomainPolicies(
       const where =
         p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '';
       problems.push(
-        `spec.policies[${indexOf(p.ruleId)}] "${p.ruleId}": ${p.field}: ${p.message}${where}`,
+        `spec.policies[${indexOf(p.ruleId)}] "${p.ruleId}": ${p.field}: ${
+          p.message
+        }${where}`,
       );
     }
   }
@@ -132,7 +138,9 @@ function checkDomainPolicies(
     emit(
       processingResult.inputError(
         location,
-        `Domain ${stringifyEntityRef(domain)} has invalid policies: ${problems.join('; ')}`,
+        `Domain ${stringifyEntityRef(
+          domain,
+        )} has invalid policies: ${problems.join('; ')}`,
       ),
     );
   }

@@ -1,5 +1,6 @@
 import {
   createServiceFactory,
+  PermissionsService,
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
@@ -45,7 +46,9 @@ const permissions = mockServices.permissions.mock({
     return requests.map(r => ({ result: decide(r.permission.name, user) }));
   },
   async authorizeConditional(requests) {
-    return requests.map(() => ({ result: AuthorizeResult.ALLOW as const }));
+    return requests.map(() => ({
+      result: AuthorizeResult.ALLOW,
+    })) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
   },
 });
 

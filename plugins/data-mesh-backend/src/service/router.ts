@@ -383,6 +383,7 @@ export async function createRouter(
         evaluatedAt: item.evaluatedAt.toISOString(),
         score: item.score,
         level: item.level,
+        compliant: item.compliant,
       })),
     };
     res.json(body);

@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { JsonArray } from '@backstage/types';
 import { GovernancePolicyDefinition } from '../api';
 import {
   applyWaivers,
@@ -33,7 +34,11 @@ const domain = (
   apiVersion: 'datamesh-portal.io/v1alpha1',
   kind: 'Domain',
   metadata: { name, namespace: 'default' },
-  spec: { owner: 'x', policies, ...(subdomainOf ? { subdomainOf } : {}) },
+  spec: {
+    owner: 'x',
+    policies: policies as unknown as JsonArray,
+    ...(subdomainOf ? { subdomainOf } : {}),
+  },
 });
 
 const global = compileGovernancePolicies(

@@ -83,7 +83,9 @@ function describeProblems(
   ) {
     at(
       'severity',
-      `${JSON.stringify(definition.severity)} is not one of ${POLICY_SEVERITIES.join(', ')}`,
+      `${JSON.stringify(
+        definition.severity,
+      )} is not one of ${POLICY_SEVERITIES.join(', ')}`,
     );
   }
   if (
@@ -92,7 +94,9 @@ function describeProblems(
   ) {
     at(
       'enforcement',
-      `${JSON.stringify(definition.enforcement)} is not one of ${POLICY_ENFORCEMENTS.join(', ')}`,
+      `${JSON.stringify(
+        definition.enforcement,
+      )} is not one of ${POLICY_ENFORCEMENTS.join(', ')}`,
     );
   }
   return problems;

@@ -184,7 +184,12 @@ export class DataProductEvaluator {
     }
     const { checks, levels } = this.rules;
     return {
-      scorecard: evaluateScorecard(this.compiledChecks, checks, levels, context),
+      scorecard: evaluateScorecard(
+        this.compiledChecks,
+        checks,
+        levels,
+        context,
+      ),
       governance: evaluateGovernance(
         this.policiesFor(input.domain as Entity | null, findDomain),
         context,
