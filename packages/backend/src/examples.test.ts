@@ -9,6 +9,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
 import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
+import { checkDescriptors } from '@datamesh-portal/data-mesh-cli';
 import { validateOdpsDocument } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -297,6 +298,38 @@ describe('the example organisations', () => {
         expect([product.metadata.name, res.body.governance]).toEqual([
           product.metadata.name,
           { compliant: stored.compliant, results: stored.results },
+        ]);
+      }
+    });
+
+    it('give every product the verdict of the command-line check', async () => {
+      const offline = await checkDescriptors({
+        files: [path.join(ROOT, 'examples')],
+        entityPaths: [path.join(ROOT, 'examples')],
+        configFiles: [path.join(ROOT, 'app-config.yaml')],
+      });
+      expect(offline).toHaveLength(EXAMPLE_PRODUCTS);
+      for (const { entityRef, scorecard, governance } of offline) {
+        const name = entityRef.split('/')[1];
+        const stored = verdicts.get(name)!;
+        const storedScorecard = (
+          await get(`/api/data-mesh/scorecards/dataproduct/default/${name}`)
+        ).body;
+        // The command line shows what a product owner sees: no draft policies.
+        expect([name, governance]).toEqual([
+          name,
+          {
+            compliant: stored.compliant,
+            results: stored.results.filter(r => r.enforcement !== 'draft'),
+          },
+        ]);
+        expect([name, scorecard]).toEqual([
+          name,
+          {
+            score: storedScorecard.score,
+            level: storedScorecard.level,
+            checks: storedScorecard.checks,
+          },
         ]);
       }
     });

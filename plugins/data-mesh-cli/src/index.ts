@@ -1,1 +1,21 @@
-export {};
+/**
+ * `data-mesh-check`: checks local data product descriptors against the data mesh scorecard
+ * checks and governance policies, with the same engine and rules as the portal, offline or
+ * through a portal's dry run.
+ *
+ * @packageDocumentation
+ */
+export {
+  checkDescriptors,
+  runCheck,
+  validateFacts,
+  type CheckDescriptorsOptions,
+  type CheckReport,
+  type DataProductVerdict,
+  type Facts,
+  type ProductReport,
+} from './check';
+export { CheckInputError } from './errors';
+export { formatJson, formatText, UNRESOLVED_NOTE } from './format';
+export { LocalContractLookup } from './LocalContractLookup';
+export { EXIT_CODES, main, USAGE, type MainIo } from './main';

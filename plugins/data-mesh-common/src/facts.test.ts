@@ -15,6 +15,7 @@ describe('describeInvalidFactSource', () => {
     ['2ci', /not an identifier/],
     ['in', /reserved/],
     ['x'.repeat(65), /longer than 64/],
+    ['catalog', /computed by the portal/],
   ])('refuses %p', (source, message) => {
     expect(describeInvalidFactSource(source)).toMatch(message);
   });

@@ -46,5 +46,8 @@ export function describeInvalidFactSource(source: unknown): string | undefined {
   if (CEL_RESERVED.has(source)) {
     return `"${source}" is a reserved word of the rule language`;
   }
+  if (source === 'catalog') {
+    return '"catalog" is computed by the portal from the catalog; push under another name';
+  }
   return undefined;
 }

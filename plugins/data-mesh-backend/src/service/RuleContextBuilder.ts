@@ -58,7 +58,9 @@ export class RuleContextBuilder {
     const related = new Set<string>();
     for (const product of products) {
       const refs = productRelatedRefs(product);
-      [refs.owner, ...refs.upstream].forEach(ref => ref && related.add(ref));
+      [refs.owner, ...refs.upstream, ...refs.contracts].forEach(
+        ref => ref && related.add(ref),
+      );
     }
 
     const [entities, domains, facts] = await Promise.all([

@@ -249,7 +249,7 @@ export const DEFAULT_GOVERNANCE_POLICIES: GovernancePolicyDefinition[] = [
     appliesTo: "entity.spec.status == 'deprecated'",
     rule: 'has(entity.spec.deprecation) && has(entity.spec.deprecation.sunset)',
     remediation:
-      'Set spec.deprecation.sunset to the date the product stops being served (and spec.deprecation.replacement if there is one).',
+      'Set spec.deprecation.sunset to the date the product stops being served (and spec.deprecation.replacedBy if there is one).',
   },
   {
     id: 'no-retired-upstream',

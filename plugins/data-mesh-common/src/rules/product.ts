@@ -40,14 +40,15 @@ function relationTargets(entity: Entity, type: string): string[] {
 }
 
 /**
- * The entities a product's rules read, as lowercase refs: its domain, its owner and its
- * upstream products (from its `dependsOn` relations).
+ * The entities a product's rules read, as lowercase refs: its domain, its owner, its upstream
+ * products (from its `dependsOn` relations) and the contracts it provides.
  * @public
  */
 export function productRelatedRefs(product: Entity): {
   domain?: string;
   owner?: string;
   upstream: string[];
+  contracts: string[];
 } {
   const spec = product.spec as DataProductEntityV1alpha1['spec'];
   const ref = (value: unknown, field: 'domain' | 'owner') => {
@@ -62,21 +63,27 @@ export function productRelatedRefs(product: Entity): {
     domain: ref(spec?.domain, 'domain'),
     owner: ref(spec?.owner, 'owner'),
     upstream: relationTargets(product, RELATION_DEPENDS_ON),
+    contracts: relationTargets(product, RELATION_PROVIDES_API),
   };
 }
 
 /**
  * Facts the catalog itself knows about a product, as rules read them under `facts.catalog`:
- * counts of its ports, the contracts it provides, the products it reads from and that read
- * from it.
+ * counts of its ports, the contracts it provides that exist in the catalog (so passed ODCS
+ * validation), the products it reads from and that read from it.
  * @public
  */
-export function catalogFacts(product: Entity): JsonObject {
+export function catalogFacts(
+  product: Entity,
+  findEntity: (ref: string) => Entity | undefined,
+): JsonObject {
   const spec = product.spec as Partial<DataProductEntityV1alpha1['spec']>;
   return {
     outputPorts: spec?.outputPorts?.length ?? 0,
     inputPorts: spec?.inputPorts?.length ?? 0,
-    contracts: relationTargets(product, RELATION_PROVIDES_API).length,
+    contracts: relationTargets(product, RELATION_PROVIDES_API).filter(ref =>
+      findEntity(ref),
+    ).length,
     upstream: relationTargets(product, RELATION_DEPENDS_ON).length,
     consumers: relationTargets(product, RELATION_DEPENDENCY_OF).length,
   };
@@ -109,7 +116,10 @@ export function productRuleContext(
       const upstream = options.findEntity(ref);
       return upstream ? [upstream] : [];
     }),
-    facts: { catalog: catalogFacts(product), ...options.facts },
+    facts: {
+      ...options.facts,
+      catalog: catalogFacts(product, options.findEntity),
+    },
     observedAt: { catalog: options.now, ...options.observedAt },
     now: options.now,
   };
