@@ -2,6 +2,11 @@ import {
   catalogGraphApiRef,
   DefaultCatalogGraphApi,
 } from '@backstage/plugin-catalog-graph';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import dataMeshPlugin from './alpha';
@@ -9,6 +14,7 @@ import { dataMeshApiRef } from './api';
 import {
   dataProduct,
   fakeDataMeshApi,
+  permissionsAllowing,
   renderEntityPage,
 } from './__testUtils__';
 
@@ -35,6 +41,9 @@ describe('data mesh plugin (new frontend system)', () => {
         dataMeshPlugin.getExtension('entity-card:data-mesh/scorecard-history'),
         dataMeshPlugin.getExtension('entity-card:data-mesh/domain-scorecard'),
         dataMeshPlugin.getExtension('entity-card:data-mesh/group-scorecard'),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/governance'),
+        dataMeshPlugin.getExtension('entity-card:data-mesh/domain-governance'),
+        dataMeshPlugin.getExtension('page:data-mesh/governance'),
         dataMeshPlugin.getExtension('api:data-mesh'),
       ].every(Boolean),
     ).toBe(true);
@@ -48,6 +57,7 @@ describe('data mesh plugin (new frontend system)', () => {
         catalogApiMock({ entities: [product] }),
         [catalogGraphApiRef, new DefaultCatalogGraphApi()],
         [dataMeshApiRef, fakeDataMeshApi()],
+        permissionsAllowing(),
       ],
     });
 
@@ -56,11 +66,41 @@ describe('data mesh plugin (new frontend system)', () => {
     expect(await screen.findByText('Lineage')).toBeInTheDocument();
     expect(await screen.findByText('Consumers')).toBeInTheDocument();
     expect(await screen.findByText('Scorecard')).toBeInTheDocument();
+    // The governance card's title, next to the plugin's "Governance" nav item.
+    expect(await screen.findAllByText('Governance')).toHaveLength(2);
     expect(await screen.findByText('Score trend')).toBeInTheDocument();
     expect(screen.queryByText('Data products')).not.toBeInTheDocument();
     expect(screen.queryByText('Data contract')).not.toBeInTheDocument();
     expect(
       screen.queryByText('Data product scorecards'),
     ).not.toBeInTheDocument();
+    // Seven lazy-loaded cards take a while on a busy CI machine.
+  }, 30_000);
+});
+
+describe('governance page (new frontend system)', () => {
+  it('is at /data-mesh/governance with a Governance nav item', async () => {
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, fakeDataMeshApi()], permissionsAllowing()],
+      initialRouteEntries: ['/data-mesh/governance'],
+    });
+
+    expect(
+      await screen.findByText('No data product has been evaluated yet'),
+    ).toBeInTheDocument();
+    // The nav item and the page header's title.
+    expect(
+      screen
+        .getAllByRole('link', { name: 'Governance' })
+        .map(link => link.getAttribute('href')),
+    ).toEqual(['/data-mesh/governance', '/data-mesh/governance']);
+    const page = dataMeshPlugin.getExtension('page:data-mesh/governance');
+    expect(createExtensionTester(page).get(coreExtensionData.title)).toBe(
+      'Governance',
+    );
+    expect(createExtensionTester(page).get(coreExtensionData.routePath)).toBe(
+      '/data-mesh/governance',
+    );
   });
 });

@@ -1,13 +1,16 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import GavelIcon from '@material-ui/icons/Gavel';
 import { DataMeshClient, dataMeshApiRef } from './api';
 
 const dataProducts = { kind: 'dataproduct' };
@@ -176,22 +179,80 @@ export const entityGroupScorecardCard = EntityCardBlueprint.make({
 });
 
 /**
+ * Governance of a DataProduct: compliant or not, policy results with how to comply, waivers;
+ * requesting waivers and deciding on them for those allowed to.
+ * @alpha
+ */
+export const entityDataProductGovernanceCard = EntityCardBlueprint.make({
+  name: 'governance',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductGovernanceCard').then(m => (
+        <m.DataProductGovernanceCard />
+      )),
+  },
+});
+
+/** Governance of a data mesh Domain: its policies and its products' compliance. @alpha */
+export const entityDomainGovernanceCard = EntityCardBlueprint.make({
+  name: 'domain-governance',
+  params: {
+    type: 'content',
+    // Only data mesh domains have policies of their own.
+    filter: { kind: 'domain', apiVersion: 'datamesh-portal.io/v1alpha1' },
+    loader: () =>
+      import('./components/DomainGovernanceCard').then(m => (
+        <m.DomainGovernanceCard />
+      )),
+  },
+});
+
+/** The governance dashboard page's route. @alpha */
+export const governanceRouteRef = createRouteRef();
+
+/**
+ * The mesh's governance dashboard at `/data-mesh/governance`, with its "Governance" nav item
+ * (from the page's title and icon).
+ * @alpha
+ */
+export const governancePage = PageBlueprint.make({
+  name: 'governance',
+  params: {
+    path: '/data-mesh/governance',
+    title: 'Governance',
+    icon: <GavelIcon fontSize="inherit" />,
+    routeRef: governanceRouteRef,
+    loader: () =>
+      import('./components/GovernanceDashboardPage').then(m => (
+        <m.GovernanceDashboard />
+      )),
+  },
+});
+
+/**
  * The data mesh plugin for the new frontend system; apps with feature discovery pick it up
  * from the package's `alpha` export.
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'data-mesh',
+  routes: { governance: governanceRouteRef },
   extensions: [
     dataMeshApi,
-    // Cards of a page appear in this order: quality first, then structure, then history.
+    governancePage,
+    // Cards of a page appear in this order: compliance and quality first, then structure, then
+    // history.
     entityDataProductOverviewCard,
+    entityDataProductGovernanceCard,
     entityDataProductScorecardCard,
     entityDataProductPortsCard,
     entityDataProductLineageCard,
     entityDataProductConsumersCard,
     entityDataProductScoreHistoryCard,
     entityOdcsContractContent,
+    entityDomainGovernanceCard,
     entityDomainScorecardCard,
     entityDomainDataProductsCard,
     entityGroupScorecardCard,

@@ -18,9 +18,18 @@ export {
   EntityDataProductScoreHistoryCard,
   EntityDomainScorecardCard,
   EntityGroupScorecardCard,
+  EntityDataProductGovernanceCard,
+  EntityDomainGovernanceCard,
+  GovernanceDashboardPage,
 } from './plugin';
+export { governanceRouteRef } from './routes';
 export { DataMeshClient, dataMeshApiRef } from './api';
-export type { DataMeshApi, DataMeshEntityRef } from './api';
+export type {
+  DataMeshApi,
+  DataMeshEntityRef,
+  ListWaiversQuery,
+  WaiverDecision,
+} from './api';
 export {
   OdcsContractView,
   odcsApiDefinitionWidget,

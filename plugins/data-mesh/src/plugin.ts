@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { DataMeshClient, dataMeshApiRef } from './api';
+import { governanceRouteRef } from './routes';
 
 /**
  * The data mesh plugin for apps on the legacy frontend system.
@@ -13,6 +15,7 @@ import { DataMeshClient, dataMeshApiRef } from './api';
  */
 export const dataMeshPlugin = createPlugin({
   id: 'data-mesh',
+  routes: { governance: governanceRouteRef },
   apis: [
     createApiFactory({
       api: dataMeshApiRef,
@@ -199,5 +202,55 @@ export const EntityGroupScorecardCard = dataMeshPlugin.provide(
           m => m.GroupScorecardCard,
         ),
     },
+  }),
+);
+
+/**
+ * Legacy-system card with a data product's governance: compliant or not, policy results with
+ * how to comply, waivers; requesting waivers and deciding on them for those allowed to.
+ * @public
+ */
+export const EntityDataProductGovernanceCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductGovernanceCard',
+    component: {
+      lazy: () =>
+        import('./components/DataProductGovernanceCard').then(
+          m => m.DataProductGovernanceCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system card with a data mesh domain's own policies, what it inherits and its
+ * products' compliance.
+ * @public
+ */
+export const EntityDomainGovernanceCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDomainGovernanceCard',
+    component: {
+      lazy: () =>
+        import('./components/DomainGovernanceCard').then(
+          m => m.DomainGovernanceCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Legacy-system page with the mesh's governance dashboard; mount it at
+ * `/data-mesh/governance`.
+ * @public
+ */
+export const GovernanceDashboardPage = dataMeshPlugin.provide(
+  createRoutableExtension({
+    name: 'GovernanceDashboardPage',
+    component: () =>
+      import('./components/GovernanceDashboardPage').then(
+        m => m.GovernanceDashboardPage,
+      ),
+    mountPoint: governanceRouteRef,
   }),
 );

@@ -1,7 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 // Tests run in Node and read the repository's example files, as the catalog would.
 // eslint-disable-next-line no-restricted-imports
@@ -99,18 +100,20 @@ export const component: Entity = {
 
 /**
  * A {@link DataMeshApi} with fixed answers, as `jest.fn`s: no scorecard, no history, an empty
- * rollup and the levels bronze, silver and gold, unless overridden.
+ * rollup, the levels bronze, silver and gold and no policies, no governance verdict, an empty
+ * mesh and no waivers, unless overridden. Calls that change something are refused.
  */
 export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
+  const refused = async () => {
+    throw new Error('not allowed');
+  };
   return {
     getScorecard: jest.fn(async () => undefined),
     getScorecardHistory: jest.fn(async (entityRef: unknown) => ({
       entityRef: String(entityRef),
       items: [],
     })),
-    evaluate: jest.fn(async () => {
-      throw new Error('not allowed');
-    }),
+    evaluate: jest.fn(refused),
     getRollup: jest.fn(
       async (groupBy: 'domain' | 'owner', entityRef: unknown) => ({
         entityRef: String(entityRef),
@@ -119,12 +122,43 @@ export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
         averageScore: null,
         levelCounts: {},
         worst: [],
+        compliant: 0,
       }),
     ),
     getRules: jest.fn(async () => ({
       levels: ['bronze', 'silver', 'gold'],
       checks: [],
+      policies: [],
     })),
+    getGovernance: jest.fn(async () => undefined),
+    getGovernanceSummary: jest.fn(async () => ({
+      products: 0,
+      compliant: 0,
+      policies: [],
+      domains: [],
+      violations: [],
+      waivers: { pending: [], expiring: [] },
+    })),
+    listWaivers: jest.fn(async () => ({ items: [] })),
+    getWaiver: jest.fn(refused),
+    requestWaiver: jest.fn(refused),
+    decideWaiver: jest.fn(refused),
+    dryRun: jest.fn(refused),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
+}
+
+/**
+ * A permission API that allows only the given permissions (by name, e.g.
+ * `data-mesh.waiver.decide`) and denies everything else.
+ */
+export function permissionsAllowing(
+  ...names: string[]
+): ReturnType<typeof mockApis.permission> {
+  return mockApis.permission({
+    authorize: request =>
+      names.includes(request.permission.name)
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+  });
 }

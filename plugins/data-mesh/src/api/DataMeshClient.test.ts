@@ -2,13 +2,20 @@ import { mockApis } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { DataMeshClient } from './DataMeshClient';
 
+const STATUS_TEXTS: Record<number, string> = {
+  201: 'Created',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+};
+
 /** A minimal fetch response with a JSON body. */
 function jsonResponse(status: number, body: unknown): Response {
   const text = JSON.stringify(body);
   return {
     ok: status >= 200 && status < 300,
     status,
-    statusText: status === 404 ? 'Not Found' : 'OK',
+    statusText: STATUS_TEXTS[status] ?? 'OK',
     url: '',
     redirected: false,
     type: 'basic',
@@ -131,6 +138,175 @@ describe('DataMeshClient', () => {
       [`${base}/rollups/domain/default/sales`, undefined],
       [`${base}/rollups/owner/default/sales-data`, undefined],
       [`${base}/rules`, undefined],
+    ]);
+  });
+});
+
+describe('DataMeshClient governance and waivers', () => {
+  const base = 'http://backstage:7007/api/data-mesh';
+  const waiver = {
+    id: 'w-1',
+    entityRef: 'dataproduct:default/orders',
+    policyId: 'has-owner',
+    reason: 'Migration in progress',
+    status: 'pending',
+    requestedBy: 'user:default/alice',
+    requestedAt: '2025-05-01T10:00:00Z',
+    expiresAt: '2025-06-01T00:00:00Z',
+  };
+  const json = { 'Content-Type': 'application/json' };
+
+  it('reads the governance verdict of a product, undefined before its first evaluation', async () => {
+    const governance = {
+      entityRef: 'dataproduct:default/orders',
+      evaluatedAt: '2025-05-01T10:00:00Z',
+      compliant: true,
+      results: [],
+      policies: [],
+      waivers: [],
+    };
+    const { api, fetch } = client(
+      jsonResponse(200, governance),
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'Not evaluated' },
+      }),
+    );
+
+    await expect(
+      api.getGovernance('DataProduct:default/Orders'),
+    ).resolves.toEqual(governance);
+    await expect(
+      api.getGovernance('dataproduct:default/new'),
+    ).resolves.toBeUndefined();
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      `${base}/governance/dataproduct/default/orders`,
+      `${base}/governance/dataproduct/default/new`,
+    ]);
+  });
+
+  it('lists waivers by product and by any of several statuses', async () => {
+    const { api, fetch } = client(
+      jsonResponse(200, { items: [waiver] }),
+      jsonResponse(200, { items: [] }),
+      jsonResponse(200, { items: [] }),
+    );
+
+    await expect(
+      api.listWaivers({
+        entityRef: {
+          kind: 'DataProduct',
+          namespace: 'default',
+          name: 'Orders',
+        },
+        status: ['pending', 'approved'],
+      }),
+    ).resolves.toEqual({ items: [waiver] });
+    await api.listWaivers({ status: 'expired' });
+    await api.listWaivers();
+
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      `${base}/waivers?entityRef=dataproduct%3Adefault%2Forders&status=pending&status=approved`,
+      `${base}/waivers?status=expired`,
+      `${base}/waivers`,
+    ]);
+  });
+
+  it('posts waiver requests and decisions as JSON', async () => {
+    const { api, fetch } = client(
+      jsonResponse(201, waiver),
+      jsonResponse(200, { ...waiver, status: 'approved' }),
+      jsonResponse(200, { ...waiver, status: 'revoked' }),
+    );
+    const request = {
+      entityRef: waiver.entityRef,
+      policyId: waiver.policyId,
+      reason: waiver.reason,
+      expiresAt: waiver.expiresAt,
+    };
+
+    await expect(api.requestWaiver(request)).resolves.toEqual(waiver);
+    await expect(
+      api.decideWaiver('w-1', 'approve', 'Until the migration ends'),
+    ).resolves.toMatchObject({ status: 'approved' });
+    await api.decideWaiver('w 1', 'revoke');
+
+    expect(fetch.mock.calls).toEqual([
+      [
+        `${base}/waivers`,
+        { method: 'POST', headers: json, body: JSON.stringify(request) },
+      ],
+      [
+        `${base}/waivers/w-1/approve`,
+        {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ comment: 'Until the migration ends' }),
+        },
+      ],
+      [
+        `${base}/waivers/w%201/revoke`,
+        { method: 'POST', headers: json, body: '{}' },
+      ],
+    ]);
+  });
+
+  it('throws a refused waiver request as a ResponseError with the backend message', async () => {
+    const { api } = client(
+      jsonResponse(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'A waiver of has-owner is already pending',
+        },
+        response: { statusCode: 409 },
+      }),
+    );
+
+    const error = await api
+      .requestWaiver({
+        entityRef: waiver.entityRef,
+        policyId: waiver.policyId,
+        reason: 'again',
+        expiresAt: waiver.expiresAt,
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe(
+      'A waiver of has-owner is already pending',
+    );
+  });
+
+  it('calls the other governance endpoints at their paths', async () => {
+    const summary = {
+      products: 0,
+      compliant: 0,
+      policies: [],
+      domains: [],
+      violations: [],
+      waivers: { pending: [], expiring: [] },
+    };
+    const evaluation = {
+      scorecard: { score: 100, level: 'gold', checks: [] },
+      governance: { compliant: true, results: [] },
+    };
+    const { api, fetch } = client(
+      jsonResponse(200, summary),
+      jsonResponse(200, { ...waiver, events: [] }),
+      jsonResponse(200, evaluation),
+    );
+    const entity = { apiVersion: 'v1', kind: 'DataProduct', metadata: {} };
+
+    await expect(api.getGovernanceSummary()).resolves.toEqual(summary);
+    await expect(api.getWaiver('w-1')).resolves.toMatchObject({ events: [] });
+    await expect(api.dryRun({ entity })).resolves.toEqual(evaluation);
+
+    expect(fetch.mock.calls).toEqual([
+      [`${base}/governance`, undefined],
+      [`${base}/waivers/w-1`, undefined],
+      [
+        `${base}/evaluate`,
+        { method: 'POST', headers: json, body: JSON.stringify({ entity }) },
+      ],
     ]);
   });
 });

@@ -11,18 +11,37 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CreateWaiverRequest,
+  EvaluateRequest,
+  EvaluateResponse,
+  GovernanceResponse,
+  GovernanceSummaryResponse,
   RulesResponse,
   ScorecardHistoryResponse,
   ScorecardResponse,
   ScorecardRollupResponse,
+  Waiver,
+  WaiverDecisionRequest,
+  WaiverResponse,
+  WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
 
 /** An entity, its compound ref, or its ref as a string (`dataproduct:default/orders`). @public */
 export type DataMeshEntityRef = string | CompoundEntityRef | Entity;
 
+/** What a governance admin can do with a waiver. @public */
+export type WaiverDecision = 'approve' | 'reject' | 'revoke';
+
+/** Filters of {@link DataMeshApi.listWaivers}; both optional. @public */
+export interface ListWaiversQuery {
+  entityRef?: DataMeshEntityRef;
+  /** One status or several (any of them). */
+  status?: WaiverStatus | WaiverStatus[];
+}
+
 /**
  * Client of the data mesh backend (`/api/data-mesh`): scorecards, their history, on-demand
- * evaluation, rollups and the rules in force.
+ * evaluation, rollups, the rules in force, governance verdicts and waivers.
  * @public
  */
 export interface DataMeshApi {
@@ -41,8 +60,28 @@ export interface DataMeshApi {
     groupBy: 'domain' | 'owner',
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardRollupResponse>;
-  /** The scorecard levels and checks in force. */
+  /** The scorecard levels and checks, and the governance policies, in force. */
   getRules(): Promise<RulesResponse>;
+  /** The governance verdict of a product, or undefined when it has not been evaluated yet. */
+  getGovernance(
+    entityRef: DataMeshEntityRef,
+  ): Promise<GovernanceResponse | undefined>;
+  /** Compliance of the whole mesh: per policy, per domain, violations and waivers. */
+  getGovernanceSummary(): Promise<GovernanceSummaryResponse>;
+  /** Waivers, optionally of one product and in some statuses. */
+  listWaivers(query?: ListWaiversQuery): Promise<{ items: Waiver[] }>;
+  /** One waiver with its audit log. */
+  getWaiver(id: string): Promise<WaiverResponse>;
+  /** Asks for a waiver of a policy for a product; it is pending until an admin decides. */
+  requestWaiver(request: CreateWaiverRequest): Promise<Waiver>;
+  /** Approves or rejects a pending waiver, or revokes an approved one. */
+  decideWaiver(
+    id: string,
+    decision: WaiverDecision,
+    comment?: string,
+  ): Promise<Waiver>;
+  /** Evaluates an entity that need not be in the catalog, without storing anything. */
+  dryRun(request: EvaluateRequest): Promise<EvaluateResponse>;
 }
 
 /** Reference to the {@link DataMeshApi}. @public */
@@ -51,13 +90,22 @@ export const dataMeshApiRef = createApiRef<DataMeshApi>({
 });
 
 /** The ref's kind, namespace and name, lower-cased as the catalog compares them. */
-function refParts(entityRef: DataMeshEntityRef): string[] {
+function normalizeRef(entityRef: DataMeshEntityRef): CompoundEntityRef {
   const ref = parseEntityRef(
     typeof entityRef === 'string' ? entityRef : stringifyEntityRef(entityRef),
   );
-  return [ref.kind, ref.namespace, ref.name].map(part =>
-    encodeURIComponent(part.toLocaleLowerCase('en-US')),
-  );
+  const lower = (part: string) => part.toLocaleLowerCase('en-US');
+  return {
+    kind: lower(ref.kind),
+    namespace: lower(ref.namespace),
+    name: lower(ref.name),
+  };
+}
+
+/** The normalised ref as URL path segments: kind, namespace, name. */
+function refParts(entityRef: DataMeshEntityRef): string[] {
+  const { kind, namespace, name } = normalizeRef(entityRef);
+  return [kind, namespace, name].map(encodeURIComponent);
 }
 
 /**
@@ -114,6 +162,69 @@ export class DataMeshClient implements DataMeshApi {
 
   async getRules(): Promise<RulesResponse> {
     return this.json(await this.request('/rules'));
+  }
+
+  async getGovernance(
+    entityRef: DataMeshEntityRef,
+  ): Promise<GovernanceResponse | undefined> {
+    const response = await this.request(
+      `/governance/${refParts(entityRef).join('/')}`,
+    );
+    if (response.status === 404) return undefined;
+    return this.json(response);
+  }
+
+  async getGovernanceSummary(): Promise<GovernanceSummaryResponse> {
+    return this.json(await this.request('/governance'));
+  }
+
+  async listWaivers(
+    query: ListWaiversQuery = {},
+  ): Promise<{ items: Waiver[] }> {
+    const params = new URLSearchParams();
+    if (query.entityRef)
+      params.append(
+        'entityRef',
+        stringifyEntityRef(normalizeRef(query.entityRef)),
+      );
+    for (const status of [query.status ?? []].flat()) {
+      params.append('status', status);
+    }
+    const search = params.toString();
+    return this.json(
+      await this.request(`/waivers${search ? `?${search}` : ''}`),
+    );
+  }
+
+  async getWaiver(id: string): Promise<WaiverResponse> {
+    return this.json(await this.request(`/waivers/${encodeURIComponent(id)}`));
+  }
+
+  async requestWaiver(request: CreateWaiverRequest): Promise<Waiver> {
+    return this.json(await this.post('/waivers', request));
+  }
+
+  async decideWaiver(
+    id: string,
+    decision: WaiverDecision,
+    comment?: string,
+  ): Promise<Waiver> {
+    const body: WaiverDecisionRequest = comment ? { comment } : {};
+    return this.json(
+      await this.post(`/waivers/${encodeURIComponent(id)}/${decision}`, body),
+    );
+  }
+
+  async dryRun(request: EvaluateRequest): Promise<EvaluateResponse> {
+    return this.json(await this.post('/evaluate', request));
+  }
+
+  private async post(path: string, body: unknown): Promise<Response> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   private async request(path: string, init?: RequestInit): Promise<Response> {

@@ -1,2 +1,7 @@
 export { DataMeshClient, dataMeshApiRef } from './DataMeshClient';
-export type { DataMeshApi, DataMeshEntityRef } from './DataMeshClient';
+export type {
+  DataMeshApi,
+  DataMeshEntityRef,
+  ListWaiversQuery,
+  WaiverDecision,
+} from './DataMeshClient';

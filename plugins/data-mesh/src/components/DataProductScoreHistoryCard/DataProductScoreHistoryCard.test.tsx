@@ -1,3 +1,4 @@
+import { ScorecardHistoryPoint } from '@datamesh-portal/plugin-data-mesh-common';
 import { screen } from '@testing-library/react';
 import { entityDataProductScoreHistoryCard } from '../../alpha';
 import { dataMeshApiRef } from '../../api';
@@ -38,10 +39,25 @@ afterAll(() => {
   global.ResizeObserver = originalResizeObserver;
 });
 
-const items = [
-  { evaluatedAt: '2025-05-01T10:00:00Z', score: 40, level: null },
-  { evaluatedAt: '2025-05-03T10:00:00Z', score: 75, level: 'silver' },
-  { evaluatedAt: '2025-05-02T10:00:00Z', score: 55, level: 'bronze' },
+const items: ScorecardHistoryPoint[] = [
+  {
+    evaluatedAt: '2025-05-01T10:00:00Z',
+    score: 40,
+    level: null,
+    compliant: false,
+  },
+  {
+    evaluatedAt: '2025-05-03T10:00:00Z',
+    score: 75,
+    level: 'silver',
+    compliant: true,
+  },
+  {
+    evaluatedAt: '2025-05-02T10:00:00Z',
+    score: 55,
+    level: 'bronze',
+    compliant: true,
+  },
 ];
 
 function render(api: ReturnType<typeof fakeDataMeshApi>, entity = product) {

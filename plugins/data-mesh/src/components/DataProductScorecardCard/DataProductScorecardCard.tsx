@@ -7,23 +7,27 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { ScorecardResponse } from '@datamesh-portal/plugin-data-mesh-common';
-import Accordion from '@material-ui/core/Accordion';
-import AccordionDetails from '@material-ui/core/AccordionDetails';
-import AccordionSummary from '@material-ui/core/AccordionSummary';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Typography from '@material-ui/core/Typography';
-import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { dataMeshApiRef } from '../../api';
-import { formatDateTime, formatRelativeTime, LevelChip } from '../shared';
+import {
+  CollapsedSection,
+  errorMessage,
+  EvaluatedAt,
+  isFailing,
+  LevelChip,
+  NotEvaluated,
+  Section,
+} from '../shared';
 import { CheckList } from './CheckList';
-import { groupChecks, isFailing } from './scorecardChecks';
+import { groupChecks } from './scorecardChecks';
 import { useIsOwner } from './useIsOwner';
 
 function ScoreHeader(props: { scorecard: ScorecardResponse }) {
@@ -57,13 +61,7 @@ function ScoreHeader(props: { scorecard: ScorecardResponse }) {
             ? `All ${applicable.length} applicable checks pass`
             : `${failing} of ${applicable.length} applicable checks failing`}
         </Typography>
-        <Typography
-          variant="body2"
-          color="textSecondary"
-          title={formatDateTime(scorecard.evaluatedAt)}
-        >
-          evaluated {formatRelativeTime(scorecard.evaluatedAt)}
-        </Typography>
+        <EvaluatedAt timestamp={scorecard.evaluatedAt} />
       </Box>
     </Box>
   );
@@ -74,34 +72,16 @@ function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
   return (
     <>
       {categories.map(category => (
-        <Box key={category.name} component="section" mb={2}>
-          <Typography
-            variant="overline"
-            component="h3"
-            color="textSecondary"
-            style={{ fontWeight: 'bold', lineHeight: 1.5 }}
-          >
-            {category.name}
-          </Typography>
+        <Section key={category.name} title={category.name}>
           <CheckList label={category.name} checks={category.checks} />
-        </Box>
+        </Section>
       ))}
       {skipped.length > 0 && (
-        <Accordion
-          elevation={0}
-          variant="outlined"
-          TransitionProps={{ unmountOnExit: true }}
-          style={{ opacity: 0.7 }}
+        <CollapsedSection
+          summary={`Not applicable to this product (${skipped.length})`}
         >
-          <AccordionSummary expandIcon={<ExpandMoreIcon />}>
-            <Typography variant="body2" color="textSecondary">
-              Not applicable to this product ({skipped.length})
-            </Typography>
-          </AccordionSummary>
-          <AccordionDetails style={{ display: 'block' }}>
-            <CheckList label="Not applicable" checks={skipped} />
-          </AccordionDetails>
-        </Accordion>
+          <CheckList label="Not applicable" checks={skipped} />
+        </CollapsedSection>
       )}
     </>
   );
@@ -154,21 +134,7 @@ export function DataProductScorecardCard() {
   } else if (loaded.error) {
     content = <ResponseErrorPanel error={loaded.error} />;
   } else if (!scorecard) {
-    content = (
-      <Box
-        display="flex"
-        flexDirection="column"
-        alignItems="flex-start"
-        gridGap={8}
-      >
-        <Typography variant="body1">Not evaluated yet</Typography>
-        <Typography variant="body2" color="textSecondary">
-          Data products are evaluated on a schedule and whenever their entity or
-          facts change.
-        </Typography>
-        {isOwner && button}
-      </Box>
-    );
+    content = <NotEvaluated>{isOwner && button}</NotEvaluated>;
   } else {
     content = (
       <>
@@ -186,7 +152,7 @@ export function DataProductScorecardCard() {
       {evaluation.error && (
         <Box mb={2}>
           <Alert severity="error">
-            Could not re-evaluate: {evaluation.error.message}
+            Could not re-evaluate: {errorMessage(evaluation.error)}
           </Alert>
         </Box>
       )}

@@ -3,6 +3,7 @@ import {
   ScorecardCheckDefinition,
   ScorecardResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
+import { isFailing } from '../shared';
 
 /** A check result with its definition (title, category, level, remediation). */
 export interface CheckRow {
@@ -24,11 +25,6 @@ const OUTCOME_ORDER: Record<RuleOutcome, number> = {
   waived: 3,
   skipped: 4,
 };
-
-/** Whether an outcome needs fixing. */
-export function isFailing(outcome: RuleOutcome): boolean {
-  return outcome === 'fail' || outcome === 'error';
-}
 
 /**
  * The checks of a scorecard for display: applicable checks grouped by category (categories

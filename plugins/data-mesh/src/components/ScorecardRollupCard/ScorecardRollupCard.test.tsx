@@ -30,6 +30,7 @@ const rollup: ScorecardRollupResponse = {
       level: 'bronze',
     },
   ],
+  compliant: 4,
 };
 
 function rows() {

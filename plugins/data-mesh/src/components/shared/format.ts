@@ -85,3 +85,23 @@ export function formatDateTime(timestamp: string): string {
     minute: '2-digit',
   });
 }
+
+/** A timestamp as a local date, e.g. "12 May 2025". */
+export function formatDate(timestamp: string): string {
+  const time = new Date(timestamp);
+  if (Number.isNaN(time.getTime())) return timestamp;
+  return time.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+}
+
+/** A count with its noun, e.g. "1 warning", "3 warnings", "2 policies". */
+export function formatCount(
+  count: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

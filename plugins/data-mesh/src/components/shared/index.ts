@@ -1,9 +1,29 @@
+export {
+  ComplianceBar,
+  compliancePercent,
+  ProductCompliance,
+} from './Compliance';
 export { DataProductTable } from './DataProductTable';
 export type { DataProductColumn } from './DataProductTable';
+export { DenseTable } from './DenseTable';
+export { errorMessage } from './errors';
+export { EvaluatedAt, NotEvaluated } from './Evaluation';
 export { Field, FieldList } from './FieldList';
-export { LevelChip, levelColour } from './LevelChip';
-export { StatusChip } from './StatusChip';
 export {
+  EnforcementChip,
+  PolicyOrigin,
+  SeverityChip,
+  WaiverStatusChip,
+} from './GovernanceChips';
+export { LevelChip, levelColour } from './LevelChip';
+export { isFailing, Remediation, RuleResultList } from './RuleResultList';
+export type { RuleResultItem } from './RuleResultList';
+export { CollapsedSection, Section } from './Section';
+export { StatusChip, ToneChip } from './StatusChip';
+export type { Tone } from './StatusChip';
+export {
+  formatCount,
+  formatDate,
   formatDateTime,
   formatIsoDuration,
   formatPercent,

@@ -1,0 +1,121 @@
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import {
+  CollapsedSection,
+  EnforcementChip,
+  formatDate,
+  formatRelativeTime,
+  PolicyOrigin,
+  RuleResultItem,
+  RuleResultList,
+  Section,
+  SeverityChip,
+} from '../shared';
+import {
+  PolicyResultRow,
+  RESULT_GROUPS,
+  ResultGroup,
+} from './governanceResults';
+
+/** The state of the waiver of a result, in words, or undefined without one. */
+function waiverText(row: PolicyResultRow): string | undefined {
+  const { waiver } = row;
+  if (!waiver) return undefined;
+  if (row.outcome === 'waived') {
+    return `Waived until ${formatDate(waiver.expiresAt)}`;
+  }
+  if (waiver.status === 'pending') {
+    return `Waiver requested ${formatRelativeTime(
+      waiver.requestedAt,
+    )}, waiting for a decision`;
+  }
+  if (waiver.status === 'approved') {
+    // Approved after the last evaluation: the next one applies it.
+    return `Waiver approved until ${formatDate(
+      waiver.expiresAt,
+    )}; it applies from the next evaluation`;
+  }
+  return undefined;
+}
+
+function ResultDetails(props: { row: PolicyResultRow }) {
+  const waiver = waiverText(props.row);
+  return (
+    <Typography variant="caption" color="textSecondary" component="p">
+      {props.row.origin === 'domain' ? (
+        <>
+          Policy of the domain <PolicyOrigin policy={props.row} />
+        </>
+      ) : (
+        'Global policy'
+      )}
+      {waiver && ` · ${waiver}`}
+    </Typography>
+  );
+}
+
+const needsFixing = (row: PolicyResultRow) =>
+  row.group === 'blocking' || row.group === 'warning';
+
+/**
+ * A product's policy results: blocking failures, then warnings, waived and passing ones, each
+ * with its severity, enforcement and origin, and how to comply where it does not; results that
+ * do not apply collapsed at the end. `onRequestWaiver`, for users who may request waivers,
+ * adds "Request waiver" to failures without a pending or active waiver.
+ */
+export function PolicyResults(props: {
+  groups: Record<ResultGroup, PolicyResultRow[]>;
+  onRequestWaiver?: (row: PolicyResultRow) => void;
+}) {
+  const { groups, onRequestWaiver } = props;
+  const item = (row: PolicyResultRow): RuleResultItem => ({
+    id: row.id,
+    title: row.title,
+    outcome: row.outcome,
+    chips: (
+      <>
+        <SeverityChip severity={row.severity} />
+        <EnforcementChip enforcement={row.enforcement} />
+      </>
+    ),
+    description: row.policy?.description,
+    details: <ResultDetails row={row} />,
+    message: row.message,
+    remediation:
+      needsFixing(row) || row.group === 'waived'
+        ? row.policy?.remediation
+        : undefined,
+    action:
+      onRequestWaiver && needsFixing(row) && !row.waiver ? (
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={() => onRequestWaiver(row)}
+        >
+          Request waiver
+        </Button>
+      ) : undefined,
+  });
+
+  return (
+    <>
+      {RESULT_GROUPS.filter(({ group }) => groups[group].length > 0).map(
+        ({ group, title }) => (
+          <Section key={group} title={`${title} (${groups[group].length})`}>
+            <RuleResultList label={title} items={groups[group].map(item)} />
+          </Section>
+        ),
+      )}
+      {groups.skipped.length > 0 && (
+        <CollapsedSection
+          summary={`Not applicable to this product (${groups.skipped.length})`}
+        >
+          <RuleResultList
+            label="Not applicable"
+            items={groups.skipped.map(item)}
+          />
+        </CollapsedSection>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { DataProductGovernanceCard } from './DataProductGovernanceCard';

@@ -1,0 +1,1 @@
+export { DomainGovernanceCard } from './DomainGovernanceCard';

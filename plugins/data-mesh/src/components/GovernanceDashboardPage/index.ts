@@ -1,0 +1,4 @@
+export {
+  GovernanceDashboard,
+  GovernanceDashboardPage,
+} from './GovernanceDashboard';
