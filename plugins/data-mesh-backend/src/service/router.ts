@@ -365,12 +365,23 @@ export async function createRouter(
     res.json(scorecardResponse(scorecard));
   });
 
+  /**
+   * The latest result of a readable entity. A product that no pass has reached yet (it just
+   * arrived in the catalog) is evaluated now, so nobody waits for the next scheduled pass.
+   */
+  const latestResult = async (entity: Entity): Promise<StoredScorecard> => {
+    const stored = await store.getScorecard(refKey(entity));
+    if (stored) return stored;
+    if (!isDataProductEntity(entity)) {
+      throw new NotFoundError(`${refKey(entity)} is not a DataProduct`);
+    }
+    const [evaluated] = await evaluations.evaluateAndSave([entity]);
+    return evaluated;
+  };
+
   router.get('/scorecards/:kind/:namespace/:name', async (req, res) => {
     const entity = await readEntity(req, routeRef(req));
-    const stored = await store.getScorecard(refKey(entity));
-    if (!stored) {
-      throw new NotFoundError(`${refKey(entity)} has not been evaluated yet`);
-    }
+    const stored = await latestResult(entity);
     res.json(scorecardResponse(stored));
   });
 
@@ -393,10 +404,7 @@ export async function createRouter(
   router.get('/governance/:kind/:namespace/:name', async (req, res) => {
     const entity = await readEntity(req, routeRef(req));
     const entityRef = refKey(entity);
-    const stored = await store.getScorecard(entityRef);
-    if (!stored) {
-      throw new NotFoundError(`${entityRef} has not been evaluated yet`);
-    }
+    const stored = await latestResult(entity);
     const visible = await withoutDraftsUnlessAllowed(req);
     const [policies, productWaivers] = await Promise.all([
       evaluations.policiesFor(entity),
