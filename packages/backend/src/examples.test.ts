@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
 import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
@@ -72,6 +73,7 @@ describe('the example organisations', () => {
     backend = await startTestBackend({
       features: [
         catalogPlugin,
+        catalogModuleScaffolderEntityModel,
         catalogModuleFileTextPlaceholder,
         catalogModuleDataMesh,
         dataMeshPlugin,
@@ -90,6 +92,7 @@ describe('the example organisations', () => {
                     'Group',
                     'User',
                     'Location',
+                    'Template',
                   ],
                 },
               ],

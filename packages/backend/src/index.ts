@@ -6,6 +6,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
+import { catalogModuleDataMeshFileLocations } from '@datamesh-portal/plugin-scaffolder-backend-module-data-mesh';
 
 const backend = createBackend();
 
@@ -45,6 +46,9 @@ backend.add(import('@datamesh-portal/plugin-data-mesh-backend'));
 backend.add(
   import('@datamesh-portal/plugin-scaffolder-backend-module-data-mesh'),
 );
+// New products are published to a local directory (no Git host needed): let the catalog
+// register those repositories as file locations.
+backend.add(catalogModuleDataMeshFileLocations);
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));

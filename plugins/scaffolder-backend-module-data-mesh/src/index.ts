@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { scaffolderModuleDataMesh as default } from './module';
+export { catalogModuleDataMeshFileLocations } from './catalogModule';
 export * from './actions';

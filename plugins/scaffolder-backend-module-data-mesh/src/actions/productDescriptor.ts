@@ -1,6 +1,16 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AuthService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import {
+  ApiEntityV1alpha1,
+  Entity,
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   DATA_CLASSIFICATIONS,
@@ -8,26 +18,51 @@ import {
   DATA_PRODUCT_STATUSES,
   DATA_PRODUCT_TYPES,
   DataProductEntityV1alpha1,
+  DataProductInputPort,
+  DataProductOutputPort,
+  DataProductStatus,
+  isDataProductEntity,
   isValidDataProductEntity,
+  ODCS_API_TYPE,
   OUTPUT_PORT_TYPES,
+  parseDataMeshRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { examples } from './productDescriptor.examples';
+import { compactRef, dropUndefined, initiatorOrOwnCredentials } from './util';
+
+/** The lifecycle of a contract API, from the status of the product that provides it. */
+const API_LIFECYCLES: Record<DataProductStatus, string> = {
+  proposed: 'experimental',
+  draft: 'experimental',
+  active: 'production',
+  deprecated: 'deprecated',
+  retired: 'deprecated',
+};
 
 /**
  * Writes the `catalog-info.yaml` of a new data product from the template's form, after checking
  * it against the DataProduct schema so that a bad form never produces a descriptor the catalog
- * would refuse.
+ * would refuse. With `contractsDirectory`, the file also holds one `odcs` API entity per output
+ * port, reading its contract from `<contractsDirectory>/<port>.odcs.yaml` (as written by
+ * `data-mesh:contract:create`), and each port names that API as its contract.
+ *
+ * Given the catalog, input ports are checked against their upstream products: the upstream
+ * product must exist, the output port defaults to its only one, and the contract to that
+ * port's, so that the lineage and the consumed contract show up in the catalog.
  * @public
  */
-export function createProductDescriptorAction() {
+export function createProductDescriptorAction(
+  options: { catalog?: CatalogService; auth?: AuthService } = {},
+) {
   return createTemplateAction({
     id: 'data-mesh:product:descriptor',
     description:
-      'Writes the catalog-info.yaml of a new DataProduct, validated against the DataProduct schema.',
+      'Writes the catalog-info.yaml of a new DataProduct (and the API entities of its port contracts), validated against the DataProduct schema.',
     examples,
+    supportsDryRun: true,
     schema: {
       input: {
         name: z =>
@@ -36,47 +71,222 @@ export function createProductDescriptorAction() {
             .describe('Entity name of the product, e.g. customer-orders'),
         title: z => z.string().optional().describe('Human readable name'),
         description: z => z.string().optional(),
-        owner: z => z.string().describe('Owning group, e.g. group:sales-data'),
-        domain: z => z.string().describe('Domain the product belongs to'),
-        status: z => z.enum(DATA_PRODUCT_STATUSES).default('draft'),
+        tags: z => z.array(z.string()).optional(),
+        annotations: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe(
+              'metadata.annotations, e.g. backstage.io/techdocs-ref: dir:.',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe('Owning group, e.g. group:sales-data or a picked ref'),
+        domain: z =>
+          z
+            .string()
+            .describe('Domain the product belongs to, e.g. sales or a ref'),
+        status: z =>
+          z
+            .enum(DATA_PRODUCT_STATUSES)
+            .optional()
+            .describe('Lifecycle status; default draft'),
         type: z => z.enum(DATA_PRODUCT_TYPES).optional(),
+        version: z => z.string().optional().describe('e.g. 0.1.0'),
         classification: z => z.enum(DATA_CLASSIFICATIONS).optional(),
         personalData: z => z.boolean().optional(),
         purpose: z => z.string().optional(),
         usage: z => z.string().optional(),
+        limitations: z => z.string().optional(),
+        system: z =>
+          z.string().optional().describe('System implementing the product'),
+        inputPorts: z =>
+          z
+            .array(
+              z
+                .object({
+                  name: z
+                    .string()
+                    .optional()
+                    .describe(
+                      'Port name; default the upstream product (and port) name',
+                    ),
+                  dataProduct: z
+                    .string()
+                    .optional()
+                    .describe('Upstream DataProduct (picked ref or name)'),
+                  outputPort: z
+                    .string()
+                    .optional()
+                    .describe(
+                      "Upstream output port; default the product's only one",
+                    ),
+                  contract: z
+                    .string()
+                    .optional()
+                    .describe(
+                      "API entity of the consumed contract; default the upstream port's",
+                    ),
+                  description: z.string().optional(),
+                })
+                .passthrough(),
+            )
+            .optional()
+            .describe('Upstream products this one reads from'),
         outputPorts: z =>
           z
             .array(
-              z.object({
-                name: z.string(),
-                type: z.enum(OUTPUT_PORT_TYPES),
-                description: z.string().optional(),
-                contract: z.string().optional(),
-              }),
+              z
+                .object({
+                  name: z.string(),
+                  type: z.enum(OUTPUT_PORT_TYPES),
+                  version: z.string().optional(),
+                  description: z.string().optional(),
+                  contract: z.string().optional(),
+                })
+                // The template may pass the ports of its form as they are, columns included.
+                .passthrough(),
             )
             .optional(),
+        slos: z =>
+          z
+            .object({
+              freshness: z
+                .string()
+                .optional()
+                .describe('ISO-8601 duration, e.g. PT24H'),
+              availability: z
+                .number()
+                .optional()
+                .describe('Percent, e.g. 99.5'),
+            })
+            .optional(),
+        support: z =>
+          z
+            .array(
+              z.object({
+                channel: z.string(),
+                url: z.string().optional(),
+                description: z.string().optional(),
+              }),
+            )
+            .optional()
+            .describe('Where consumers get help'),
+        contractsDirectory: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Directory, relative to catalog-info.yaml, of the ports\u2019 ODCS contracts (<port>.odcs.yaml); when set, an odcs API entity per output port is written too',
+            ),
         targetPath: z =>
           z
             .string()
-            .default('.')
+            .optional()
             .describe(
-              'Directory of the workspace to write catalog-info.yaml into',
+              'Directory of the workspace to write catalog-info.yaml into; default the workspace root',
             ),
       },
       output: {
         entityRef: z => z.string().describe('Ref of the DataProduct written'),
         descriptorPath: z =>
           z.string().describe('Workspace-relative path of the file'),
+        entity: z =>
+          z
+            .record(z.any())
+            .describe(
+              'The DataProduct written, e.g. for data-mesh:governance:check',
+            ),
+        contractRefs: z =>
+          z
+            .array(z.string())
+            .describe('Refs of the contract API entities written'),
       },
     },
     async handler(ctx) {
-      const { targetPath, name, title, description, ...spec } = ctx.input;
+      const {
+        targetPath = '.',
+        name,
+        title,
+        description,
+        tags,
+        annotations,
+        contractsDirectory,
+        status = 'draft',
+        owner,
+        domain,
+        inputPorts,
+        outputPorts,
+        slos,
+        ...rest
+      } = ctx.input;
+      const namespace = 'default';
+
       const entity: DataProductEntityV1alpha1 = {
         apiVersion: DATA_MESH_API_VERSION,
         kind: 'DataProduct',
-        metadata: dropUndefined({ name, title, description }),
-        spec: dropUndefined(spec),
+        metadata: dropUndefined({
+          name,
+          title: title || undefined,
+          description: description || undefined,
+          tags: tags?.length ? tags : undefined,
+          annotations:
+            annotations && Object.keys(annotations).length
+              ? annotations
+              : undefined,
+        }),
+        spec: dropUndefined({
+          owner: compactRef(owner, {
+            defaultKind: 'Group',
+            namespace,
+            keepKind: true,
+          }),
+          domain: compactRef(domain, { defaultKind: 'Domain', namespace }),
+          status,
+          ...emptyStringsDropped(rest),
+          slos: slos ? optional(dropUndefined(slos)) : undefined,
+          inputPorts: inputPorts?.length
+            ? inputPorts.map(port =>
+                toInputPort(port as DataProductInputPort, namespace),
+              )
+            : undefined,
+          outputPorts: outputPorts?.length
+            ? outputPorts.map(port =>
+                dropUndefined<DataProductOutputPort>({
+                  name: port.name,
+                  type: port.type,
+                  version: port.version || undefined,
+                  description: port.description || undefined,
+                  contract: port.contract || undefined,
+                }),
+              )
+            : undefined,
+        }),
       };
+
+      if (options.catalog && entity.spec.inputPorts) {
+        const credentials = options.auth
+          ? await initiatorOrOwnCredentials(ctx, options.auth)
+          : await ctx.getInitiatorCredentials();
+        await resolveUpstream(entity, options.catalog, { credentials });
+      }
+      if (entity.spec.inputPorts) {
+        entity.spec.inputPorts = entity.spec.inputPorts.map(
+          ({ name: portName, ...port }) =>
+            dropUndefined({
+              name:
+                portName ||
+                (port.dataProduct
+                  ? [refName(port.dataProduct), port.outputPort]
+                      .filter(Boolean)
+                      .join('-')
+                  : (undefined as unknown as string)),
+              ...port,
+            }),
+        );
+      }
+
       try {
         isValidDataProductEntity(entity);
       } catch (error) {
@@ -84,23 +294,218 @@ export function createProductDescriptorAction() {
           `The data product descriptor is invalid: ${(error as Error).message}`,
         );
       }
+      const apis = contractsDirectory
+        ? contractApis(entity, contractsDirectory)
+        : [];
 
       const descriptorPath = path.join(targetPath, 'catalog-info.yaml');
       const file = resolveSafeChildPath(ctx.workspacePath, descriptorPath);
       await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, YAML.stringify(entity), 'utf8');
+      await fs.writeFile(
+        file,
+        [entity, ...apis].map(e => YAML.stringify(e)).join('---\n'),
+        'utf8',
+      );
       ctx.logger.info(
-        `Wrote ${descriptorPath} for ${stringifyEntityRef(entity)}`,
+        `Wrote ${descriptorPath} for ${stringifyEntityRef(entity)}${
+          apis.length
+            ? ` and its contracts ${apis.map(a => a.metadata.name).join(', ')}`
+            : ''
+        }`,
       );
 
       ctx.output('entityRef', stringifyEntityRef(entity));
       ctx.output('descriptorPath', descriptorPath);
+      ctx.output('entity', entity as unknown as Record<string, unknown>);
+      ctx.output(
+        'contractRefs',
+        apis.map(api => stringifyEntityRef(api)),
+      );
     },
   });
 }
 
-function dropUndefined<T extends object>(value: T): T {
+/** Form fields left empty arrive as empty strings or lists; the descriptor leaves them out. */
+function emptyStringsDropped<T extends object>(value: T): T {
   return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
+    Object.entries(value).filter(
+      ([, v]) =>
+        v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0),
+    ),
   ) as T;
+}
+
+function optional<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length ? value : undefined;
+}
+
+/** An input port of the form; its name is filled in once the upstream port is known. */
+function toInputPort(
+  port: DataProductInputPort,
+  namespace: string,
+): DataProductInputPort {
+  return dropUndefined({
+    name: (port.name || undefined) as string,
+    description: port.description || undefined,
+    dataProduct: port.dataProduct
+      ? compactRef(port.dataProduct, { defaultKind: 'DataProduct', namespace })
+      : undefined,
+    outputPort: port.outputPort || undefined,
+    contract: port.contract
+      ? compactRef(port.contract, { defaultKind: 'API', namespace })
+      : undefined,
+  });
+}
+
+function refName(ref: string): string {
+  try {
+    return parseEntityRef(ref, { defaultKind: 'DataProduct' }).name;
+  } catch {
+    return ref;
+  }
+}
+
+/**
+ * Checks each input port's upstream product in the catalog and fills in what the form left
+ * out: the upstream's only output port, and the contract of the upstream's port.
+ */
+async function resolveUpstream(
+  entity: DataProductEntityV1alpha1,
+  catalog: CatalogService,
+  options: Parameters<CatalogService['getEntityByRef']>[1],
+) {
+  const problems: string[] = [];
+  for (const [i, port] of (entity.spec.inputPorts ?? []).entries()) {
+    if (!port.dataProduct) continue;
+    const field = `inputPorts[${i}]`;
+    let ref;
+    try {
+      ref = parseDataMeshRef(port.dataProduct, 'dataProduct', entity);
+    } catch {
+      continue; // reported by the schema check
+    }
+    const upstream = await catalog.getEntityByRef(ref, options);
+    if (!upstream || !isDataProductEntity(upstream)) {
+      problems.push(
+        `${field}.dataProduct: no data product ${stringifyEntityRef(
+          ref,
+        )} in the catalog`,
+      );
+      continue;
+    }
+    const ports = upstream.spec.outputPorts ?? [];
+    if (!port.outputPort && ports.length === 1) {
+      port.outputPort = ports[0].name;
+    }
+    if (!port.outputPort) {
+      if (ports.length > 1) {
+        problems.push(
+          `${field}.outputPort: choose one of the output ports of ${stringifyEntityRef(
+            ref,
+          )}: ${ports.map(p => p.name).join(', ')}`,
+        );
+      }
+      continue;
+    }
+    const upstreamPort = ports.find(p => p.name === port.outputPort);
+    if (!upstreamPort) {
+      problems.push(
+        `${field}.outputPort: ${stringifyEntityRef(ref)} has no output port "${
+          port.outputPort
+        }"${
+          ports.length
+            ? `; its output ports are ${ports.map(p => p.name).join(', ')}`
+            : ''
+        }`,
+      );
+      continue;
+    }
+    if (!port.contract && upstreamPort.contract) {
+      // The upstream's contract ref is relative to the upstream's namespace.
+      const contract = parseDataMeshRef(
+        upstreamPort.contract,
+        'contract',
+        upstream,
+      );
+      port.contract = compactRef(stringifyEntityRef(contract), {
+        defaultKind: 'API',
+        namespace: entity.metadata.namespace ?? 'default',
+      });
+    }
+  }
+  if (problems.length) {
+    throw new InputError(
+      `The data product descriptor is invalid: ${problems.join('; ')}`,
+    );
+  }
+}
+
+const entityNames = makeValidator();
+
+/**
+ * One `odcs` API entity per output port, holding `<contractsDirectory>/<port>.odcs.yaml`; the
+ * port names it as its contract (the port's own contract name is used for the API if given).
+ */
+function contractApis(
+  entity: DataProductEntityV1alpha1,
+  contractsDirectory: string,
+): ApiEntityV1alpha1[] {
+  const problems: string[] = [];
+  const namespace = entity.metadata.namespace ?? 'default';
+  const apis = (entity.spec.outputPorts ?? []).flatMap((port, i) => {
+    let apiName = `${entity.metadata.name}-${port.name}-contract`;
+    if (port.contract) {
+      try {
+        const ref = parseDataMeshRef(port.contract, 'contract', entity);
+        if (
+          ref.kind.toLocaleLowerCase('en-US') !== 'api' ||
+          ref.namespace !== namespace
+        ) {
+          throw new Error();
+        }
+        apiName = ref.name;
+      } catch {
+        problems.push(
+          `outputPorts[${i}].contract: "${port.contract}" must be the name of the API entity to create for the port's contract`,
+        );
+        return [];
+      }
+    }
+    if (!entityNames.isValidEntityName(apiName)) {
+      problems.push(
+        `outputPorts[${i}].name: the contract API name "${apiName}" is not a valid entity name (at most 63 characters); give the port a shorter name or name its contract`,
+      );
+      return [];
+    }
+    port.contract = apiName;
+    const definition = `./${path.posix.join(
+      contractsDirectory.replace(/^\.\//, ''),
+      `${port.name}.odcs.yaml`,
+    )}`;
+    const api: ApiEntityV1alpha1 = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'API',
+      metadata: dropUndefined({
+        name: apiName,
+        title: `${entity.metadata.title ?? entity.metadata.name}: ${port.name}`,
+        description: `Data contract of output port ${port.name} of data product ${entity.metadata.name}.`,
+        tags: ['odcs'],
+      }) as Entity['metadata'],
+      spec: dropUndefined({
+        type: ODCS_API_TYPE,
+        lifecycle: API_LIFECYCLES[entity.spec.status] ?? 'experimental',
+        owner: entity.spec.owner,
+        system: entity.spec.system,
+        // Read by the catalog from the file beside catalog-info.yaml.
+        definition: { $text: definition } as unknown as string,
+      }),
+    };
+    return [api];
+  });
+  if (problems.length) {
+    throw new InputError(
+      `The data product descriptor is invalid: ${problems.join('; ')}`,
+    );
+  }
+  return apis;
 }

@@ -1,0 +1,336 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  OdcsContract,
+  OdcsSchemaProperty,
+  OdcsSlaProperty,
+  validateOdcsContract,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import { examples } from './contractCreate.examples';
+import { compactRef, dropUndefined, NAME_PATTERN } from './util';
+
+/** The logical types of ODCS v3.1.0 properties. @public */
+export const ODCS_LOGICAL_TYPES = [
+  'string',
+  'date',
+  'timestamp',
+  'time',
+  'number',
+  'integer',
+  'object',
+  'array',
+  'boolean',
+] as const;
+
+/**
+ * Writes the ODCS v3.1.0 data contract of one output port from the columns of the template's
+ * form, after checking it against the ODCS schema: a bad column fails the step with the field
+ * named and nothing is written. Run it once per port with the step's `each`.
+ * @public
+ */
+export function createContractCreateAction() {
+  return createTemplateAction({
+    id: 'data-mesh:contract:create',
+    description:
+      'Writes the ODCS v3.1.0 data contract of one output port (its columns and types), validated against the ODCS schema.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        product: z =>
+          z.string().describe('Entity name of the data product, e.g. orders'),
+        title: z =>
+          z
+            .string()
+            .optional()
+            .describe('Human readable product name, for the contract name'),
+        version: z =>
+          z
+            .string()
+            .optional()
+            .describe('Contract version; default the port version or 1.0.0'),
+        status: z =>
+          z
+            .string()
+            .optional()
+            .describe('Contract status, e.g. draft (the default) or active'),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe('Owning team (the contract team name)'),
+        domain: z => z.string().optional().describe('Domain of the product'),
+        purpose: z => z.string().optional(),
+        usage: z => z.string().optional(),
+        limitations: z => z.string().optional(),
+        port: z =>
+          z
+            .object({
+              name: z.string(),
+              type: z
+                .string()
+                .optional()
+                .describe('Port type: table, view, topic, file...'),
+              description: z.string().optional(),
+              version: z.string().optional(),
+            })
+            // The template may pass a port of its form as it is, columns included.
+            .passthrough()
+            .describe('The output port the contract is for'),
+        columns: z =>
+          z
+            .array(
+              z
+                .object({
+                  name: z.string(),
+                  type: z
+                    .enum(ODCS_LOGICAL_TYPES)
+                    .describe('ODCS logical type'),
+                  description: z.string().optional(),
+                  required: z.boolean().optional(),
+                  primaryKey: z.boolean().optional(),
+                  unique: z.boolean().optional(),
+                  classification: z.string().optional(),
+                  physicalType: z
+                    .string()
+                    .optional()
+                    .describe('Type in the data source, e.g. VARCHAR(36)'),
+                })
+                .passthrough(),
+            )
+            .optional()
+            .describe('The columns (properties) of the port'),
+        slos: z =>
+          z
+            .object({
+              freshness: z.string().optional(),
+              availability: z.number().optional(),
+            })
+            .passthrough()
+            .optional()
+            .describe(
+              'Service levels of the product, written as SLA properties',
+            ),
+        id: z =>
+          z
+            .string()
+            .optional()
+            .describe('ODCS id; default <product>-<port>-contract'),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Workspace path of the file; default contracts/<port>.odcs.yaml',
+            ),
+      },
+      output: {
+        contractId: z => z.string().describe('The ODCS id of the contract'),
+        contractPath: z =>
+          z.string().describe('Workspace-relative path of the file'),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const port = input.port;
+      if (
+        !port ||
+        typeof port.name !== 'string' ||
+        !NAME_PATTERN.test(port.name)
+      ) {
+        throw new InputError(
+          `port.name: ${JSON.stringify(
+            port?.name,
+          )} is not a valid port name (letters and digits with - _ . between them)`,
+        );
+      }
+      const columns = input.columns ?? [];
+      checkColumnNames(columns);
+
+      const contractId = input.id ?? `${input.product}-${port.name}-contract`;
+      const document: OdcsContract = dropUndefined({
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: contractId,
+        name: `${input.title ?? input.product} - ${port.name}`,
+        version: input.version ?? port.version ?? '1.0.0',
+        status: input.status ?? 'draft',
+        domain: input.domain
+          ? compactRef(input.domain, { defaultKind: 'Domain' })
+          : undefined,
+        dataProduct: input.product,
+        description: optionalObject({
+          purpose: input.purpose ?? port.description,
+          usage: input.usage,
+          limitations: input.limitations,
+        }),
+        team: input.owner
+          ? {
+              name: compactRef(input.owner, {
+                defaultKind: 'Group',
+                keepKind: true,
+              }),
+            }
+          : undefined,
+        schema: [
+          dropUndefined({
+            name: port.name,
+            logicalType: 'object',
+            physicalType: port.type,
+            description: port.description,
+            properties: toProperties(columns),
+          }),
+        ],
+        slaProperties: slaProperties(input.slos),
+      });
+
+      try {
+        validateOdcsContract(document);
+      } catch (error) {
+        const problems = (error as Error).message.replace(
+          /^The contract is not a valid ODCS contract: /,
+          '',
+        );
+        throw new InputError(
+          `The contract of port ${
+            port.name
+          } is not a valid ODCS contract: ${withColumnNames(
+            problems,
+            columns,
+          )}`,
+        );
+      }
+
+      const contractPath =
+        input.targetPath ??
+        path.posix.join('contracts', `${port.name}.odcs.yaml`);
+      const file = resolveSafeChildPath(ctx.workspacePath, contractPath);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(
+        file,
+        `# ODCS v3.1.0 data contract of output port ${
+          port.name
+        } of data product ${input.product}.\n${YAML.stringify(document)}`,
+        'utf8',
+      );
+      ctx.logger.info(`Wrote contract ${contractId} to ${contractPath}`);
+
+      ctx.output('contractId', contractId);
+      ctx.output('contractPath', contractPath);
+    },
+  });
+}
+
+type Column = {
+  name: string;
+  type: string;
+  description?: string;
+  required?: boolean;
+  primaryKey?: boolean;
+  unique?: boolean;
+  classification?: string;
+  physicalType?: string;
+};
+
+function checkColumnNames(columns: Column[]) {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  columns.forEach((column, i) => {
+    if (typeof column.name !== 'string' || !column.name.trim()) {
+      problems.push(`columns[${i}].name: is required`);
+    } else if (seen.has(column.name)) {
+      problems.push(
+        `columns[${i}].name: ${JSON.stringify(
+          column.name,
+        )} is used by another column`,
+      );
+    }
+    seen.add(column.name);
+  });
+  if (problems.length) {
+    throw new InputError(`The contract is invalid: ${problems.join('; ')}`);
+  }
+}
+
+function toProperties(columns: Column[]): OdcsSchemaProperty[] {
+  let position = 0;
+  return columns.map(column =>
+    dropUndefined({
+      name: column.name,
+      logicalType: column.type,
+      physicalType: column.physicalType || undefined,
+      description: column.description || undefined,
+      required: column.required ?? (column.primaryKey ? true : undefined),
+      primaryKey: column.primaryKey || undefined,
+      primaryKeyPosition: column.primaryKey ? ++position : undefined,
+      unique: column.unique || undefined,
+      classification: column.classification || undefined,
+    }),
+  );
+}
+
+/** `PT24H` as ODCS latency `24 h`; `availability` as a percentage. */
+function slaProperties(
+  slos: { freshness?: string; availability?: number } | undefined,
+): OdcsSlaProperty[] | undefined {
+  const properties: OdcsSlaProperty[] = [];
+  if (slos?.freshness) {
+    const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(
+      slos.freshness,
+    );
+    const [days, hours, minutes] = (match?.slice(1) ?? []).map(v =>
+      v ? Number(v) : 0,
+    );
+    const single = match
+      ? [
+          [days, 'd'],
+          [hours, 'h'],
+          [minutes, 'm'],
+        ].filter(([v]) => v)
+      : [];
+    properties.push(
+      single.length === 1
+        ? {
+            property: 'latency',
+            value: single[0][0] as number,
+            unit: single[0][1] as string,
+            description: `Data is at most ${slos.freshness} old`,
+          }
+        : {
+            property: 'latency',
+            value: slos.freshness,
+            description: `Data is at most ${slos.freshness} (ISO-8601 duration) old`,
+          },
+    );
+  }
+  if (typeof slos?.availability === 'number') {
+    properties.push({
+      property: 'availability',
+      value: slos.availability,
+      unit: 'percent',
+    });
+  }
+  return properties.length ? properties : undefined;
+}
+
+function optionalObject<T extends object>(value: T): T | undefined {
+  const kept = dropUndefined(value);
+  return Object.keys(kept).length ? kept : undefined;
+}
+
+/** `schema[0].properties[1].logicalType` of the ODCS message, named as the form's column. */
+function withColumnNames(message: string, columns: Column[]): string {
+  return message.replace(
+    /(?:contract\.)?schema\[0\]\.properties\[(\d+)\]\.?(\w*)/g,
+    (_match, index: string, field: string) => {
+      const column = columns[Number(index)];
+      const name = column?.name ? ` (${column.name})` : '';
+      const formField = field === 'logicalType' ? 'type' : field;
+      return `columns[${index}]${name}${formField ? `.${formField}` : ''}`;
+    },
+  );
+}

@@ -1,0 +1,91 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+
+/** A copy of an object without its `undefined` values, so that YAML output stays tidy. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}
+
+/**
+ * The short form of an entity ref, as people write them in descriptors: the kind is left out
+ * when it is the field's default kind (`keepKind` keeps it, as in `group:sales-data`), the
+ * namespace when it is `namespace`. Pickers return full refs (`domain:default/sales`); the
+ * short form (`sales`) means the same to the catalog. A value that is not a ref is returned
+ * unchanged, for the validators to report.
+ */
+export function compactRef(
+  ref: string,
+  options: { defaultKind: string; namespace?: string; keepKind?: boolean },
+): string {
+  let parsed;
+  try {
+    parsed = parseEntityRef(ref, {
+      defaultKind: options.defaultKind,
+      defaultNamespace: options.namespace ?? 'default',
+    });
+  } catch {
+    return ref;
+  }
+  const sameKind =
+    parsed.kind.toLocaleLowerCase('en-US') ===
+    options.defaultKind.toLocaleLowerCase('en-US');
+  const kind =
+    sameKind && !options.keepKind
+      ? ''
+      : `${sameKind ? parsed.kind.toLocaleLowerCase('en-US') : parsed.kind}:`;
+  const namespace =
+    parsed.namespace === (options.namespace ?? 'default')
+      ? ''
+      : `${parsed.namespace}/`;
+  return `${kind}${namespace}${parsed.name}`;
+}
+
+/**
+ * The credentials to act with on behalf of the person running the template: the initiator's,
+ * or the plugin's own when the task has no user (a task started by a service, say).
+ */
+export async function initiatorOrOwnCredentials(
+  ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
+  auth: AuthService,
+): Promise<BackstageCredentials> {
+  const credentials = await ctx.getInitiatorCredentials();
+  if (auth.isPrincipal(credentials, 'none')) {
+    return auth.getOwnServiceCredentials();
+  }
+  return credentials;
+}
+
+/** The message of a Backstage error body, or the start of any other body. */
+export async function describeErrorResponse(
+  response: Response,
+): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const message = JSON.parse(text)?.error?.message;
+    if (typeof message === 'string' && message) return message;
+  } catch {
+    // Not JSON: fall through.
+  }
+  return (
+    text.trim().slice(0, 300) || `${response.status} ${response.statusText}`
+  );
+}
+
+/** The message of anything thrown, with the cause of a failed `fetch` (ECONNREFUSED...). */
+export function errorMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const of = (e: unknown) =>
+    e instanceof Error ? e.message || e.name : String(e);
+  return cause ? `${of(error)}: ${of(cause)}` : of(error);
+}
+
+/**
+ * A port or repository name: letters and digits with single `-`, `_` or `.` between them (the
+ * DataProduct schema's pattern for port names), so it is also a safe file and directory name.
+ */
+export const NAME_PATTERN = /^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$/;
