@@ -1,7 +1,4 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import {} from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
   mockCredentials,
@@ -29,6 +26,7 @@ import {
   createPublishLocalAction,
 } from './actions';
 import { scaffolderModuleDataMesh } from './module';
+import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
 
 const templatesDir = path.resolve(__dirname, '../../../examples/templates');
 const TEMPLATES = [
@@ -136,108 +134,14 @@ describe('example templates', () => {
 });
 
 /** The draft products the fake data mesh backend evaluated, and for whom. */
-const dryRuns: Array<{ entity: any; user: string }> = [];
-
-/**
- * The data mesh backend's dry run and rules, enough for the templates: one enforced policy
- * (personal data is confidential or restricted) and one warning (naming convention).
- */
-const fakeDataMeshBackend = createBackendPlugin({
-  pluginId: 'data-mesh',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-      },
-      async init({ httpRouter, httpAuth }) {
-        httpRouter.use(async (req: any, res: any, next: any) => {
-          try {
-            // The scaffolder asks on behalf of the user who runs the template.
-            const credentials = await httpAuth.credentials(req, {
-              allow: ['user'],
-            });
-            const send = (status: number, body: unknown) => {
-              res.statusCode = status;
-              res.setHeader('content-type', 'application/json');
-              res.end(JSON.stringify(body));
-            };
-            if (req.method === 'GET' && req.url === '/rules') {
-              send(200, {
-                levels: ['bronze'],
-                checks: [],
-                policies: [
-                  {
-                    id: 'personal-data-protected',
-                    title: 'Personal data is confidential or restricted',
-                    severity: 'error',
-                    enforcement: 'enforce',
-                    origin: 'global',
-                    rule: '...',
-                    remediation:
-                      'Set spec.classification to confidential or restricted.',
-                  },
-                ],
-              });
-              return;
-            }
-            if (req.method !== 'POST' || req.url !== '/evaluate') {
-              next();
-              return;
-            }
-            let raw = '';
-            for await (const chunk of req) raw += chunk;
-            const { entity } = JSON.parse(raw);
-            try {
-              isValidDataProductEntity(entity);
-            } catch (error) {
-              send(400, {
-                error: { name: 'InputError', message: String(error) },
-              });
-              return;
-            }
-            const personal = entity.spec.personalData === true;
-            const protectedData = ['confidential', 'restricted'].includes(
-              entity.spec.classification,
-            );
-            const blocking = personal && !protectedData;
-            let outcome = 'skipped';
-            if (personal) outcome = blocking ? 'fail' : 'pass';
-            dryRuns.push({ entity, user: credentials.principal.userEntityRef });
-            send(200, {
-              scorecard: { score: 40, level: 'bronze', checks: [] },
-              governance: {
-                compliant: !blocking,
-                results: [
-                  {
-                    id: 'personal-data-protected',
-                    severity: 'error',
-                    enforcement: 'enforce',
-                    origin: 'global',
-                    outcome,
-                    blocking,
-                  },
-                  {
-                    id: 'name-convention',
-                    severity: 'warning',
-                    enforcement: 'warn',
-                    origin: 'global',
-                    outcome: 'pass',
-                    blocking: false,
-                  },
-                ],
-              },
-            });
-          } catch (error) {
-            next(error);
-          }
-        });
-      },
-    });
-  },
-});
 
 const catalogEntities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'sales-data', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
   {
     apiVersion: 'datamesh-portal.io/v1alpha1',
     kind: 'Domain',
@@ -298,7 +202,8 @@ describe('example templates in the scaffolder dry run', () => {
       features: [
         scaffolderPlugin,
         scaffolderModuleDataMesh,
-        fakeDataMeshBackend,
+        // The real data mesh backend, with its default policies, answers the dry runs.
+        dataMeshPlugin,
         catalogServiceMock.factory({ entities: catalogEntities }),
         mockServices.rootConfig.factory({
           data: {
@@ -315,9 +220,16 @@ describe('example templates in the scaffolder dry run', () => {
   }, 60_000);
 
   afterAll(() => backend?.stop());
-  beforeEach(() => {
-    dryRuns.length = 0;
-  });
+  /** What the governance check logged: its verdict, warnings and drafts. */
+  const governanceLog = (body: any): string[] =>
+    ((body.log ?? []) as any[])
+      // Log lines carry the level, coloured: keep the message.
+      .map(entry =>
+        String(entry.body?.message ?? '')
+          .replace(/\u001b\[\d+m/g, '')
+          .replace(/^\w+: /, ''),
+      )
+      .filter(message => /Governance dry run|Warning:/.test(message));
 
   async function dryRun(name: string, values: Record<string, unknown>) {
     const response = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
@@ -431,8 +343,12 @@ describe('example templates in the scaffolder dry run', () => {
     expect(scores.domain).toBe('sales');
     parseOdcsContract(files['contracts/segments.odcs.yaml']);
 
-    // The governance check ran on the draft, on behalf of the user.
-    expect(dryRuns).toEqual([{ entity: product, user: 'user:default/mock' }]);
+    // The governance check ran on the draft, before anything was published.
+    expect(governanceLog(body)).toEqual([
+      expect.stringMatching(
+        /^Governance dry run of dataproduct:default\/customer-lifetime-value: score [\d.]+, level \w+, compliant$/,
+      ),
+    ]);
 
     // TechDocs, README and CI, rendered.
     expect(YAML.parse(files['mkdocs.yml'])).toMatchObject({
@@ -489,7 +405,7 @@ describe('example templates in the scaffolder dry run', () => {
       },
     ]);
     expect(body.output.text[0].content).toContain(
-      '**Score** 40, **level** bronze, **compliant** true.',
+      '**Score** 94.4, **level** bronze, **compliant** true.',
     );
     // A dry run publishes nothing.
     expect(fs.readdirSync(publishDir.path)).toEqual([]);
@@ -504,7 +420,7 @@ describe('example templates in the scaffolder dry run', () => {
     expect(status).toBe(400);
     expect(body.error.message).toContain(
       'dataproduct:default/customer-lifetime-value is not compliant: 1 enforced governance policy fails, nothing was published.\n' +
-        '- policy personal-data-protected: failed. Fix: Set spec.classification to confidential or restricted.',
+        '- policy personal-data-protected: failed. Fix: Set spec.classification to confidential or restricted, or remove the personal data.',
     );
     expect(fs.readdirSync(publishDir.path)).toEqual([]);
   });
@@ -572,7 +488,11 @@ describe('example templates in the scaffolder dry run', () => {
       deprecation: { sunset: '2999-12-31', replacedBy: 'customer-orders-v2' },
     });
     expect(changed.metadata).toEqual({ name: 'customer-orders' });
-    expect(dryRuns.map(r => r.entity)).toEqual([changed]);
+    expect(governanceLog(body)).toEqual([
+      expect.stringMatching(
+        /^Governance dry run of dataproduct:default\/customer-orders: .*, compliant$/,
+      ),
+    ]);
     const text = body.output.text[0].content;
     expect(text).toContain('`file:/portal/examples/sales/products.yaml`');
     expect(text).toContain(`\`\`\`yaml\n${files['catalog-info.yaml']}\n\`\`\``);
