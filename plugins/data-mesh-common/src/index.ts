@@ -12,3 +12,4 @@ export * from './odcs';
 export * from './validation';
 export * from './permissions';
 export * from './rules';
+export * from './scaffolder';

@@ -45,6 +45,9 @@ describe('data mesh plugin (new frontend system)', () => {
         dataMeshPlugin.getExtension('entity-card:data-mesh/domain-governance'),
         dataMeshPlugin.getExtension('page:data-mesh/governance'),
         dataMeshPlugin.getExtension('api:data-mesh'),
+        dataMeshPlugin.getExtension(
+          'scaffolder-form-field:data-mesh/data-product-verdict',
+        ),
       ].every(Boolean),
     ).toBe(true);
   });

@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import GavelIcon from '@material-ui/icons/Gavel';
 import { DataMeshClient, dataMeshApiRef } from './api';
 
@@ -232,6 +233,22 @@ export const governancePage = PageBlueprint.make({
 });
 
 /**
+ * Scaffolder field `DataProductVerdict` (`ui:field: DataProductVerdict`): the live governance
+ * verdict on the data product a "new data product" form describes. Attaches to the scaffolder
+ * plugin's form fields.
+ * @alpha
+ */
+export const dataProductVerdictFormField = FormFieldBlueprint.make({
+  name: 'data-product-verdict',
+  params: {
+    field: () =>
+      import('./components/DataProductVerdictField/formField').then(
+        m => m.DataProductVerdict,
+      ),
+  },
+});
+
+/**
  * The data mesh plugin for the new frontend system; apps with feature discovery pick it up
  * from the package's `alpha` export.
  * @alpha
@@ -257,5 +274,6 @@ export default createFrontendPlugin({
     entityDomainDataProductsCard,
     entityGroupScorecardCard,
     entityGroupDataProductsCard,
+    dataProductVerdictFormField,
   ],
 });

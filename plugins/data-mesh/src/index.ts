@@ -1,5 +1,6 @@
 /**
- * Data mesh frontend: data product entity cards and pages. The new frontend system plugin is
+ * Data mesh frontend: data product entity cards and pages, and the scaffolder field with the
+ * live governance verdict of a new data product. The new frontend system plugin is
  * the default export of `@datamesh-portal/plugin-data-mesh/alpha`; this entry point holds the
  * legacy-system exports.
  *
@@ -21,6 +22,7 @@ export {
   EntityDataProductGovernanceCard,
   EntityDomainGovernanceCard,
   GovernanceDashboardPage,
+  DataProductVerdictFieldExtension,
 } from './plugin';
 export { governanceRouteRef } from './routes';
 export { DataMeshClient, dataMeshApiRef } from './api';
@@ -30,6 +32,12 @@ export type {
   ListWaiversQuery,
   WaiverDecision,
 } from './api';
+export {
+  DATA_PRODUCT_VERDICT_FIELD_NAME,
+  DataProductVerdictField,
+  DataProductVerdictFieldSchema,
+} from './components/DataProductVerdictField';
+export type { DataProductVerdictFieldProps } from './components/DataProductVerdictField';
 export {
   OdcsContractView,
   odcsApiDefinitionWidget,

@@ -6,7 +6,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { DataMeshClient, dataMeshApiRef } from './api';
+import {
+  DATA_PRODUCT_VERDICT_FIELD_NAME,
+  DataProductVerdictField,
+  DataProductVerdictFieldSchema,
+} from './components/DataProductVerdictField';
 import { governanceRouteRef } from './routes';
 
 /**
@@ -252,5 +258,20 @@ export const GovernanceDashboardPage = dataMeshPlugin.provide(
         m => m.GovernanceDashboardPage,
       ),
     mountPoint: governanceRouteRef,
+  }),
+);
+
+/**
+ * Legacy-system scaffolder field `DataProductVerdict` (`ui:field: DataProductVerdict`): the
+ * live governance verdict on the data product a "new data product" form describes. Put it in
+ * the scaffolder page's `<ScaffolderFieldExtensions>`; it brings the data mesh plugin, and so
+ * its API, with it.
+ * @public
+ */
+export const DataProductVerdictFieldExtension = dataMeshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: DATA_PRODUCT_VERDICT_FIELD_NAME,
+    component: DataProductVerdictField,
+    schema: DataProductVerdictFieldSchema.schema,
   }),
 );

@@ -6,12 +6,13 @@ import {
   OdcsSchemaProperty,
   OdcsSlaProperty,
   validateOdcsContract,
+  compactEntityRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { examples } from './contractCreate.examples';
-import { compactRef, dropUndefined, NAME_PATTERN } from './util';
+import { dropUndefined, NAME_PATTERN } from './util';
 
 /** The logical types of ODCS v3.1.0 properties. @public */
 export const ODCS_LOGICAL_TYPES = [
@@ -160,7 +161,7 @@ export function createContractCreateAction() {
         version: input.version ?? port.version ?? '1.0.0',
         status: input.status ?? 'draft',
         domain: input.domain
-          ? compactRef(input.domain, { defaultKind: 'Domain' })
+          ? compactEntityRef(input.domain, { defaultKind: 'Domain' })
           : undefined,
         dataProduct: input.product,
         description: optionalObject({
@@ -170,7 +171,7 @@ export function createContractCreateAction() {
         }),
         team: input.owner
           ? {
-              name: compactRef(input.owner, {
+              name: compactEntityRef(input.owner, {
                 defaultKind: 'Group',
                 keepKind: true,
               }),

@@ -19,12 +19,13 @@ import {
   DataProductEntityV1alpha1,
   isDataProductEntity,
   isValidDataProductEntity,
+  compactEntityRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { examples } from './productDeprecate.examples';
-import { compactRef, dropUndefined, initiatorOrOwnCredentials } from './util';
+import { dropUndefined, initiatorOrOwnCredentials } from './util';
 
 /** Annotations the catalog sets when it reads an entity; they are not part of its descriptor. */
 const CATALOG_ANNOTATIONS = [
@@ -145,14 +146,14 @@ export function createProductDeprecateAction(options: {
 
       const namespace = stored.metadata.namespace ?? 'default';
       const replacedBy = ctx.input.replacedBy
-        ? compactRef(ctx.input.replacedBy, {
+        ? compactEntityRef(ctx.input.replacedBy, {
             defaultKind: 'DataProduct',
             namespace,
           })
         : undefined;
       if (
         replacedBy &&
-        compactRef(stringifyEntityRef(stored), {
+        compactEntityRef(stringifyEntityRef(stored), {
           defaultKind: 'DataProduct',
           namespace,
         }) === replacedBy

@@ -6,7 +6,6 @@ import {
   ApiEntityV1alpha1,
   Entity,
   makeValidator,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
@@ -14,12 +13,12 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   DATA_CLASSIFICATIONS,
-  DATA_MESH_API_VERSION,
   DATA_PRODUCT_STATUSES,
   DATA_PRODUCT_TYPES,
   DataProductEntityV1alpha1,
-  DataProductInputPort,
-  DataProductOutputPort,
+  DataProductFormInputPort,
+  DataProductFormValues,
+  dataProductFromForm,
   DataProductStatus,
   isDataProductEntity,
   isValidDataProductEntity,
@@ -31,7 +30,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { examples } from './productDescriptor.examples';
-import { compactRef, dropUndefined, initiatorOrOwnCredentials } from './util';
+import { dropUndefined, initiatorOrOwnCredentials } from './util';
 
 /** The lifecycle of a contract API, from the status of the product that provides it. */
 const API_LIFECYCLES: Record<DataProductStatus, string> = {
@@ -205,87 +204,21 @@ export function createProductDescriptorAction(
       },
     },
     async handler(ctx) {
-      const {
-        targetPath = '.',
-        name,
-        title,
-        description,
-        tags,
-        annotations,
-        contractsDirectory,
-        status = 'draft',
-        owner,
-        domain,
-        inputPorts,
-        outputPorts,
-        slos,
-        ...rest
-      } = ctx.input;
-      const namespace = 'default';
-
-      const entity: DataProductEntityV1alpha1 = {
-        apiVersion: DATA_MESH_API_VERSION,
-        kind: 'DataProduct',
-        metadata: dropUndefined({
-          name,
-          title: title || undefined,
-          description: description || undefined,
-          tags: tags?.length ? tags : undefined,
-          annotations:
-            annotations && Object.keys(annotations).length
-              ? annotations
-              : undefined,
-        }),
-        spec: dropUndefined({
-          owner: compactRef(owner, {
-            defaultKind: 'Group',
-            namespace,
-            keepKind: true,
-          }),
-          domain: compactRef(domain, { defaultKind: 'Domain', namespace }),
-          status,
-          ...emptyStringsDropped(rest),
-          slos: slos ? optional(dropUndefined(slos)) : undefined,
-          inputPorts: inputPorts?.length
-            ? inputPorts.map(port =>
-                toInputPort(port as DataProductInputPort, namespace),
-              )
-            : undefined,
-          outputPorts: outputPorts?.length
-            ? outputPorts.map(port =>
-                dropUndefined<DataProductOutputPort>({
-                  name: port.name,
-                  type: port.type,
-                  version: port.version || undefined,
-                  description: port.description || undefined,
-                  contract: port.contract || undefined,
-                }),
-              )
-            : undefined,
-        }),
-      };
-
-      if (options.catalog && entity.spec.inputPorts) {
+      const { targetPath = '.', contractsDirectory } = ctx.input;
+      let values: DataProductFormValues = ctx.input;
+      if (options.catalog && values.inputPorts?.length) {
         const credentials = options.auth
           ? await initiatorOrOwnCredentials(ctx, options.auth)
           : await ctx.getInitiatorCredentials();
-        await resolveUpstream(entity, options.catalog, { credentials });
-      }
-      if (entity.spec.inputPorts) {
-        entity.spec.inputPorts = entity.spec.inputPorts.map(
-          ({ name: portName, ...port }) =>
-            dropUndefined({
-              name:
-                portName ||
-                (port.dataProduct
-                  ? [refName(port.dataProduct), port.outputPort]
-                      .filter(Boolean)
-                      .join('-')
-                  : (undefined as unknown as string)),
-              ...port,
-            }),
+        const inputPorts = await resolveUpstream(
+          values.inputPorts,
+          options.catalog,
+          { credentials },
         );
+        values = { ...values, inputPorts };
       }
+      // The template's form evaluates the same product live (the DataProductVerdict field).
+      const entity = dataProductFromForm(values);
 
       try {
         isValidDataProductEntity(entity);
@@ -325,62 +258,27 @@ export function createProductDescriptorAction(
   });
 }
 
-/** Form fields left empty arrive as empty strings or lists; the descriptor leaves them out. */
-function emptyStringsDropped<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(
-      ([, v]) =>
-        v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0),
-    ),
-  ) as T;
-}
-
-function optional<T extends object>(value: T): T | undefined {
-  return Object.keys(value).length ? value : undefined;
-}
-
-/** An input port of the form; its name is filled in once the upstream port is known. */
-function toInputPort(
-  port: DataProductInputPort,
-  namespace: string,
-): DataProductInputPort {
-  return dropUndefined({
-    name: (port.name || undefined) as string,
-    description: port.description || undefined,
-    dataProduct: port.dataProduct
-      ? compactRef(port.dataProduct, { defaultKind: 'DataProduct', namespace })
-      : undefined,
-    outputPort: port.outputPort || undefined,
-    contract: port.contract
-      ? compactRef(port.contract, { defaultKind: 'API', namespace })
-      : undefined,
-  });
-}
-
-function refName(ref: string): string {
-  try {
-    return parseEntityRef(ref, { defaultKind: 'DataProduct' }).name;
-  } catch {
-    return ref;
-  }
-}
-
 /**
- * Checks each input port's upstream product in the catalog and fills in what the form left
- * out: the upstream's only output port, and the contract of the upstream's port.
+ * Checks the upstream product of each input port of the form in the catalog and fills in what
+ * the form left out: the upstream's only output port, and the contract of the upstream's port.
+ * Refs are relative to the new product's namespace, `default`.
  */
 async function resolveUpstream(
-  entity: DataProductEntityV1alpha1,
+  inputPorts: DataProductFormInputPort[],
   catalog: CatalogService,
   options: Parameters<CatalogService['getEntityByRef']>[1],
-) {
+): Promise<DataProductFormInputPort[]> {
+  const product = { metadata: { name: '', namespace: 'default' } };
   const problems: string[] = [];
-  for (const [i, port] of (entity.spec.inputPorts ?? []).entries()) {
+  const resolved: DataProductFormInputPort[] = [];
+  for (const [i, formPort] of inputPorts.entries()) {
+    const port = { ...formPort };
+    resolved.push(port);
     if (!port.dataProduct) continue;
     const field = `inputPorts[${i}]`;
     let ref;
     try {
-      ref = parseDataMeshRef(port.dataProduct, 'dataProduct', entity);
+      ref = parseDataMeshRef(port.dataProduct, 'dataProduct', product);
     } catch {
       continue; // reported by the schema check
     }
@@ -421,16 +319,11 @@ async function resolveUpstream(
       continue;
     }
     if (!port.contract && upstreamPort.contract) {
-      // The upstream's contract ref is relative to the upstream's namespace.
-      const contract = parseDataMeshRef(
-        upstreamPort.contract,
-        'contract',
-        upstream,
+      // The upstream's contract ref is relative to the upstream's namespace; the full ref is
+      // written the short way for the new product.
+      port.contract = stringifyEntityRef(
+        parseDataMeshRef(upstreamPort.contract, 'contract', upstream),
       );
-      port.contract = compactRef(stringifyEntityRef(contract), {
-        defaultKind: 'API',
-        namespace: entity.metadata.namespace ?? 'default',
-      });
     }
   }
   if (problems.length) {
@@ -438,13 +331,15 @@ async function resolveUpstream(
       `The data product descriptor is invalid: ${problems.join('; ')}`,
     );
   }
+  return resolved;
 }
 
 const entityNames = makeValidator();
 
 /**
- * One `odcs` API entity per output port, holding `<contractsDirectory>/<port>.odcs.yaml`; the
- * port names it as its contract (the port's own contract name is used for the API if given).
+ * One `odcs` API entity per output port, holding `<contractsDirectory>/<port>.odcs.yaml`: the
+ * API that `dataProductFromForm` named as the port's contract (the port's own contract name if
+ * given).
  */
 function contractApis(
   entity: DataProductEntityV1alpha1,
@@ -453,23 +348,21 @@ function contractApis(
   const problems: string[] = [];
   const namespace = entity.metadata.namespace ?? 'default';
   const apis = (entity.spec.outputPorts ?? []).flatMap((port, i) => {
-    let apiName = `${entity.metadata.name}-${port.name}-contract`;
-    if (port.contract) {
-      try {
-        const ref = parseDataMeshRef(port.contract, 'contract', entity);
-        if (
-          ref.kind.toLocaleLowerCase('en-US') !== 'api' ||
-          ref.namespace !== namespace
-        ) {
-          throw new Error();
-        }
-        apiName = ref.name;
-      } catch {
-        problems.push(
-          `outputPorts[${i}].contract: "${port.contract}" must be the name of the API entity to create for the port's contract`,
-        );
-        return [];
+    let apiName;
+    try {
+      const ref = parseDataMeshRef(String(port.contract), 'contract', entity);
+      if (
+        ref.kind.toLocaleLowerCase('en-US') !== 'api' ||
+        ref.namespace !== namespace
+      ) {
+        throw new Error();
       }
+      apiName = ref.name;
+    } catch {
+      problems.push(
+        `outputPorts[${i}].contract: "${port.contract}" must be the name of the API entity to create for the port's contract`,
+      );
+      return [];
     }
     if (!entityNames.isValidEntityName(apiName)) {
       problems.push(
@@ -477,7 +370,6 @@ function contractApis(
       );
       return [];
     }
-    port.contract = apiName;
     const definition = `./${path.posix.join(
       contractsDirectory.replace(/^\.\//, ''),
       `${port.name}.odcs.yaml`,

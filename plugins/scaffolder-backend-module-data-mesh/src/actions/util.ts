@@ -2,47 +2,12 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 
 /** A copy of an object without its `undefined` values, so that YAML output stays tidy. */
 export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined),
   ) as T;
-}
-
-/**
- * The short form of an entity ref, as people write them in descriptors: the kind is left out
- * when it is the field's default kind (`keepKind` keeps it, as in `group:sales-data`), the
- * namespace when it is `namespace`. Pickers return full refs (`domain:default/sales`); the
- * short form (`sales`) means the same to the catalog. A value that is not a ref is returned
- * unchanged, for the validators to report.
- */
-export function compactRef(
-  ref: string,
-  options: { defaultKind: string; namespace?: string; keepKind?: boolean },
-): string {
-  let parsed;
-  try {
-    parsed = parseEntityRef(ref, {
-      defaultKind: options.defaultKind,
-      defaultNamespace: options.namespace ?? 'default',
-    });
-  } catch {
-    return ref;
-  }
-  const sameKind =
-    parsed.kind.toLocaleLowerCase('en-US') ===
-    options.defaultKind.toLocaleLowerCase('en-US');
-  const kind =
-    sameKind && !options.keepKind
-      ? ''
-      : `${sameKind ? parsed.kind.toLocaleLowerCase('en-US') : parsed.kind}:`;
-  const namespace =
-    parsed.namespace === (options.namespace ?? 'default')
-      ? ''
-      : `${parsed.namespace}/`;
-  return `${kind}${namespace}${parsed.name}`;
 }
 
 /**

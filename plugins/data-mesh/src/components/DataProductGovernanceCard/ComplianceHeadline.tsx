@@ -12,9 +12,12 @@ const useStyles = makeStyles(theme => ({
   nonCompliant: { color: theme.palette.error.main },
 }));
 
-/** "Compliant" or "Not compliant", what stands out (blocking, warnings, waived) and when. */
+/**
+ * "Compliant" or "Not compliant", what stands out (blocking, warnings, waived) and when (not
+ * for a dry run, which is never stored).
+ */
 export function ComplianceHeadline(props: {
-  governance: GovernanceResponse;
+  governance: Pick<GovernanceResponse, 'compliant'> & { evaluatedAt?: string };
   groups: Record<ResultGroup, PolicyResultRow[]>;
 }) {
   const classes = useStyles();
@@ -41,7 +44,9 @@ export function ComplianceHeadline(props: {
             ? counts.join(', ')
             : 'All applicable policies pass'}
         </Typography>
-        <EvaluatedAt timestamp={governance.evaluatedAt} />
+        {governance.evaluatedAt && (
+          <EvaluatedAt timestamp={governance.evaluatedAt} />
+        )}
       </Box>
     </Box>
   );

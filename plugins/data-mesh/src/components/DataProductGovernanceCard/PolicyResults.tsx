@@ -61,13 +61,15 @@ const needsFixing = (row: PolicyResultRow) =>
  * A product's policy results: blocking failures, then warnings, waived and passing ones, each
  * with its severity, enforcement and origin, and how to comply where it does not; results that
  * do not apply collapsed at the end. `onRequestWaiver`, for users who may request waivers,
- * adds "Request waiver" to failures without a pending or active waiver.
+ * adds "Request waiver" to failures without a pending or active waiver. `collapsePassing`
+ * collapses the passing ones too, where only what needs fixing matters.
  */
 export function PolicyResults(props: {
   groups: Record<ResultGroup, PolicyResultRow[]>;
   onRequestWaiver?: (row: PolicyResultRow) => void;
+  collapsePassing?: boolean;
 }) {
-  const { groups, onRequestWaiver } = props;
+  const { groups, onRequestWaiver, collapsePassing } = props;
   const item = (row: PolicyResultRow): RuleResultItem => ({
     id: row.id,
     title: row.title,
@@ -100,11 +102,19 @@ export function PolicyResults(props: {
   return (
     <>
       {RESULT_GROUPS.filter(({ group }) => groups[group].length > 0).map(
-        ({ group, title }) => (
-          <Section key={group} title={`${title} (${groups[group].length})`}>
-            <RuleResultList label={title} items={groups[group].map(item)} />
-          </Section>
-        ),
+        ({ group, title }) =>
+          collapsePassing && group === 'passing' ? (
+            <CollapsedSection
+              key={group}
+              summary={`${title} (${groups[group].length})`}
+            >
+              <RuleResultList label={title} items={groups[group].map(item)} />
+            </CollapsedSection>
+          ) : (
+            <Section key={group} title={`${title} (${groups[group].length})`}>
+              <RuleResultList label={title} items={groups[group].map(item)} />
+            </Section>
+          ),
       )}
       {groups.skipped.length > 0 && (
         <CollapsedSection

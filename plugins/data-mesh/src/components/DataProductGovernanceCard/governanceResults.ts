@@ -56,23 +56,44 @@ function openWaiver(waivers: Waiver[], policyId: string, now: number) {
   );
 }
 
-/** The results of a product by group, each group by severity (errors first), then title. */
+/**
+ * The policy of a result among `policies`: the one of the same origin (and domain) first, since
+ * policies of several domains (`GET /rules`) may share an id, else any with its id.
+ */
+function policyOf(result: GovernanceResult, policies: GovernancePolicy[]) {
+  return (
+    policies.find(
+      p =>
+        p.id === result.id &&
+        p.origin === result.origin &&
+        (result.origin !== 'domain' || p.domainRef === result.domainRef),
+    ) ?? policies.find(p => p.id === result.id)
+  );
+}
+
+/**
+ * The results of a product by group, each group by severity (errors first), then title. The
+ * policies give titles and remediation: those in force for the product, or all of them (a dry
+ * run's results with `GET /rules`); a draft product has no waivers.
+ */
 export function groupResults(
-  governance: GovernanceResponse,
+  governance: Pick<GovernanceResponse, 'results' | 'policies'> & {
+    waivers?: Waiver[];
+  },
   now: number = Date.now(),
 ): Record<ResultGroup, PolicyResultRow[]> {
-  const policies = new Map(governance.policies.map(p => [p.id, p]));
+  const waivers = governance.waivers ?? [];
   const rows = governance.results
     .map((result): PolicyResultRow => {
-      const policy = policies.get(result.id);
+      const policy = policyOf(result, governance.policies);
       return {
         ...result,
         group: resultGroup(result),
         title: policy?.title ?? result.id,
         policy,
         waiver: result.waiverId
-          ? governance.waivers.find(w => w.id === result.waiverId)
-          : openWaiver(governance.waivers, result.id, now),
+          ? waivers.find(w => w.id === result.waiverId)
+          : openWaiver(waivers, result.id, now),
       };
     })
     .sort(

@@ -10,7 +10,6 @@ import { ScorecardResponse } from '@datamesh-portal/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
-import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useState } from 'react';
@@ -20,52 +19,13 @@ import { dataMeshApiRef } from '../../api';
 import {
   CollapsedSection,
   errorMessage,
-  EvaluatedAt,
-  isFailing,
-  LevelChip,
   NotEvaluated,
   Section,
 } from '../shared';
 import { CheckList } from './CheckList';
+import { ScoreHeader } from './ScoreHeader';
 import { groupChecks } from './scorecardChecks';
 import { useIsOwner } from './useIsOwner';
-
-function ScoreHeader(props: { scorecard: ScorecardResponse }) {
-  const { scorecard } = props;
-  const applicable = scorecard.checks.filter(c => c.outcome !== 'skipped');
-  const failing = applicable.filter(c => isFailing(c.outcome)).length;
-  return (
-    <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={24} mb={2}>
-      <Box display="flex" alignItems="baseline">
-        <Typography
-          variant="h2"
-          component="p"
-          aria-label="Score"
-          style={{ fontWeight: 'bold', lineHeight: 1 }}
-        >
-          {Math.round(scorecard.score)}
-        </Typography>
-        <Typography variant="h6" component="span" color="textSecondary">
-          &nbsp;/ 100
-        </Typography>
-      </Box>
-      <Box>
-        <Box display="flex" alignItems="center" gridGap={8}>
-          <Typography variant="body2" component="span">
-            Level
-          </Typography>
-          <LevelChip level={scorecard.level} />
-        </Box>
-        <Typography variant="body2" color="textSecondary">
-          {failing === 0
-            ? `All ${applicable.length} applicable checks pass`
-            : `${failing} of ${applicable.length} applicable checks failing`}
-        </Typography>
-        <EvaluatedAt timestamp={scorecard.evaluatedAt} />
-      </Box>
-    </Box>
-  );
-}
 
 function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
   const { categories, skipped } = groupChecks(props.scorecard);

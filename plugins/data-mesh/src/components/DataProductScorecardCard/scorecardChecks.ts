@@ -31,7 +31,9 @@ const OUTCOME_ORDER: Record<RuleOutcome, number> = {
  * with failures first, then by name, uncategorised last), failing checks first in each
  * category, then by level; skipped checks apart.
  */
-export function groupChecks(scorecard: ScorecardResponse): {
+export function groupChecks(
+  scorecard: Pick<ScorecardResponse, 'checks' | 'definitions' | 'levels'>,
+): {
   categories: Array<{ name: string; checks: CheckRow[] }>;
   skipped: CheckRow[];
 } {
