@@ -168,3 +168,74 @@ test('an owner requests a waiver, a governance admin approves it, and the produc
   await expect(governance.getByText('Waived').first()).toBeVisible();
   await screenshot(page, testInfo, 'compliant-with-waiver');
 });
+
+test('a domain team creates a governed data product from the template', async ({
+  page,
+}, testInfo) => {
+  // A fresh name per run: the local publisher refuses to overwrite an existing repository.
+  const name = `ward-admissions-${Date.now().toString(36)}`;
+  await signInAsGuest(page);
+  await page.goto('/create/templates/default/new-data-product');
+  await expect(page.getByText('New data product').first()).toBeVisible();
+
+  // The product.
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page
+    .getByRole('textbox', { name: 'Title', exact: true })
+    .fill('Ward Admissions');
+  await page
+    .getByRole('textbox', { name: 'Description', exact: true })
+    .fill('Daily admissions per ward.');
+  const pick = async (label: string, option: string) => {
+    const input = page.getByRole('textbox', { name: label, exact: true });
+    await input.click();
+    await input.fill(option);
+    await page.getByRole('option', { name: option }).first().click();
+  };
+  await pick('Domain', 'operations');
+  await pick('Owner', 'Hospital Operations Team');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Data and governance: personal data classified internal breaks a global policy.
+  await page.getByRole('checkbox', { name: 'Holds personal data' }).check();
+  await page
+    .getByRole('textbox', { name: 'Purpose', exact: true })
+    .fill('Lets bed managers plan capacity from admissions per ward.');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click(); // ports: the default one
+  await page.getByRole('button', { name: 'Next' }).click(); // service levels: defaults
+
+  // The live verdict shows the failure and how to fix it before anything is created.
+  await expect(page.getByText('Not compliant')).toBeVisible();
+  await expect(
+    page.getByText('Personal data is confidential or restricted').first(),
+  ).toBeVisible();
+  await screenshot(page, testInfo, 'template-not-compliant');
+
+  // Fix it on the earlier page, come back: compliant.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: /^Classification/ }).click();
+  await page.getByRole('option', { name: 'restricted' }).click();
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole('button', { name: 'Next' }).click();
+  }
+  await expect(page.getByText('Compliant', { exact: true })).toBeVisible();
+  await screenshot(page, testInfo, 'template-compliant');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The product is in the catalog with its contract, scorecard and governance.
+  await page.getByRole('link', { name: 'Open the data product' }).click();
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/dataproduct/${name}`),
+  );
+  await expect(page.getByText('Ward Admissions').first()).toBeVisible();
+  await expect(page.getByText('/ 100')).toBeVisible();
+  await expect(page.getByText('Compliant', { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Output ports' }).getByRole('link').first(),
+  ).toBeVisible();
+  await screenshot(page, testInfo, 'created-product');
+});
