@@ -282,3 +282,114 @@ export interface EvaluateRequest {
   /** Facts by source, as rules read them. */
   facts?: Record<string, Record<string, unknown>>;
 }
+
+/** One data product of the explorer (`GET /api/data-mesh/products`). @public */
+export interface ProductsQueryItem {
+  entityRef: string;
+  /** metadata.name */
+  name: string;
+  title: string | null;
+  domainRef: string | null;
+  ownerRef: string | null;
+  /** spec.status */
+  status: string | null;
+  /** spec.type */
+  type: string | null;
+  /** spec.classification */
+  classification: string | null;
+  /** spec.personalData (false when not declared) */
+  personalData: boolean | null;
+  /** Weighted score of the latest evaluation, 0-100. */
+  score: number;
+  /** Highest level fully passed; null if none. */
+  level: string | null;
+  /** Whether the product was compliant at its latest evaluation. */
+  compliant: boolean;
+  /** ISO timestamp of the latest evaluation. */
+  evaluatedAt: string;
+}
+
+/**
+ * Response of `GET /api/data-mesh/products`: one page of the readable products matching the
+ * query (`q`, `domain`, `owner`, `status`, `type`, `classification`, `personalData`, `level`,
+ * `compliant`; `sort`, `limit`, `offset`). @public
+ */
+export interface ProductsQueryResponse {
+  items: ProductsQueryItem[];
+  /** Number of matching readable products over all pages. */
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+/** The scorecards of one domain's readable products, in the mesh insight. @public */
+export interface MeshInsightDomain {
+  /** The domain ref; null for products without a domain. */
+  domainRef: string | null;
+  products: number;
+  /** Mean score of the domain's products; null when it has none. */
+  averageScore: number | null;
+  /** Number of products at each level; key `none` for products below the first level. */
+  levelCounts: Record<string, number>;
+  /** How many of the products were compliant at their latest evaluation. */
+  compliant: number;
+}
+
+/**
+ * Response of `GET /api/data-mesh/insight`: the health of the mesh over the products the
+ * caller may read. @public
+ */
+export interface MeshInsightResponse {
+  /** Readable products with a scorecard. */
+  products: number;
+  averageScore: number | null;
+  compliant: number;
+  /** Per domain, sorted by domain ref (products without a domain last). */
+  domains: MeshInsightDomain[];
+  /**
+   * The mesh's average score per day over the last 30 days (oldest first, today last): for
+   * each day, the mean of each product's latest recorded score at the end of that day (UTC),
+   * over the products that had one by then; null when none had.
+   */
+  trend: Array<{ date: string; averageScore: number | null; products: number }>;
+  /**
+   * Products whose latest score is lower than 7 days ago, or that were compliant then and
+   * are not now; worst drop first.
+   */
+  regressions: Array<{
+    entityRef: string;
+    from: { score: number; level: string | null; compliant: boolean };
+    to: { score: number; level: string | null; compliant: boolean };
+  }>;
+  /** Domains with products, by average score, best first (ties by domain ref). */
+  leaderboard: Array<{
+    domainRef: string;
+    averageScore: number;
+    products: number;
+    rank: number;
+  }>;
+}
+
+/**
+ * Response of `GET /api/data-mesh/domain-map`: the readable domains and data products, and
+ * lineage between the products, for a graph. @public
+ */
+export interface DomainMapResponse {
+  domains: Array<{
+    entityRef: string;
+    title: string | null;
+    /** The parent domain (spec.subdomainOf), when readable; else null. */
+    parentRef: string | null;
+  }>;
+  products: Array<{
+    entityRef: string;
+    title: string | null;
+    domainRef: string | null;
+    /** From the latest scorecard; null when the product was not evaluated yet. */
+    level: string | null;
+    /** From the latest scorecard; null when the product was not evaluated yet. */
+    compliant: boolean | null;
+  }>;
+  /** `from` depends on `to` (catalog `dependsOn`), both readable data products. */
+  edges: Array<{ from: string; to: string }>;
+}

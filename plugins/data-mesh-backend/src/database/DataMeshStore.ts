@@ -52,6 +52,22 @@ export interface StoredScorecard {
   evaluatedAt: Date;
 }
 
+/** The explorer's searchable fields of a product, saved with its scorecard. */
+export interface ProductIndexFields {
+  /** metadata.name */
+  name: string;
+  title?: string | null;
+  status?: string | null;
+  type?: string | null;
+  classification?: string | null;
+  personalData?: boolean | null;
+  /**
+   * Free text to search (name, title, description, tags, port names); the store lowercases
+   * it.
+   */
+  searchText?: string;
+}
+
 /** A scorecard result to save; missing domain or owner refs are stored as null. */
 export type ScorecardToSave = Omit<
   StoredScorecard,
@@ -59,7 +75,56 @@ export type ScorecardToSave = Omit<
 > & {
   domainRef?: string | null;
   ownerRef?: string | null;
+  /** The product's explorer index row; written (replaced) with the result when given. */
+  index?: ProductIndexFields;
 };
+
+/** Sort orders of {@link DataMeshStore.queryProducts}; `-` is descending. */
+export type ProductSort = 'name' | '-name' | 'score' | '-score';
+
+/**
+ * Query of the explorer. Each list is an OR of its values; different fields are ANDed.
+ * Empty or missing lists do not filter.
+ */
+export interface ProductQuery {
+  /** Substring of the product's search text (case-insensitive). */
+  text?: string;
+  domainRefs?: string[];
+  ownerRefs?: string[];
+  statuses?: string[];
+  types?: string[];
+  classifications?: string[];
+  personalData?: boolean[];
+  /** Levels; `none` matches products without a level. */
+  levels?: string[];
+  compliant?: boolean[];
+  /** Default `name`; ties by entity ref. */
+  sort?: ProductSort;
+  limit: number;
+  offset: number;
+  /**
+   * Restricts the query to these products (those the caller may read). Undefined means
+   * every product; an empty list means none.
+   */
+  entityRefs?: string[];
+}
+
+/** One product of the explorer. */
+export interface ProductIndexItem {
+  entityRef: string;
+  name: string;
+  title: string | null;
+  domainRef: string | null;
+  ownerRef: string | null;
+  status: string | null;
+  type: string | null;
+  classification: string | null;
+  personalData: boolean | null;
+  score: number;
+  level: string | null;
+  compliant: boolean;
+  evaluatedAt: Date;
+}
 
 /** A product whose score, level or check outcomes changed in a save. */
 export interface ScorecardChange {
@@ -218,6 +283,16 @@ export interface DataMeshStore {
   ): Promise<ScorecardHistoryItem[]>;
 
   /**
+   * History of many products from `since` on: each product's points at or after `since`,
+   * preceded by its last point before `since` (its state then), oldest first. Products
+   * without any point are absent.
+   */
+  getScorecardHistories(
+    entityRefs: string[],
+    since: Date,
+  ): Promise<Map<string, ScorecardHistoryItem[]>>;
+
+  /**
    * Rollup of the latest results of the products of one domain or owner (matched on the
    * domain or owner ref saved with each result), optionally restricted to visible products.
    */
@@ -228,7 +303,15 @@ export interface DataMeshStore {
   ): Promise<ScorecardRollup>;
 
   /**
-   * Deletes the results and history of every product not in `entityRefs` (products that
+   * The explorer: products with an index row and a scorecard matching the query, one page
+   * of them and the total count. Filtering, sorting and paging run in SQL.
+   */
+  queryProducts(
+    query: ProductQuery,
+  ): Promise<{ items: ProductIndexItem[]; totalCount: number }>;
+
+  /**
+   * Deletes the results, history and index rows of every product not in `entityRefs` (products that
    * left the catalog); used after a full pass. Returns the deleted entity refs.
    * An empty list deletes everything: callers must not pass the result of a failed read.
    */

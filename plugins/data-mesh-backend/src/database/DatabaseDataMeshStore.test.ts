@@ -1427,6 +1427,8 @@ describe.each(databases.eachSupportedId())(
         await store.createWaiver(waiverRequest);
 
         const directory = DatabaseDataMeshStore.migrationsDirectory;
+        // The later product index migration is undone first.
+        await knex.migrate.down({ directory });
         const [, undone] = await knex.migrate.down({ directory });
         expect(undone).toEqual(['20261125010000_governance.js']);
         expect(await knex.schema.hasTable('waivers')).toBe(false);

@@ -14,6 +14,9 @@ import {
   FactObservation,
   FactValues,
   LatestFacts,
+  ProductIndexFields,
+  ProductIndexItem,
+  ProductQuery,
   SaveScorecardsResult,
   ScorecardChange,
   ScorecardHistoryItem,
@@ -64,6 +67,63 @@ interface ScorecardRow {
   compliant: unknown;
   policy_results: string;
   evaluated_at: unknown;
+}
+
+interface ProductIndexRow {
+  entity_ref: string;
+  name: string;
+  title: string | null;
+  domain_ref: string | null;
+  owner_ref: string | null;
+  status: string | null;
+  type: string | null;
+  classification: string | null;
+  personal_data: unknown;
+  score: number | string;
+  level: string | null;
+  compliant: unknown;
+  evaluated_at: unknown;
+}
+
+/** Columns of an explorer item: the index row joined with the latest scorecard. */
+const PRODUCT_COLUMNS = [
+  'p.entity_ref',
+  'p.name',
+  'p.title',
+  's.domain_ref',
+  's.owner_ref',
+  'p.status',
+  'p.type',
+  'p.classification',
+  'p.personal_data',
+  's.score',
+  's.level',
+  's.compliant',
+  's.evaluated_at',
+];
+
+function toProductIndexItem(row: ProductIndexRow): ProductIndexItem {
+  return {
+    entityRef: row.entity_ref,
+    name: row.name,
+    title: row.title,
+    domainRef: row.domain_ref,
+    ownerRef: row.owner_ref,
+    status: row.status,
+    type: row.type,
+    classification: row.classification,
+    personalData:
+      row.personal_data === null ? null : toBoolean(row.personal_data),
+    score: toNumber(row.score),
+    level: row.level,
+    compliant: toBoolean(row.compliant),
+    evaluatedAt: toDate(row.evaluated_at),
+  };
+}
+
+/** Escapes `%`, `_` and the escape character itself for a `like ... escape '\'` pattern. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, char => `\\${char}`);
 }
 
 interface WaiverRow {
@@ -386,6 +446,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
   ): Promise<SaveScorecardsResult> {
     // One result per product: the newest, later ones winning ties.
     const byRef = new Map<string, StoredScorecard>();
+    const indexByRef = new Map<string, ProductIndexFields | undefined>();
     for (const result of results) {
       assertDate(result.evaluatedAt, 'evaluatedAt');
       if (typeof result.score !== 'number' || !Number.isFinite(result.score)) {
@@ -418,6 +479,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
           policyResults: result.policyResults,
           evaluatedAt: result.evaluatedAt,
         });
+        indexByRef.set(entityRef, result.index);
       }
     }
     if (byRef.size === 0) {
@@ -471,6 +533,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
 
       const latestRows = [];
       const historyRows = [];
+      const indexRows = [];
       const changed: ScorecardChange[] = [];
       const ignored: string[] = [];
       for (const result of byRef.values()) {
@@ -484,6 +547,21 @@ export class DatabaseDataMeshStore implements DataMeshStore {
         }
         if (!inserted.has(result.entityRef)) {
           latestRows.push(toRow(result));
+        }
+        const index = indexByRef.get(result.entityRef);
+        if (index) {
+          indexRows.push({
+            entity_ref: result.entityRef,
+            name: index.name,
+            title: index.title ?? null,
+            status: index.status ?? null,
+            type: index.type ?? null,
+            classification: index.classification ?? null,
+            personal_data: index.personalData ?? null,
+            search_text: (index.searchText ?? index.name).toLocaleLowerCase(
+              'en-US',
+            ),
+          });
         }
         if (
           !before ||
@@ -540,6 +618,20 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       }
       for (const part of chunk(historyRows, rowsPerInsert(5))) {
         await trx('scorecard_history').insert(part);
+      }
+      for (const part of chunk(indexRows, rowsPerInsert(8))) {
+        await trx('product_index')
+          .insert(part)
+          .onConflict('entity_ref')
+          .merge([
+            'name',
+            'title',
+            'status',
+            'type',
+            'classification',
+            'personal_data',
+            'search_text',
+          ]);
       }
       return { saved: latestRows.length + inserted.size, changed, ignored };
     });
@@ -629,6 +721,65 @@ export class DatabaseDataMeshStore implements DataMeshStore {
     }));
   }
 
+  async getScorecardHistories(
+    entityRefs: string[],
+    since: Date,
+  ): Promise<Map<string, ScorecardHistoryItem[]>> {
+    assertDate(since, 'since');
+    const result = new Map<string, ScorecardHistoryItem[]>();
+    const columns = [
+      'entity_ref',
+      'score',
+      'level',
+      'compliant',
+      'evaluated_at',
+    ];
+    // Each chunk's refs are bound twice (points since, and the last point before).
+    for (const refs of chunk(
+      uniqueRefs(entityRefs),
+      Math.floor(IN_CHUNK / 2),
+    )) {
+      // History is appended in evaluation order (older results are ignored on save), so the
+      // highest id before `since` is a product's state at `since`.
+      const rows: Array<{
+        entity_ref: string;
+        score: number | string;
+        level: string | null;
+        compliant: unknown;
+        evaluated_at: unknown;
+      }> = await this.db('scorecard_history')
+        .whereIn('entity_ref', refs)
+        .where(inner =>
+          inner
+            .where('evaluated_at', '>=', since)
+            .orWhereIn(
+              'id',
+              this.db('scorecard_history')
+                .max('id')
+                .whereIn('entity_ref', refs)
+                .where('evaluated_at', '<', since)
+                .groupBy('entity_ref'),
+            ),
+        )
+        .select(columns)
+        .orderBy([
+          { column: 'evaluated_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ]);
+      for (const row of rows) {
+        const points = result.get(row.entity_ref) ?? [];
+        points.push({
+          evaluatedAt: toDate(row.evaluated_at),
+          score: toNumber(row.score),
+          level: row.level,
+          compliant: toBoolean(row.compliant),
+        });
+        result.set(row.entity_ref, points);
+      }
+    }
+    return result;
+  }
+
   async getRollup(
     groupBy: 'domain' | 'owner',
     ref: string,
@@ -714,6 +865,87 @@ export class DatabaseDataMeshStore implements DataMeshStore {
     };
   }
 
+  async queryProducts(
+    query: ProductQuery,
+  ): Promise<{ items: ProductIndexItem[]; totalCount: number }> {
+    const visible = query.entityRefs && uniqueRefs(query.entityRefs);
+    if (visible && visible.length === 0) {
+      return { items: [], totalCount: 0 };
+    }
+    const bool = (value: boolean) => (this.isPostgres ? value : Number(value));
+    const base = this.db('product_index as p').join(
+      'scorecards as s',
+      's.entity_ref',
+      'p.entity_ref',
+    );
+    if (query.text) {
+      const pattern = `%${escapeLike(query.text.toLocaleLowerCase('en-US'))}%`;
+      base.whereRaw('p.search_text like ? escape ?', [pattern, '\\']);
+    }
+    const inList = (column: string, values: unknown[] | undefined) => {
+      if (values?.length) base.whereIn(column, values as string[]);
+    };
+    inList('s.domain_ref', query.domainRefs && uniqueRefs(query.domainRefs));
+    inList('s.owner_ref', query.ownerRefs && uniqueRefs(query.ownerRefs));
+    inList('p.status', query.statuses);
+    inList('p.type', query.types);
+    inList('p.classification', query.classifications);
+    inList('p.personal_data', query.personalData?.map(bool));
+    inList('s.compliant', query.compliant?.map(bool));
+    if (query.levels?.length) {
+      const levels = query.levels.filter(level => level !== 'none');
+      const none = levels.length < query.levels.length;
+      base.where(inner => {
+        if (levels.length) inner.whereIn('s.level', levels);
+        if (none) inner.orWhereNull('s.level');
+      });
+    }
+    const sort = query.sort ?? 'name';
+    const direction = sort.startsWith('-') ? 'desc' : 'asc';
+    const ordered = (q: Knex.QueryBuilder) =>
+      (sort.endsWith('score')
+        ? q.orderBy('s.score', direction).orderBy('p.name', 'asc')
+        : q.orderBy('p.name', direction)
+      ).orderBy('p.entity_ref', 'asc');
+
+    // Visibility: up to IN_CHUNK refs fit one `in (...)` list, so filtering, counting and
+    // paging all run in SQL. More (a catalog of thousands of readable products) would need
+    // more bound parameters than SQLite allows in one statement: then SQL filters and sorts
+    // and returns the matching refs only, the visible ones are kept here, and the page's rows
+    // are read by ref (at most `limit` of them).
+    if (!visible || visible.length <= IN_CHUNK) {
+      if (visible) base.whereIn('p.entity_ref', visible);
+      const [{ n }] = await base.clone().count({ n: '*' });
+      const rows: ProductIndexRow[] = await ordered(
+        base.clone().select(PRODUCT_COLUMNS),
+      )
+        .limit(query.limit)
+        .offset(query.offset);
+      return { items: rows.map(toProductIndexItem), totalCount: Number(n) };
+    }
+    const allowed = new Set(visible);
+    const matching: Array<{ entity_ref: string }> = await ordered(
+      base.clone().select('p.entity_ref'),
+    );
+    const refs = matching
+      .map(row => row.entity_ref)
+      .filter(ref => allowed.has(ref));
+    const page = refs.slice(query.offset, query.offset + query.limit);
+    const rows: ProductIndexRow[] = page.length
+      ? await this.db('product_index as p')
+          .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
+          .whereIn('p.entity_ref', page)
+          .select(PRODUCT_COLUMNS)
+      : [];
+    const byRef = new Map(rows.map(row => [row.entity_ref, row]));
+    return {
+      items: page
+        .filter(ref => byRef.has(ref))
+        .map(ref => toProductIndexItem(byRef.get(ref)!)),
+      totalCount: refs.length,
+    };
+  }
+
   async deleteScorecardsExcept(entityRefs: string[]): Promise<string[]> {
     const keep = new Set(entityRefs.map(normalizeRef));
     return await this.db.transaction(async trx => {
@@ -725,6 +957,7 @@ export class DatabaseDataMeshStore implements DataMeshStore {
         .filter(ref => !keep.has(ref));
       for (const refs of chunk(gone, IN_CHUNK)) {
         await trx('scorecard_history').whereIn('entity_ref', refs).delete();
+        await trx('product_index').whereIn('entity_ref', refs).delete();
         await trx('scorecards').whereIn('entity_ref', refs).delete();
       }
       return gone;

@@ -14,12 +14,47 @@ import {
 import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
 import {
   DataMeshStore,
+  ProductIndexFields,
   ScorecardChange,
   StoredScorecard,
 } from '../database/DataMeshStore';
 import { DataMeshBackendConfig } from './config';
 import { GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder } from './RuleContextBuilder';
+
+/**
+ * The explorer's fields of a product. The search text holds its name, title, description,
+ * tags and port names; contract columns are not read (that would cost a catalog read of every
+ * contract API entity per evaluation).
+ */
+export function productIndexFields(product: Entity): ProductIndexFields {
+  const spec = (product.spec ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) =>
+    typeof value === 'string' && value ? value : null;
+  const portNames = [spec.inputPorts, spec.outputPorts].flatMap(ports =>
+    Array.isArray(ports)
+      ? ports.map(port => text((port as { name?: unknown })?.name))
+      : [],
+  );
+  const searchText = [
+    product.metadata.name,
+    text(product.metadata.title),
+    text(product.metadata.description),
+    ...(product.metadata.tags ?? []),
+    ...portNames,
+  ]
+    .filter((part): part is string => Boolean(part))
+    .join('\n');
+  return {
+    name: product.metadata.name,
+    title: text(product.metadata.title),
+    status: text(spec.status),
+    type: text(spec.type),
+    classification: text(spec.classification),
+    personalData: spec.personalData === true,
+    searchText,
+  };
+}
 
 // A full pass reads, evaluates and saves products in pages of this size.
 const PAGE_SIZE = 1000;
@@ -140,6 +175,7 @@ export class EvaluationService {
         entityRef: refs[i],
         domainRef: domain ?? null,
         ownerRef: owner ?? null,
+        index: productIndexFields(product),
         ...scorecard,
         compliant: waived.compliant,
         policyResults: governance.results,

@@ -55,6 +55,7 @@ import {
   StoredWaiver,
 } from '../database/DataMeshStore';
 import { EvaluationService } from './EvaluationService';
+import { addHomeRoutes } from './homeRoutes';
 import { refKey } from './RuleContextBuilder';
 import { WaiverService } from './WaiverService';
 
@@ -625,6 +626,15 @@ export async function createRouter(
       ...rollup,
     };
     res.json(body);
+  });
+
+  // The data mesh home: explorer, insight and domain map.
+  addHomeRoutes(router, {
+    httpAuth,
+    catalog,
+    store,
+    levels: () => evaluations.config.rules.levels,
+    now,
   });
 
   return router;

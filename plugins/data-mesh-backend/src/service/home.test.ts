@@ -1,0 +1,497 @@
+import {
+  createServiceFactory,
+  PermissionsService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import YAML from 'yaml';
+import request from 'supertest';
+import { dataMeshPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const ADMIN = 'user:default/grace';
+const OWNER = 'user:default/ada';
+const OUTSIDER = 'user:default/mallory';
+
+// Catalog permissions are allowed for everyone; the data mesh ones follow the roles above.
+function decide(permission: string, user: string | undefined) {
+  if (!permission.startsWith('data-mesh.')) return AuthorizeResult.ALLOW;
+  if (user === ADMIN) return AuthorizeResult.ALLOW;
+  if (user === OWNER && permission === 'data-mesh.waiver.request') {
+    return AuthorizeResult.ALLOW;
+  }
+  return AuthorizeResult.DENY;
+}
+
+const permissions = mockServices.permissions.mock({
+  async authorize(requests: EvaluatePermissionRequest[], options) {
+    const { principal } = options.credentials as BackstageCredentials<
+      BackstageUserPrincipal | { type: 'service' }
+    >;
+    const user = 'userEntityRef' in principal ? principal.userEntityRef : '';
+    return requests.map(r => ({ result: decide(r.permission.name, user) }));
+  },
+  // The outsider may read nothing in the catalog.
+  async authorizeConditional(requests, options) {
+    const { principal } = options.credentials as BackstageCredentials<
+      BackstageUserPrincipal | { type: 'service' }
+    >;
+    const outsider =
+      'userEntityRef' in principal && principal.userEntityRef === OUTSIDER;
+    return requests.map(() => ({
+      result: outsider ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+    })) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
+  },
+});
+
+const sent: Array<{ entityRef: unknown; title: string }> = [];
+const notifications = createServiceFactory({
+  service: notificationService,
+  deps: {},
+  factory: () => ({
+    async send({ recipients, payload }) {
+      sent.push({
+        entityRef: recipients.type === 'entity' ? recipients.entityRef : '*',
+        title: payload.title,
+      });
+    },
+  }),
+});
+
+const docs = [
+  { kind: 'Group', metadata: { name: 'clinical-data' } },
+  { kind: 'Group', metadata: { name: 'research-data' } },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'hospital' },
+    spec: {
+      owner: 'clinical-data',
+      policies: [
+        {
+          id: 'tagged',
+          title: 'Products are tagged',
+          severity: 'warning',
+          enforcement: 'warn',
+          rule: 'has(entity.metadata.tags)',
+          remediation: 'Add tags.',
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'clinical' },
+    spec: { owner: 'clinical-data', subdomainOf: 'hospital' },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'research' },
+    spec: {
+      owner: 'research-data',
+      subdomainOf: 'hospital',
+      policies: [
+        {
+          id: 'de-identified-input',
+          title: 'Research reads de-identified data only',
+          rule: "upstream.all(u, u.spec.classification != 'restricted')",
+          remediation: 'Read from a de-identified product.',
+        },
+        {
+          id: 'cohort-size',
+          enforcement: 'draft',
+          rule: 'false',
+        },
+        { id: 'old-rule', enforcement: 'retired', rule: 'false' },
+      ],
+    },
+  },
+  // Tries to switch off a global policy by reusing its id: the catalog refuses the domain.
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'rogue' },
+    spec: {
+      owner: 'research-data',
+      policies: [{ id: 'personal-data-protected', rule: 'true' }],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'patient-records', tags: ['ehr'] },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'clinical',
+      status: 'active',
+      personalData: true,
+      classification: 'restricted',
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: {
+      name: 'cohort-study',
+      title: 'Cohort Study',
+      description: 'Research cohorts',
+    },
+    spec: {
+      owner: 'research-data',
+      domain: 'research',
+      status: 'active',
+      classification: 'internal',
+      type: 'consumer-aligned',
+      inputPorts: [{ name: 'patients', dataProduct: 'patient-records' }],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'leaky-extract', tags: ['ehr'] },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'rogue',
+      status: 'draft',
+      personalData: true,
+      classification: 'internal',
+    },
+  },
+].map(doc => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  ...doc,
+  spec: doc.spec ?? { type: 'team', children: [] },
+}));
+
+const globalPolicies = [
+  {
+    id: 'personal-data-protected',
+    title: 'Personal data is confidential or restricted',
+    appliesTo: 'has(entity.spec.personalData) && entity.spec.personalData',
+    rule: "entity.spec.classification in ['confidential', 'restricted']",
+    remediation: 'Set spec.classification to confidential or restricted.',
+  },
+  {
+    id: 'domain-exists',
+    rule: 'domain != null',
+  },
+];
+
+describe('the data mesh home through the REST API', () => {
+  const dir = createMockDirectory();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const as = (user: string) => mockCredentials.user.header(user);
+  const get = (path: string, user = OWNER) =>
+    request(backend.server)
+      .get(`/api/data-mesh${path}`)
+      .set('Authorization', as(user));
+  const names = async (query: string) => {
+    const res = await get(`/products?${query}`);
+    expect(res.status).toBe(200);
+    return res.body.items.map((i: any) => i.name);
+  };
+
+  beforeAll(async () => {
+    dir.setContent({
+      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        permissions.factory,
+        notifications,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
+              ],
+              locations: [
+                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
+              ],
+            },
+            dataMesh: {
+              scorecards: {
+                defaultChecks: false,
+                checks: [
+                  { id: 'any', title: 'Any', rule: 'true', level: 'bronze' },
+                  {
+                    id: 'tagged',
+                    title: 'Tagged',
+                    rule: 'has(entity.metadata.tags)',
+                    level: 'silver',
+                  },
+                ],
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 1 },
+                  initialDelay: { hours: 1 },
+                },
+              },
+              governance: {
+                defaultPolicies: false,
+                policies: globalPolicies,
+                waivers: {
+                  maxDays: 30,
+                  schedule: {
+                    frequency: { hours: 24 },
+                    timeout: { minutes: 1 },
+                    initialDelay: { hours: 1 },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    // Wait until the products have their relations (lineage), then evaluate them.
+    for (let i = 0; i < 150; i++) {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/dataproduct/default/cohort-study')
+        .set('Authorization', as(ADMIN));
+      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    for (const name of ['patient-records', 'cohort-study', 'leaky-extract']) {
+      const res = await request(backend.server)
+        .post(`/api/data-mesh/evaluate/dataproduct/default/${name}`)
+        .set('Authorization', as(ADMIN))
+        .send({});
+      if (res.status !== 200) {
+        throw new Error(`Evaluating ${name} answered ${res.status}`);
+      }
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  it('lists the readable products by name, one page with the total count', async () => {
+    const res = await get('/products');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [
+        expect.objectContaining({ name: 'cohort-study' }),
+        expect.objectContaining({ name: 'leaky-extract' }),
+        expect.objectContaining({ name: 'patient-records' }),
+      ],
+      totalCount: 3,
+      limit: 25,
+      offset: 0,
+    });
+    expect(res.body.items[0]).toEqual({
+      entityRef: 'dataproduct:default/cohort-study',
+      name: 'cohort-study',
+      title: 'Cohort Study',
+      domainRef: 'domain:default/research',
+      ownerRef: 'group:default/research-data',
+      status: 'active',
+      type: 'consumer-aligned',
+      classification: 'internal',
+      personalData: false,
+      score: 50,
+      level: 'bronze',
+      // Its domain's policy refuses restricted upstream data.
+      compliant: false,
+      evaluatedAt: expect.any(String),
+    });
+  });
+
+  it('searches and filters', async () => {
+    expect(await names('q=EHR')).toEqual(['leaky-extract', 'patient-records']);
+    expect(await names('q=patients')).toEqual(['cohort-study']);
+    expect(await names('q=research%20cohorts')).toEqual(['cohort-study']);
+    expect(await names('domain=clinical')).toEqual(['patient-records']);
+    expect(
+      await names(
+        'domain=domain:default/clinical&domain=domain:default/research',
+      ),
+    ).toEqual(['cohort-study', 'patient-records']);
+    expect(await names('owner=group:default/research-data')).toEqual([
+      'cohort-study',
+    ]);
+    expect(await names('compliant=false')).toEqual([
+      'cohort-study',
+      'leaky-extract',
+    ]);
+    expect(await names('personalData=true&classification=restricted')).toEqual([
+      'patient-records',
+    ]);
+    expect(await names('status=draft')).toEqual(['leaky-extract']);
+    expect(await names('type=consumer-aligned')).toEqual(['cohort-study']);
+    expect(await names('level=gold')).toEqual([
+      'leaky-extract',
+      'patient-records',
+    ]);
+    expect(await names('level=none')).toEqual([]);
+  });
+
+  it('sorts by score and pages', async () => {
+    expect(await names('sort=score')).toEqual([
+      'cohort-study',
+      'leaky-extract',
+      'patient-records',
+    ]);
+    const res = await get('/products?sort=-name&limit=1&offset=1');
+    expect(res.body).toEqual({
+      items: [expect.objectContaining({ name: 'leaky-extract' })],
+      totalCount: 3,
+      limit: 1,
+      offset: 1,
+    });
+  });
+
+  it.each([
+    ['limit=0', 'limit: must be an integer from 1 to 100'],
+    ['limit=101', 'limit: must be an integer from 1 to 100'],
+    ['limit=ten', 'limit: must be an integer from 1 to 100'],
+    ['offset=-1', 'offset: must be an integer of 0 or more'],
+    ['sort=owner', 'sort: "owner" is not one of name, -name, score, -score'],
+    ['sort=name&sort=score', 'sort: must be given once'],
+    ['status=gone', 'status: "gone" is not one of'],
+    ['personalData=yes', 'personalData: "yes" is not one of true, false'],
+    ['compliant=1', 'compliant: "1" is not one of true, false'],
+    ['level=platinum', 'level: "platinum" is not one of'],
+    ['q=a&q=b', 'q: must be given once'],
+  ])('refuses %s with 400', async (query, message) => {
+    const res = await get(`/products?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(message);
+  });
+
+  it('shows nothing the caller may not read', async () => {
+    const products = await get('/products', OUTSIDER);
+    expect(products.body).toEqual({
+      items: [],
+      totalCount: 0,
+      limit: 25,
+      offset: 0,
+    });
+    const insight = await get('/insight', OUTSIDER);
+    expect(insight.body).toMatchObject({
+      products: 0,
+      averageScore: null,
+      domains: [],
+      regressions: [],
+      leaderboard: [],
+    });
+    expect(insight.body.trend.every((p: any) => p.products === 0)).toBe(true);
+    expect((await get('/domain-map', OUTSIDER)).body).toEqual({
+      domains: [],
+      products: [],
+      edges: [],
+    });
+  });
+
+  it('gives the mesh insight', async () => {
+    const res = await get('/insight');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      products: 3,
+      compliant: 1,
+      averageScore: (50 + 100 + 100) / 3,
+      regressions: [],
+    });
+    expect(res.body.domains).toEqual([
+      {
+        domainRef: 'domain:default/clinical',
+        products: 1,
+        averageScore: 100,
+        levelCounts: { gold: 1 },
+        compliant: 1,
+      },
+      {
+        domainRef: 'domain:default/research',
+        products: 1,
+        averageScore: 50,
+        levelCounts: { bronze: 1 },
+        compliant: 0,
+      },
+      {
+        domainRef: 'domain:default/rogue',
+        products: 1,
+        averageScore: 100,
+        levelCounts: { gold: 1 },
+        compliant: 0,
+      },
+    ]);
+    expect(res.body.leaderboard.map((d: any) => [d.domainRef, d.rank])).toEqual(
+      [
+        ['domain:default/clinical', 1],
+        ['domain:default/rogue', 2],
+        ['domain:default/research', 3],
+      ],
+    );
+    expect(res.body.trend).toHaveLength(30);
+    expect(res.body.trend[29]).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      averageScore: (50 + 100 + 100) / 3,
+      products: 3,
+    });
+  });
+
+  it('draws the domain map with lineage', async () => {
+    const res = await get('/domain-map');
+    expect(res.status).toBe(200);
+    expect(res.body.domains).toEqual([
+      {
+        entityRef: 'domain:default/clinical',
+        title: null,
+        parentRef: 'domain:default/hospital',
+      },
+      { entityRef: 'domain:default/hospital', title: null, parentRef: null },
+      {
+        entityRef: 'domain:default/research',
+        title: null,
+        parentRef: 'domain:default/hospital',
+      },
+    ]);
+    expect(res.body.products).toEqual([
+      {
+        entityRef: 'dataproduct:default/cohort-study',
+        title: 'Cohort Study',
+        domainRef: 'domain:default/research',
+        level: 'bronze',
+        compliant: false,
+      },
+      {
+        entityRef: 'dataproduct:default/leaky-extract',
+        title: null,
+        domainRef: 'domain:default/rogue',
+        level: 'gold',
+        compliant: false,
+      },
+      {
+        entityRef: 'dataproduct:default/patient-records',
+        title: null,
+        domainRef: 'domain:default/clinical',
+        level: 'gold',
+        compliant: true,
+      },
+    ]);
+    expect(res.body.edges).toEqual([
+      {
+        from: 'dataproduct:default/cohort-study',
+        to: 'dataproduct:default/patient-records',
+      },
+    ]);
+  });
+});

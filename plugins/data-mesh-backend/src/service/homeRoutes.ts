@@ -1,0 +1,269 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_DEPENDS_ON,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DATA_CLASSIFICATIONS,
+  DATA_PRODUCT_STATUSES,
+  DATA_PRODUCT_TYPES,
+  DomainMapResponse,
+  productRelatedRefs,
+  ProductsQueryResponse,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import express, { Request } from 'express';
+import {
+  DataMeshStore,
+  ProductQuery,
+  ProductSort,
+} from '../database/DataMeshStore';
+import { computeInsight } from './insight';
+import { refKey } from './RuleContextBuilder';
+
+/** What the data mesh home's routes need. */
+export interface HomeRoutesOptions {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  store: DataMeshStore;
+  /** The scorecard levels in force, lowest first. */
+  levels: () => string[];
+  now: () => Date;
+}
+
+const SORTS: ProductSort[] = ['name', '-name', 'score', '-score'];
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 100;
+
+type Query = Request['query'];
+
+/** The values of a query parameter that may repeat; each must be a non-empty string. */
+function listParam(query: Query, name: string): string[] {
+  const raw = query[name];
+  if (raw === undefined) return [];
+  const values = [raw].flat();
+  if (values.some(value => typeof value !== 'string' || value === '')) {
+    throw new InputError(`${name}: must be a non-empty text value`);
+  }
+  return values as string[];
+}
+
+/** A parameter given at most once. */
+function singleParam(query: Query, name: string): string | undefined {
+  const values = listParam(query, name);
+  if (values.length > 1) throw new InputError(`${name}: must be given once`);
+  return values[0];
+}
+
+function oneOf(query: Query, name: string, allowed: readonly string[]) {
+  const values = listParam(query, name);
+  const unknown = values.find(value => !allowed.includes(value));
+  if (unknown !== undefined) {
+    throw new InputError(
+      `${name}: "${unknown}" is not one of ${allowed.join(', ')}`,
+    );
+  }
+  return values;
+}
+
+function booleans(query: Query, name: string): boolean[] {
+  return oneOf(query, name, ['true', 'false']).map(value => value === 'true');
+}
+
+function refs(query: Query, name: string, defaultKind: string): string[] {
+  return listParam(query, name).map(value => {
+    try {
+      return refKey(parseEntityRef(value, { defaultKind }));
+    } catch {
+      throw new InputError(`${name}: "${value}" is not a valid entity ref`);
+    }
+  });
+}
+
+function integer(
+  query: Query,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  rule: string,
+): number {
+  const value = singleParam(query, name);
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`${name}: ${rule}`);
+  }
+  return n;
+}
+
+/** Parses the explorer's query parameters; an InputError names the first bad one. */
+export function parseProductQuery(
+  query: Query,
+  levels: string[],
+): Omit<ProductQuery, 'entityRefs'> {
+  const text = singleParam(query, 'q')?.trim();
+  const [sort] = oneOf(query, 'sort', SORTS) as ProductSort[];
+  if (listParam(query, 'sort').length > 1) {
+    throw new InputError('sort: must be given once');
+  }
+  return {
+    ...(text ? { text } : {}),
+    domainRefs: refs(query, 'domain', 'Domain'),
+    ownerRefs: refs(query, 'owner', 'Group'),
+    statuses: oneOf(query, 'status', DATA_PRODUCT_STATUSES),
+    types: oneOf(query, 'type', DATA_PRODUCT_TYPES),
+    classifications: oneOf(query, 'classification', DATA_CLASSIFICATIONS),
+    personalData: booleans(query, 'personalData'),
+    levels: oneOf(query, 'level', [...levels, 'none']),
+    compliant: booleans(query, 'compliant'),
+    sort: sort ?? 'name',
+    limit: integer(
+      query,
+      'limit',
+      1,
+      MAX_LIMIT,
+      DEFAULT_LIMIT,
+      `must be an integer from 1 to ${MAX_LIMIT}`,
+    ),
+    offset: integer(
+      query,
+      'offset',
+      0,
+      Number.MAX_SAFE_INTEGER,
+      0,
+      'must be an integer of 0 or more',
+    ),
+  };
+}
+
+/** The parent ref of a Domain entity (spec.subdomainOf), lowercase; undefined if none. */
+function parentDomainRef(domain: Entity): string | undefined {
+  const value = (domain.spec as { subdomainOf?: unknown } | undefined)
+    ?.subdomainOf;
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    return refKey(
+      parseEntityRef(value, {
+        defaultKind: 'Domain',
+        defaultNamespace: domain.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds the data mesh home's routes: the explorer (`GET /products`), the mesh insight
+ * (`GET /insight`) and the domain map (`GET /domain-map`). Each reads the caller's readable
+ * entities from the catalog once and shows only those.
+ */
+export function addHomeRoutes(
+  router: express.Router,
+  options: HomeRoutesOptions,
+) {
+  const { httpAuth, catalog, store, now } = options;
+
+  const readableProductRefs = async (req: Request) => {
+    const { items } = await catalog.getEntities(
+      {
+        filter: { kind: 'DataProduct' },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await httpAuth.credentials(req) },
+    );
+    return items.map(e => refKey(e));
+  };
+
+  router.get('/products', async (req, res) => {
+    // Parameters first: a bad request costs no catalog read.
+    const query = parseProductQuery(req.query, options.levels());
+    const entityRefs = await readableProductRefs(req);
+    const { items, totalCount } = await store.queryProducts({
+      ...query,
+      entityRefs,
+    });
+    const body: ProductsQueryResponse = {
+      items: items.map(item => ({
+        ...item,
+        evaluatedAt: item.evaluatedAt.toISOString(),
+      })),
+      totalCount,
+      limit: query.limit,
+      offset: query.offset,
+    };
+    res.json(body);
+  });
+
+  router.get('/insight', async (req, res) => {
+    const entityRefs = await readableProductRefs(req);
+    res.json(await computeInsight(store, entityRefs, now()));
+  });
+
+  router.get('/domain-map', async (req, res) => {
+    const { items } = await catalog.getEntities(
+      {
+        filter: [{ kind: 'Domain' }, { kind: 'DataProduct' }],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.subdomainOf',
+          'spec.domain',
+          'relations',
+        ],
+      },
+      { credentials: await httpAuth.credentials(req) },
+    );
+    const isKind = (entity: Entity, kind: string) =>
+      entity.kind.toLocaleLowerCase('en-US') === kind;
+    const domains = items.filter(e => isKind(e, 'domain'));
+    const products = items.filter(e => isKind(e, 'dataproduct'));
+    const domainRefs = new Set(domains.map(d => refKey(d)));
+    const productRefs = new Set(products.map(p => refKey(p)));
+    const scorecards = await store.getScorecards([...productRefs]);
+    const body: DomainMapResponse = {
+      domains: domains
+        .map(domain => {
+          const parent = parentDomainRef(domain);
+          return {
+            entityRef: refKey(domain),
+            title: domain.metadata.title ?? null,
+            parentRef: parent && domainRefs.has(parent) ? parent : null,
+          };
+        })
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+      products: products
+        .map(product => {
+          const ref = refKey(product);
+          const stored = scorecards.get(ref);
+          return {
+            entityRef: ref,
+            title: product.metadata.title ?? null,
+            domainRef: productRelatedRefs(product).domain ?? null,
+            level: stored?.level ?? null,
+            compliant: stored ? stored.compliant : null,
+          };
+        })
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+      edges: products
+        .flatMap(product =>
+          (product.relations ?? [])
+            .filter(r => r.type === RELATION_DEPENDS_ON)
+            .map(r => ({
+              from: refKey(product),
+              to: r.targetRef.toLocaleLowerCase('en-US'),
+            })),
+        )
+        .filter(edge => productRefs.has(edge.to))
+        .sort(
+          (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+        ),
+    };
+    res.json(body);
+  });
+}
