@@ -44,6 +44,10 @@ describe('data mesh plugin (new frontend system)', () => {
         dataMeshPlugin.getExtension('entity-card:data-mesh/governance'),
         dataMeshPlugin.getExtension('entity-card:data-mesh/domain-governance'),
         dataMeshPlugin.getExtension('page:data-mesh/governance'),
+        dataMeshPlugin.getExtension('page:data-mesh'),
+        dataMeshPlugin.getExtension('sub-page:data-mesh/explorer'),
+        dataMeshPlugin.getExtension('sub-page:data-mesh/domain-map'),
+        dataMeshPlugin.getExtension('sub-page:data-mesh/insight'),
         dataMeshPlugin.getExtension('api:data-mesh'),
         dataMeshPlugin.getExtension(
           'scaffolder-form-field:data-mesh/data-product-verdict',
@@ -106,4 +110,47 @@ describe('governance page (new frontend system)', () => {
       '/data-mesh/governance',
     );
   });
+});
+
+describe('data mesh home (new frontend system)', () => {
+  it('is at /data-mesh with a "Data mesh" nav item and opens on the explorer tab', async () => {
+    const api = fakeDataMeshApi();
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, api], permissionsAllowing()],
+      initialRouteEntries: ['/data-mesh'],
+    });
+
+    expect(
+      await screen.findByText('No data product has been evaluated yet'),
+    ).toBeInTheDocument();
+    expect(api.queryProducts).toHaveBeenCalled();
+    expect(
+      screen
+        .getAllByRole('link', { name: 'Data mesh' })
+        .map(link => link.getAttribute('href')),
+    ).toContain('/data-mesh');
+    expect(screen.getByRole('tab', { name: 'Explorer' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Domain map' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Insight' })).toBeInTheDocument();
+  }, 30_000);
+
+  it('drops a tab that the app disables', async () => {
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, fakeDataMeshApi()], permissionsAllowing()],
+      config: {
+        app: { extensions: [{ 'sub-page:data-mesh/insight': false }] },
+      },
+      initialRouteEntries: ['/data-mesh/domain-map'],
+    });
+
+    expect(
+      await screen.findByText('No domain or data product yet'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Explorer' })).toBeInTheDocument();
+    expect(
+      screen.queryByRole('tab', { name: 'Insight' }),
+    ).not.toBeInTheDocument();
+  }, 30_000);
 });

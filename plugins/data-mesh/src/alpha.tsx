@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
+  SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -12,6 +13,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import GavelIcon from '@material-ui/icons/Gavel';
+import HubIcon from '@material-ui/icons/DeviceHub';
 import { DataMeshClient, dataMeshApiRef } from './api';
 
 const dataProducts = { kind: 'dataproduct' };
@@ -232,6 +234,64 @@ export const governancePage = PageBlueprint.make({
   },
 });
 
+/** The data mesh home page's route. @alpha */
+export const homeRouteRef = createRouteRef();
+
+/**
+ * The data mesh home at `/data-mesh`, with its "Data mesh" nav item; its tabs are the
+ * `sub-page:data-mesh/*` extensions attached to it (explorer, domain map, insight), and it
+ * opens on the first of them.
+ * @alpha
+ */
+export const homePage = PageBlueprint.make({
+  params: {
+    path: '/data-mesh',
+    title: 'Data mesh',
+    icon: <HubIcon fontSize="inherit" />,
+    routeRef: homeRouteRef,
+  },
+});
+
+/** The explorer tab of the data mesh home: search, filter and sort data products. @alpha */
+export const explorerSubPage = SubPageBlueprint.make({
+  name: 'explorer',
+  attachTo: { id: 'page:data-mesh', input: 'pages' },
+  params: {
+    path: 'explorer',
+    title: 'Explorer',
+    loader: () =>
+      import('./components/DataMeshHomePage').then(m => (
+        <m.ProductExplorerContent />
+      )),
+  },
+});
+
+/** The domain map tab of the data mesh home: domains, products and lineage. @alpha */
+export const domainMapSubPage = SubPageBlueprint.make({
+  name: 'domain-map',
+  attachTo: { id: 'page:data-mesh', input: 'pages' },
+  params: {
+    path: 'domain-map',
+    title: 'Domain map',
+    loader: () =>
+      import('./components/DataMeshHomePage').then(m => <m.DomainMapContent />),
+  },
+});
+
+/** The insight tab of the data mesh home: scores and compliance of the mesh. @alpha */
+export const insightSubPage = SubPageBlueprint.make({
+  name: 'insight',
+  attachTo: { id: 'page:data-mesh', input: 'pages' },
+  params: {
+    path: 'insight',
+    title: 'Insight',
+    loader: () =>
+      import('./components/DataMeshHomePage').then(m => (
+        <m.MeshInsightContent />
+      )),
+  },
+});
+
 /**
  * Scaffolder field `DataProductVerdict` (`ui:field: DataProductVerdict`): the live governance
  * verdict on the data product a "new data product" form describes. Attaches to the scaffolder
@@ -255,9 +315,13 @@ export const dataProductVerdictFormField = FormFieldBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'data-mesh',
-  routes: { governance: governanceRouteRef },
+  routes: { governance: governanceRouteRef, home: homeRouteRef },
   extensions: [
     dataMeshApi,
+    homePage,
+    explorerSubPage,
+    domainMapSubPage,
+    insightSubPage,
     governancePage,
     // Cards of a page appear in this order: compliance and quality first, then structure, then
     // history.

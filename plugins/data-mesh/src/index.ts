@@ -22,15 +22,18 @@ export {
   EntityDataProductGovernanceCard,
   EntityDomainGovernanceCard,
   GovernanceDashboardPage,
+  DataMeshHomePage,
   DataProductVerdictFieldExtension,
 } from './plugin';
-export { governanceRouteRef } from './routes';
+export { governanceRouteRef, homeRouteRef } from './routes';
 export { DataMeshClient, dataMeshApiRef } from './api';
 export type {
   DataMeshApi,
   DataMeshEntityRef,
   ListWaiversQuery,
   WaiverDecision,
+  ProductsSort,
+  ProductsQuery,
 } from './api';
 export {
   DATA_PRODUCT_VERDICT_FIELD_NAME,

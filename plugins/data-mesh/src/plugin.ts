@@ -13,7 +13,7 @@ import {
   DataProductVerdictField,
   DataProductVerdictFieldSchema,
 } from './components/DataProductVerdictField';
-import { governanceRouteRef } from './routes';
+import { governanceRouteRef, homeRouteRef } from './routes';
 
 /**
  * The data mesh plugin for apps on the legacy frontend system.
@@ -21,7 +21,7 @@ import { governanceRouteRef } from './routes';
  */
 export const dataMeshPlugin = createPlugin({
   id: 'data-mesh',
-  routes: { governance: governanceRouteRef },
+  routes: { governance: governanceRouteRef, home: homeRouteRef },
   apis: [
     createApiFactory({
       api: dataMeshApiRef,
@@ -258,6 +258,20 @@ export const GovernanceDashboardPage = dataMeshPlugin.provide(
         m => m.GovernanceDashboardPage,
       ),
     mountPoint: governanceRouteRef,
+  }),
+);
+
+/**
+ * Legacy-system data mesh home with the tabs Explorer, Domain map and Insight; mount it at
+ * `/data-mesh` (it handles its sub-paths, so the route must not be `exact`).
+ * @public
+ */
+export const DataMeshHomePage = dataMeshPlugin.provide(
+  createRoutableExtension({
+    name: 'DataMeshHomePage',
+    component: () =>
+      import('./components/DataMeshHomePage').then(m => m.DataMeshHomePage),
+    mountPoint: homeRouteRef,
   }),
 );
 

@@ -8,3 +8,12 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const governanceRouteRef = createRouteRef({
   id: 'data-mesh-governance',
 });
+
+/**
+ * The data mesh home page with its explorer, domain map and insight (legacy frontend system);
+ * the new system has its own in `alpha.tsx`.
+ * @public
+ */
+export const homeRouteRef = createRouteRef({
+  id: 'data-mesh-home',
+});

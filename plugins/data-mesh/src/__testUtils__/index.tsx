@@ -101,7 +101,7 @@ export const component: Entity = {
 /**
  * A {@link DataMeshApi} with fixed answers, as `jest.fn`s: no scorecard, no history, an empty
  * rollup, the levels bronze, silver and gold and no policies, no governance verdict, an empty
- * mesh and no waivers, unless overridden. Calls that change something are refused.
+ * mesh, no waivers, no products, no insight and an empty domain map, unless overridden. Calls that change something are refused.
  */
 export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
   const refused = async () => {
@@ -144,6 +144,26 @@ export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
     requestWaiver: jest.fn(refused),
     decideWaiver: jest.fn(refused),
     dryRun: jest.fn(refused),
+    queryProducts: jest.fn(async () => ({
+      items: [],
+      totalCount: 0,
+      limit: 25,
+      offset: 0,
+    })),
+    getInsight: jest.fn(async () => ({
+      products: 0,
+      averageScore: null,
+      compliant: 0,
+      domains: [],
+      trend: [],
+      regressions: [],
+      leaderboard: [],
+    })),
+    getDomainMap: jest.fn(async () => ({
+      domains: [],
+      products: [],
+      edges: [],
+    })),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }

@@ -309,4 +309,54 @@ describe('DataMeshClient governance and waivers', () => {
       ],
     ]);
   });
+
+  it('queries products with repeated filters, sort and page', async () => {
+    const page = { items: [], totalCount: 0, limit: 25, offset: 50 };
+    const { api, fetch } = client(
+      jsonResponse(200, page),
+      jsonResponse(200, page),
+    );
+
+    await expect(
+      api.queryProducts({
+        q: 'orders & more',
+        domain: ['domain:default/sales', 'domain:default/finance'],
+        status: 'active',
+        personalData: false,
+        compliant: true,
+        sort: '-score',
+        limit: 25,
+        offset: 50,
+        type: '',
+      }),
+    ).resolves.toEqual(page);
+    await api.queryProducts();
+
+    expect(fetch.mock.calls).toEqual([
+      [
+        'http://backstage:7007/api/data-mesh/products?q=orders+%26+more&domain=domain%3Adefault%2Fsales&domain=domain%3Adefault%2Ffinance&status=active&personalData=false&compliant=true&sort=-score&limit=25&offset=50',
+        undefined,
+      ],
+      ['http://backstage:7007/api/data-mesh/products', undefined],
+    ]);
+  });
+
+  it('reads the insight and the domain map of the mesh', async () => {
+    const insight = { domains: [], trend: [], worsened: [], leaderboard: [] };
+    const map = { domains: [], products: [], edges: [] };
+    const { api, fetch } = client(
+      jsonResponse(200, insight),
+      jsonResponse(200, map),
+      jsonResponse(403, { error: { name: 'NotAllowedError', message: 'no' } }),
+    );
+
+    await expect(api.getInsight()).resolves.toEqual(insight);
+    await expect(api.getDomainMap()).resolves.toEqual(map);
+    await expect(api.getInsight()).rejects.toBeInstanceOf(ResponseError);
+    expect(fetch.mock.calls.map(call => call[0])).toEqual([
+      'http://backstage:7007/api/data-mesh/insight',
+      'http://backstage:7007/api/data-mesh/domain-map',
+      'http://backstage:7007/api/data-mesh/insight',
+    ]);
+  });
 });

@@ -12,6 +12,9 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   CreateWaiverRequest,
+  DomainMapResponse,
+  MeshInsightResponse,
+  ProductsQueryResponse,
   EvaluateRequest,
   EvaluateResponse,
   GovernanceResponse,
@@ -37,6 +40,30 @@ export interface ListWaiversQuery {
   entityRef?: DataMeshEntityRef;
   /** One status or several (any of them). */
   status?: WaiverStatus | WaiverStatus[];
+}
+
+/** How {@link DataMeshApi.queryProducts} sorts: by score or name, `-` for descending. @public */
+export type ProductsSort = 'score' | '-score' | 'name' | '-name';
+
+/**
+ * Filters, sort and page of {@link DataMeshApi.queryProducts}; all optional. Filters given as
+ * lists match any of their values.
+ * @public
+ */
+export interface ProductsQuery {
+  /** Free text matched against the products' names and titles. */
+  q?: string;
+  domain?: string | string[];
+  owner?: string | string[];
+  status?: string | string[];
+  type?: string | string[];
+  classification?: string | string[];
+  personalData?: boolean;
+  level?: string | string[];
+  compliant?: boolean;
+  sort?: ProductsSort;
+  limit?: number;
+  offset?: number;
 }
 
 /**
@@ -82,6 +109,12 @@ export interface DataMeshApi {
   ): Promise<Waiver>;
   /** Evaluates an entity that need not be in the catalog, without storing anything. */
   dryRun(request: EvaluateRequest): Promise<EvaluateResponse>;
+  /** A page of data products matching filters, with their scores, for the explorer. */
+  queryProducts(query?: ProductsQuery): Promise<ProductsQueryResponse>;
+  /** Scores and compliance of the mesh per domain and over time, and what got worse. */
+  getInsight(): Promise<MeshInsightResponse>;
+  /** The domains, their products and the lineage edges between products. */
+  getDomainMap(): Promise<DomainMapResponse>;
 }
 
 /** Reference to the {@link DataMeshApi}. @public */
@@ -217,6 +250,29 @@ export class DataMeshClient implements DataMeshApi {
 
   async dryRun(request: EvaluateRequest): Promise<EvaluateResponse> {
     return this.json(await this.post('/evaluate', request));
+  }
+
+  async queryProducts(
+    query: ProductsQuery = {},
+  ): Promise<ProductsQueryResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of [value ?? []].flat()) {
+        if (item !== '') params.append(key, String(item));
+      }
+    }
+    const search = params.toString();
+    return this.json(
+      await this.request(`/products${search ? `?${search}` : ''}`),
+    );
+  }
+
+  async getInsight(): Promise<MeshInsightResponse> {
+    return this.json(await this.request('/insight'));
+  }
+
+  async getDomainMap(): Promise<DomainMapResponse> {
+    return this.json(await this.request('/domain-map'));
   }
 
   private async post(path: string, body: unknown): Promise<Response> {

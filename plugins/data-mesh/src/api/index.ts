@@ -4,4 +4,6 @@ export type {
   DataMeshEntityRef,
   ListWaiversQuery,
   WaiverDecision,
+  ProductsSort,
+  ProductsQuery,
 } from './DataMeshClient';

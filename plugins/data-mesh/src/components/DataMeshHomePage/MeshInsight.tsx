@@ -1,0 +1,325 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import { useTheme } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { MeshInsightResponse } from '@datamesh-portal/plugin-data-mesh-common';
+import { dataMeshApiRef } from '../../api';
+import {
+  ComplianceBar,
+  compliancePercent,
+  DenseTable,
+  formatDate,
+  formatPercent,
+  LevelChip,
+  levelColour,
+} from '../shared';
+
+type Insight = MeshInsightResponse;
+type ProductStanding = Insight['regressions'][number]['from'];
+
+/** A domain's name for chart axes: its title-less ref without the default namespace. */
+function domainLabel(domainRef: string | null): string {
+  if (!domainRef) return 'No domain';
+  try {
+    return humanizeEntityRef(
+      parseEntityRef(domainRef, { defaultKind: 'domain' }),
+      {
+        defaultKind: 'domain',
+      },
+    );
+  } catch {
+    return domainRef;
+  }
+}
+
+function DomainLink(props: { domainRef: string | null }) {
+  return props.domainRef ? (
+    <EntityRefLink entityRef={props.domainRef} defaultKind="Domain" />
+  ) : (
+    <Typography variant="body2" color="textSecondary">
+      No domain
+    </Typography>
+  );
+}
+
+/** Products per level in each domain, as stacked bars. */
+function LevelsChart(props: { domains: Insight['domains'] }) {
+  const theme = useTheme();
+  const levels = Array.from(
+    new Set(props.domains.flatMap(domain => Object.keys(domain.levelCounts))),
+  );
+  const fallback = [
+    theme.palette.grey[500],
+    theme.palette.info.main,
+    theme.palette.secondary.main,
+  ];
+  const data = props.domains.map(domain => ({
+    domain: domainLabel(domain.domainRef),
+    ...domain.levelCounts,
+  }));
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <BarChart
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 0, left: -16 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <XAxis dataKey="domain" stroke={theme.palette.text.secondary} />
+        <YAxis allowDecimals={false} stroke={theme.palette.text.secondary} />
+        <Tooltip />
+        <Legend />
+        {levels.map((level, index) => (
+          <Bar
+            key={level}
+            dataKey={level}
+            name={level === 'none' ? 'No level' : level}
+            stackId="levels"
+            fill={levelColour(level) ?? fallback[index % fallback.length]}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** The days of the trend that have a score, oldest first, with their time. */
+function trendPoints(trend: Insight['trend']) {
+  return trend
+    .map(point => ({ ...point, time: Date.parse(point.date) }))
+    .filter(point => point.averageScore !== null && !Number.isNaN(point.time))
+    .sort((a, b) => a.time - b.time);
+}
+
+/** The mesh's average score per day. */
+function TrendChart(props: { trend: Insight['trend'] }) {
+  const theme = useTheme();
+  const data = trendPoints(props.trend);
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <LineChart
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 0, left: -16 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
+        <XAxis
+          dataKey="time"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={(time: number) =>
+            formatDate(new Date(time).toISOString())
+          }
+          stroke={theme.palette.text.secondary}
+        />
+        <YAxis
+          domain={[0, 100]}
+          ticks={[0, 25, 50, 75, 100]}
+          stroke={theme.palette.text.secondary}
+        />
+        <Tooltip
+          labelFormatter={(time: number) =>
+            formatDate(new Date(time).toISOString())
+          }
+          formatter={(score: number) => Math.round(score)}
+        />
+        <Line
+          type="monotone"
+          dataKey="averageScore"
+          name="Average score"
+          stroke={theme.palette.primary.main}
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+function roundedScore(value: number | null) {
+  return value === null ? '—' : Math.round(value);
+}
+
+type ComplianceRow = Insight['domains'][number] & { compliance: number };
+
+const COMPLIANCE_COLUMNS: TableColumn<ComplianceRow>[] = [
+  {
+    title: 'Domain',
+    field: 'domainRef',
+    render: row => <DomainLink domainRef={row.domainRef} />,
+  },
+  { title: 'Products', field: 'products', type: 'numeric' },
+  { title: 'Compliant', field: 'compliant', type: 'numeric' },
+  {
+    title: 'Compliance',
+    field: 'compliance',
+    defaultSort: 'asc',
+    render: row => (
+      <Box display="flex" alignItems="center" gridGap={8} minWidth={140}>
+        <Box flex={1}>
+          <ComplianceBar
+            compliant={row.compliant}
+            total={row.products}
+            label="Share of compliant products"
+          />
+        </Box>
+        <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+          {formatPercent(row.compliance)}
+        </Typography>
+      </Box>
+    ),
+  },
+];
+
+type LeaderRow = Insight['leaderboard'][number];
+
+const LEADERBOARD_COLUMNS: TableColumn<LeaderRow>[] = [
+  { title: '#', field: 'rank', type: 'numeric', defaultSort: 'asc' },
+  {
+    title: 'Domain',
+    field: 'domainRef',
+    render: row => <DomainLink domainRef={row.domainRef} />,
+  },
+  {
+    title: 'Average score',
+    field: 'averageScore',
+    type: 'numeric',
+    render: row => roundedScore(row.averageScore),
+  },
+  { title: 'Products', field: 'products', type: 'numeric' },
+];
+
+type WorseRow = Insight['regressions'][number];
+
+function Standing(props: { standing: ProductStanding }) {
+  const { standing } = props;
+  return (
+    <Box display="flex" alignItems="center" gridGap={8}>
+      <Typography variant="body2">{Math.round(standing.score)}</Typography>
+      <LevelChip level={standing.level} />
+      <Typography variant="body2" color="textSecondary">
+        {standing.compliant ? 'compliant' : 'not compliant'}
+      </Typography>
+    </Box>
+  );
+}
+
+const WORSENED_COLUMNS: TableColumn<WorseRow>[] = [
+  {
+    title: 'Data product',
+    field: 'entityRef',
+    render: row => (
+      <EntityRefLink entityRef={row.entityRef} defaultKind="DataProduct" />
+    ),
+  },
+  { title: 'Before', render: row => <Standing standing={row.from} /> },
+  { title: 'Now', render: row => <Standing standing={row.to} /> },
+];
+
+/** Scores and compliance of the mesh: per domain, over time, what got worse, the best domains. */
+export function MeshInsight() {
+  const dataMeshApi = useApi(dataMeshApiRef);
+  const { value, loading, error } = useAsync(
+    () => dataMeshApi.getInsight(),
+    [dataMeshApi],
+  );
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || (value.products === 0 && value.domains.length === 0)) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No insight yet"
+        description="The mesh's scores and compliance show here once the data mesh backend has evaluated its data products."
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Levels per domain">
+          {value.domains.length > 0 ? (
+            <LevelsChart domains={value.domains} />
+          ) : (
+            <Typography variant="body2" color="textSecondary">
+              No evaluated data product belongs to a domain
+            </Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Average score over time">
+          {trendPoints(value.trend).length > 1 ? (
+            <TrendChart trend={value.trend} />
+          ) : (
+            <Typography variant="body2" color="textSecondary">
+              The trend shows from the second day of evaluations
+            </Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Compliance per domain">
+          <DenseTable
+            label="Compliance per domain"
+            columns={COMPLIANCE_COLUMNS}
+            data={value.domains.map(domain => ({
+              ...domain,
+              compliance: compliancePercent(domain.compliant, domain.products),
+            }))}
+            emptyText="No evaluated data product belongs to a domain"
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Domain leaderboard" subheader="By average score">
+          <DenseTable
+            label="Domain leaderboard"
+            columns={LEADERBOARD_COLUMNS}
+            data={value.leaderboard}
+            emptyText="No domain has evaluated data products"
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Worse this week"
+          subheader="Data products whose score dropped, or that stopped complying, in the last seven days"
+        >
+          <DenseTable
+            label="Data products that got worse"
+            columns={WORSENED_COLUMNS}
+            data={value.regressions}
+            emptyText="No data product got worse this week"
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,6 @@
+export {
+  DataMeshHomePage,
+  DomainMapContent,
+  MeshInsightContent,
+  ProductExplorerContent,
+} from './DataMeshHomePage';
