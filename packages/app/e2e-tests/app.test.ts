@@ -239,3 +239,48 @@ test('a domain team creates a governed data product from the template', async ({
   ).toBeVisible();
   await screenshot(page, testInfo, 'created-product');
 });
+
+test('a newcomer explores the mesh from /data-mesh', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Data mesh' })
+    .click();
+  const products = page.getByRole('table', { name: 'Data products' });
+  // Products appear once the first evaluation pass has indexed them.
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      products.getByRole('link', { name: 'Patient Records', exact: true }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+
+  await page
+    .getByRole('textbox', { name: 'Search data products' })
+    .fill('patient');
+  await expect(page).toHaveURL(/q=patient/);
+  await expect(
+    products.getByRole('link', { name: 'Bank Customer Master' }),
+  ).toBeHidden();
+  await expect(
+    products.getByRole('link', { name: 'Patient Records', exact: true }),
+  ).toBeVisible();
+  await screenshot(page, testInfo, 'explorer-search');
+
+  await page.getByRole('tab', { name: 'Domain map' }).click();
+  await expect(page.getByText('Data products by domain')).toBeVisible();
+  await screenshot(page, testInfo, 'domain-map');
+  await page.getByRole('tab', { name: 'Insight' }).click();
+  await expect(page.getByText('Domain leaderboard')).toBeVisible();
+  await screenshot(page, testInfo, 'insight');
+
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await products
+    .getByRole('link', { name: 'Patient Records', exact: true })
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/dataproduct\/patient-records/,
+  );
+});

@@ -30,15 +30,8 @@ import {
 } from 'recharts';
 import { MeshInsightResponse } from '@datamesh-portal/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
-import {
-  ComplianceBar,
-  compliancePercent,
-  DenseTable,
-  formatDate,
-  formatPercent,
-  LevelChip,
-  levelColour,
-} from '../shared';
+import { DomainComplianceTable } from '../GovernanceDashboardPage/DomainComplianceTable';
+import { DenseTable, formatDate, LevelChip, levelColour } from '../shared';
 
 type Insight = MeshInsightResponse;
 type ProductStanding = Insight['regressions'][number]['from'];
@@ -166,37 +159,6 @@ function roundedScore(value: number | null) {
   return value === null ? '—' : Math.round(value);
 }
 
-type ComplianceRow = Insight['domains'][number] & { compliance: number };
-
-const COMPLIANCE_COLUMNS: TableColumn<ComplianceRow>[] = [
-  {
-    title: 'Domain',
-    field: 'domainRef',
-    render: row => <DomainLink domainRef={row.domainRef} />,
-  },
-  { title: 'Products', field: 'products', type: 'numeric' },
-  { title: 'Compliant', field: 'compliant', type: 'numeric' },
-  {
-    title: 'Compliance',
-    field: 'compliance',
-    defaultSort: 'asc',
-    render: row => (
-      <Box display="flex" alignItems="center" gridGap={8} minWidth={140}>
-        <Box flex={1}>
-          <ComplianceBar
-            compliant={row.compliant}
-            total={row.products}
-            label="Share of compliant products"
-          />
-        </Box>
-        <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
-          {formatPercent(row.compliance)}
-        </Typography>
-      </Box>
-    ),
-  },
-];
-
 type LeaderRow = Insight['leaderboard'][number];
 
 const LEADERBOARD_COLUMNS: TableColumn<LeaderRow>[] = [
@@ -286,15 +248,7 @@ export function MeshInsight() {
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Compliance per domain">
-          <DenseTable
-            label="Compliance per domain"
-            columns={COMPLIANCE_COLUMNS}
-            data={value.domains.map(domain => ({
-              ...domain,
-              compliance: compliancePercent(domain.compliant, domain.products),
-            }))}
-            emptyText="No evaluated data product belongs to a domain"
-          />
+          <DomainComplianceTable domains={value.domains} />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
