@@ -231,7 +231,13 @@ test('a domain team creates a governed data product from the template', async ({
   await expect(page).toHaveURL(
     new RegExp(`/catalog/default/dataproduct/${name}`),
   );
-  await expect(page.getByText('Ward Admissions').first()).toBeVisible();
+  // The catalog ingests the new repository's location in the background.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Ward Admissions').first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000 });
   await expect(page.getByText('/ 100')).toBeVisible();
   await expect(page.getByText('Compliant', { exact: true })).toBeVisible();
   await expect(
