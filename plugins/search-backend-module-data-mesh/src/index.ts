@@ -1,0 +1,6 @@
+/**
+ * Search collator of data products.
+ *
+ * @packageDocumentation
+ */
+export {};
