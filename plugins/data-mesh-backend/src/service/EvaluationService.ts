@@ -19,15 +19,18 @@ import {
   StoredScorecard,
 } from '../database/DataMeshStore';
 import { DataMeshBackendConfig } from './config';
+import { ContractColumnIndex } from './ContractColumnIndex';
 import { GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder } from './RuleContextBuilder';
 
 /**
  * The explorer's fields of a product. The search text holds its name, title, description,
- * tags and port names; contract columns are not read (that would cost a catalog read of every
- * contract API entity per evaluation).
+ * tags, port names and the column names of the contracts it provides.
  */
-export function productIndexFields(product: Entity): ProductIndexFields {
+export function productIndexFields(
+  product: Entity,
+  contractColumns: string[] = [],
+): ProductIndexFields {
   const spec = (product.spec ?? {}) as Record<string, unknown>;
   const text = (value: unknown) =>
     typeof value === 'string' && value ? value : null;
@@ -42,6 +45,7 @@ export function productIndexFields(product: Entity): ProductIndexFields {
     text(product.metadata.description),
     ...(product.metadata.tags ?? []),
     ...portNames,
+    ...contractColumns,
   ]
     .filter((part): part is string => Boolean(part))
     .join('\n');
@@ -69,6 +73,7 @@ export class EvaluationService {
   private readonly evaluator: DataProductEvaluator;
   private readonly contexts: RuleContextBuilder;
   private readonly contracts: CatalogContractLookup;
+  private readonly contractColumns = new ContractColumnIndex();
   private readonly now: () => Date;
 
   constructor(
@@ -146,7 +151,7 @@ export class EvaluationService {
     if (products.length === 0) return [];
     const evaluatedAt = this.now();
     const refs = products.map(product => refKey(product));
-    const [{ contexts, findDomain }, waivers] = await Promise.all([
+    const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
       this.contexts.build(products, evaluatedAt),
       this.options.store.listWaivers({
         entityRefs: refs,
@@ -161,7 +166,11 @@ export class EvaluationService {
         contexts.get(refs[i])!,
         findDomain,
       );
-      const { domain, owner } = productRelatedRefs(product);
+      const { domain, owner, contracts } = productRelatedRefs(product);
+      const contractColumns = contracts.flatMap(ref => {
+        const api = findEntity(ref);
+        return api ? this.contractColumns.columnsOf(ref, api) : [];
+      });
       const waived = applyWaivers(
         governance.results,
         waiversOf.get(refs[i]) ?? [],
@@ -175,7 +184,7 @@ export class EvaluationService {
         entityRef: refs[i],
         domainRef: domain ?? null,
         ownerRef: owner ?? null,
-        index: productIndexFields(product),
+        index: productIndexFields(product, contractColumns),
         ...scorecard,
         compliant: waived.compliant,
         policyResults: governance.results,

@@ -33,6 +33,8 @@ export interface RuleContexts {
   contexts: Map<string, RuleContextInput>;
   /** Every Domain of the catalog by lowercase ref, for the domain policies that apply. */
   findDomain: (ref: string) => Entity | undefined;
+  /** The products' owners, upstream products, contract APIs and domains, by lowercase ref. */
+  findEntity: (ref: string) => Entity | undefined;
 }
 
 /**
@@ -87,7 +89,7 @@ export class RuleContextBuilder {
         }),
       );
     });
-    return { contexts, findDomain: ref => domains.get(ref) };
+    return { contexts, findDomain: ref => domains.get(ref), findEntity };
   }
 
   /** Entities by lowercase ref; refs that do not resolve are absent. */

@@ -142,6 +142,42 @@ const docs = [
       status: 'active',
       personalData: true,
       classification: 'restricted',
+      outputPorts: [
+        {
+          name: 'records',
+          type: 'table',
+          contract: 'patient-records-contract',
+        },
+      ],
+    },
+  },
+  {
+    kind: 'API',
+    metadata: { name: 'patient-records-contract' },
+    spec: {
+      type: 'odcs',
+      lifecycle: 'production',
+      owner: 'clinical-data',
+      definition: YAML.stringify({
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: 'patient-records-contract',
+        version: '1.0.0',
+        status: 'active',
+        schema: [
+          {
+            name: 'encounters',
+            properties: [
+              { name: 'medical_record_number', logicalType: 'string' },
+              {
+                name: 'diagnosis',
+                logicalType: 'object',
+                properties: [{ name: 'icd10_code', logicalType: 'string' }],
+              },
+            ],
+          },
+        ],
+      }),
     },
   },
   {
@@ -222,7 +258,9 @@ describe('the data mesh home through the REST API', () => {
           data: {
             catalog: {
               rules: [
-                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
+                {
+                  allow: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
+                },
               ],
               locations: [
                 { type: 'file', target: `${dir.path}/catalog-info.yaml` },
@@ -263,12 +301,20 @@ describe('the data mesh home through the REST API', () => {
         }),
       ],
     });
-    // Wait until the products have their relations (lineage), then evaluate them.
-    for (let i = 0; i < 150; i++) {
+    // Wait until the products have their relations (lineage, contract), then evaluate them.
+    const hasRelation = async (name: string, type: string) => {
       const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/dataproduct/default/cohort-study')
+        .get(`/api/catalog/entities/by-name/dataproduct/default/${name}`)
         .set('Authorization', as(ADMIN));
-      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
+      return res.body.relations?.some((r: any) => r.type === type);
+    };
+    for (let i = 0; i < 150; i++) {
+      if (
+        (await hasRelation('cohort-study', 'dependsOn')) &&
+        (await hasRelation('patient-records', 'providesApi'))
+      ) {
+        break;
+      }
       await new Promise(resolve => setTimeout(resolve, 200));
     }
     for (const name of ['patient-records', 'cohort-study', 'leaky-extract']) {
@@ -319,6 +365,9 @@ describe('the data mesh home through the REST API', () => {
     expect(await names('q=EHR')).toEqual(['leaky-extract', 'patient-records']);
     expect(await names('q=patients')).toEqual(['cohort-study']);
     expect(await names('q=research%20cohorts')).toEqual(['cohort-study']);
+    // Columns of the contracts a product provides, nested ones too.
+    expect(await names('q=medical_record')).toEqual(['patient-records']);
+    expect(await names('q=ICD10_code')).toEqual(['patient-records']);
     expect(await names('domain=clinical')).toEqual(['patient-records']);
     expect(
       await names(

@@ -3,6 +3,12 @@ export {
   validateOdcsContract,
 } from './validateOdcsContract';
 export { MAX_CONTRACT_BYTES, readOdcsContract } from './readOdcsContract';
+export {
+  contractColumnNames,
+  flattenProperties,
+  listOf,
+} from './schemaProperties';
+export type { FlatProperty } from './schemaProperties';
 export type {
   OdcsContract,
   OdcsCustomProperty,

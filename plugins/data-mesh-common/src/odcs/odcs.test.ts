@@ -1,6 +1,11 @@
 import fs from 'fs';
 import path from 'path';
-import { MAX_CONTRACT_BYTES, parseOdcsContract, validateOdcsContract } from '.';
+import {
+  contractColumnNames,
+  MAX_CONTRACT_BYTES,
+  parseOdcsContract,
+  validateOdcsContract,
+} from '.';
 
 function findFiles(dir: string, pattern: RegExp): string[] {
   return fs
@@ -231,5 +236,63 @@ schema:
     expect(parseProblemOf('€'.repeat(800_000))).toBe(
       'The contract is 2.3 MB, more than the 2.0 MB allowed',
     );
+  });
+});
+
+describe('contractColumnNames', () => {
+  it('lists every column once, nested object and array item properties included', () => {
+    expect(
+      contractColumnNames({
+        schema: [
+          {
+            name: 'orders',
+            properties: [
+              { name: 'order_id' },
+              {
+                name: 'customer',
+                properties: [{ name: 'customer_id' }, { name: 'order_id' }],
+              },
+              { name: 'lines', items: { properties: [{ name: 'sku' }] } },
+            ],
+          },
+          { name: 'refunds', properties: [{ name: 'refund_id' }] },
+        ],
+      } as any),
+    ).toEqual([
+      'order_id',
+      'customer',
+      'customer_id',
+      'lines',
+      'sku',
+      'refund_id',
+    ]);
+  });
+
+  it('skips what is not a named column', () => {
+    expect(
+      contractColumnNames({
+        schema: [
+          {
+            name: 'a',
+            properties: [{ name: '' }, 'text', { logicalType: 'x' }],
+          },
+          'not an object',
+        ],
+      } as any),
+    ).toEqual([]);
+    expect(contractColumnNames({} as any)).toEqual([]);
+  });
+
+  it('reads the columns of an official example', () => {
+    const example = parseOdcsContract(
+      fs.readFileSync(
+        path.join(
+          __dirname,
+          '__fixtures__/examples/schema/table-column.odcs.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(contractColumnNames(example)).toEqual(['rcvr_cntry_code']);
   });
 });

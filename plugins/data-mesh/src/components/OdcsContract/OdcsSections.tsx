@@ -2,14 +2,10 @@ import { InfoCard } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 import { Field, FieldList, StatusChip, formatValue } from '../shared';
+import { collectQualityRules, formatThresholds, serverDetails } from './odcs';
 import {
-  collectQualityRules,
   flattenProperties,
-  formatThresholds,
   listOf,
-  serverDetails,
-} from './odcs';
-import {
   OdcsContract,
   OdcsSchemaObject,
   OdcsServer,

@@ -1,49 +1,11 @@
 import {
+  flattenProperties,
+  listOf,
   OdcsContract,
   OdcsQualityRule,
   OdcsSchemaObject,
-  OdcsSchemaProperty,
   OdcsServer,
 } from '@datamesh-portal/plugin-data-mesh-common';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The array at a field, or none when the field is missing or not a list of objects. */
-export function listOf<T>(value: unknown): T[] {
-  return Array.isArray(value) ? (value.filter(isRecord) as T[]) : [];
-}
-
-/** A property of a schema object with its depth in the object's tree of nested properties. */
-export type FlatProperty = {
-  property: OdcsSchemaProperty;
-  path: string;
-  depth: number;
-};
-
-/**
- * The properties of a schema object as a flat list in document order, nested object properties
- * and array item properties following their parent one level deeper.
- */
-export function flattenProperties(
-  properties: unknown,
-  parentPath = '',
-  depth = 0,
-): FlatProperty[] {
-  return listOf<OdcsSchemaProperty>(properties).flatMap(property => {
-    const name = String(property.name ?? '');
-    const path = parentPath ? `${parentPath}.${name}` : name;
-    const items = isRecord(property.items) ? property.items : undefined;
-    return [
-      { property, path, depth },
-      ...flattenProperties(property.properties, path, depth + 1),
-      ...(items
-        ? flattenProperties(items.properties, `${path}[]`, depth + 1)
-        : []),
-    ];
-  });
-}
 
 /** A quality rule with where it applies: the contract, an object or one property. */
 export type LocatedQualityRule = { appliesTo: string; rule: OdcsQualityRule };
