@@ -179,7 +179,12 @@ export function exportOdpsDocument(
   if (!defaulted.has('owner')) {
     put(team, 'name', refName(spec.owner, 'Group', entity, team.name));
   }
-  put(doc, 'team', Object.keys(team).length > 0 ? team : undefined);
+  // An empty team the document had stays, as an empty description does: the export is lossless.
+  put(
+    doc,
+    'team',
+    Object.keys(team).length > 0 || isJsonObject(odps.team) ? team : undefined,
+  );
 
   return pruneToOdpsV100(doc);
 }

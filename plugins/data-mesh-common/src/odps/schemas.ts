@@ -114,6 +114,10 @@ export function formatOdpsPath(segments: Array<string | number>): string {
       if (typeof segment === 'number' || /^\d+$/.test(segment)) {
         return `[${segment}]`;
       }
+      // A key that is not a plain name is quoted, else `description. ` hides a field named " ".
+      if (!/^[A-Za-z_$][\w$-]*$/.test(segment)) {
+        return `[${JSON.stringify(segment)}]`;
+      }
       return i === 0 ? segment : `.${segment}`;
     })
     .join('');
