@@ -100,8 +100,13 @@ function field(o: unknown, k: string, missing: Bail): unknown {
     const c = (o as { constructor?: unknown }).constructor;
     if (c === Object || c === undefined) {
       const v = (o as Record<string, unknown>)[k];
-      // An inherited property (toString...) is a function: missing.
-      if (v !== undefined && typeof v !== 'function') {
+      // An inherited property is a function (toString...) or, for `__proto__`, the prototype
+      // itself: missing.
+      if (
+        v !== undefined &&
+        typeof v !== 'function' &&
+        (k !== '__proto__' || hasOwn.call(o, k))
+      ) {
         return v;
       }
       throw missing;
@@ -122,7 +127,9 @@ function presentField(o: unknown, k: string): unknown {
     const c = (o as { constructor?: unknown }).constructor;
     if (c === Object || c === undefined) {
       const v = (o as Record<string, unknown>)[k];
-      return typeof v === 'function' ? ownFunction(o, k) : v;
+      return typeof v === 'function' || k === '__proto__'
+        ? ownFunction(o, k)
+        : v;
     }
   }
   return otherPresentField(o);
@@ -623,6 +630,7 @@ class Compiler {
     const R = this.compile(r, scope);
     const lf = L.fn;
     const rf = R.fn;
+    const Duration = this.re.classes.Duration;
     const fn: Fn = s => {
       const o = lf(s);
       const k = rf(s);
@@ -654,6 +662,13 @@ class Compiler {
         if (v !== undefined && typeof v !== 'function') {
           return v;
         }
+      } else if (
+        typeof k === 'string' &&
+        (o instanceof Date || o instanceof Duration)
+      ) {
+        // A timestamp or duration has no keys; cel-js would read inherited properties of its
+        // class (the prototype itself for `__proto__`).
+        throw noSuchKey(k);
       }
       throw BAIL;
     };

@@ -97,8 +97,9 @@ export function describeUnsafePattern(pattern: string): string | undefined {
 }
 
 /**
- * Checks what the cel-js limits do not: comprehensions nested deeper than allowed, and
- * `matches()` patterns that are not literals or could backtrack exponentially.
+ * Checks what the cel-js limits do not: comprehensions nested deeper than allowed,
+ * `matches()` patterns that are not literals or could backtrack exponentially, and selections
+ * of `__proto__`.
  */
 export function checkStructure(
   root: CelNode,
@@ -123,6 +124,17 @@ export function checkStructure(
         visit(receiver!, depth);
         args.slice(1).forEach(arg => visit(arg, depth + 1));
       }
+      return;
+    }
+    if (
+      (node.op === '.' || node.op === '.?') &&
+      (node.args as unknown[])[1] === '__proto__'
+    ) {
+      // cel-js answers the prototype of a timestamp or duration for it.
+      problems.push({
+        message: '__proto__ is not a field a rule may read',
+        offset: node.pos,
+      });
       return;
     }
     if (node.op === 'rcall') {
