@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { parse, YAMLError } from 'yaml';
+import { parse, Parser, YAMLError } from 'yaml';
 import { OdcsContract } from './types';
 
 /** The largest contract {@link readOdcsContract} reads: 2 MiB. @public */
@@ -50,6 +50,37 @@ function megabytes(bytes: number): string {
 }
 
 /**
+ * Deepest collection nesting a contract may have. Real contracts stay far below it; the YAML
+ * composer recurses per level, and near the end of the stack V8 can abort the whole process
+ * (a regular expression compiled there runs out of memory) instead of throwing.
+ */
+const MAX_YAML_DEPTH = 64;
+
+/** Whether a YAML text nests collections deeper than `limit`, read without recursion. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  type Item = { key?: unknown; value?: unknown };
+  const pending: Array<[unknown, number]> = [];
+  for (const token of new Parser().parse(text)) pending.push([token, 0]);
+  while (pending.length > 0) {
+    const [token, depth] = pending.pop()!;
+    if (!token || typeof token !== 'object') continue;
+    const { type, value, items } = token as {
+      type?: string;
+      value?: unknown;
+      items?: Item[];
+    };
+    if (type === 'document') pending.push([value, depth]);
+    if (Array.isArray(items)) {
+      if (depth + 1 > limit) return true;
+      for (const item of items) {
+        pending.push([item.key, depth + 1], [item.value, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Reads an ODCS contract from its YAML (or JSON) text without checking it against the schema:
  * for showing a contract the catalog has already validated, without the schema's weight.
  * Refuses text over {@link MAX_CONTRACT_BYTES}, text that is not YAML (naming the line and
@@ -70,6 +101,11 @@ export function readOdcsContract(text: string): OdcsContract {
   if (text.trim() === '') {
     throw new InputError('The contract is empty');
   }
+  if (nestsDeeperThan(text, MAX_YAML_DEPTH)) {
+    throw new InputError(
+      `The contract is nested more than ${MAX_YAML_DEPTH} levels deep`,
+    );
+  }
   let document: unknown;
   try {
     document = parse(text);
@@ -85,6 +121,10 @@ export function readOdcsContract(text: string): OdcsContract {
           ? `The contract is not valid YAML: line ${position.line}, column ${position.col}: ${reason}`
           : `The contract is not valid YAML: ${reason}`,
       );
+    }
+    // The parser's guards against alias bombs and undefined aliases throw ReferenceErrors.
+    if (error instanceof ReferenceError) {
+      throw new InputError(`The contract is not valid YAML: ${error.message}`);
     }
     throw error;
   }
