@@ -117,7 +117,7 @@ describe('data mesh home (new frontend system)', () => {
     const api = fakeDataMeshApi();
     renderTestApp({
       features: [dataMeshPlugin],
-      apis: [[dataMeshApiRef, api], permissionsAllowing()],
+      apis: [[dataMeshApiRef, api], permissionsAllowing(), catalogApiMock()],
       initialRouteEntries: ['/data-mesh'],
     });
 

@@ -1,5 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { dataMeshApiRef } from '../../api';
@@ -12,7 +13,7 @@ describe('DataMeshHomePage (legacy frontend system)', () => {
   it('has a header and the Explorer, Domain map and Insight tabs', async () => {
     const api = fakeDataMeshApi();
     renderInTestApp(<DataMeshHomePage />, {
-      apis: [[dataMeshApiRef, api]],
+      apis: [[dataMeshApiRef, api], catalogApiMock()],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
 

@@ -1,5 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router-dom';
@@ -34,6 +35,24 @@ function LocationSearch() {
   return <div data-testid="search">{useLocation().search}</div>;
 }
 
+const catalogEntity = (kind: string, name: string, title?: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
+  spec: {},
+});
+
+// The domains and teams the pickers offer.
+const catalog = catalogApiMock({
+  entities: [
+    catalogEntity('Domain', 'sales', 'Sales'),
+    catalogEntity('Domain', 'marketing', 'Marketing'),
+    catalogEntity('Group', 'sales-team'),
+    catalogEntity('Group', 'growth-team'),
+    catalogEntity('Component', 'checkout'),
+  ],
+});
+
 function render(api: ReturnType<typeof fakeDataMeshApi>, url = '/data-mesh') {
   return renderInTestApp(
     <>
@@ -41,7 +60,7 @@ function render(api: ReturnType<typeof fakeDataMeshApi>, url = '/data-mesh') {
       <LocationSearch />
     </>,
     {
-      apis: [[dataMeshApiRef, api]],
+      apis: [[dataMeshApiRef, api], catalog],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       initialRouteEntries: [url],
     },
@@ -164,6 +183,73 @@ describe('ProductExplorer', () => {
     expect(
       screen.getByText('No data product matches these filters'),
     ).toBeInTheDocument();
+  });
+
+  it('picks domains and owners from the catalog and types, levels from their lists', async () => {
+    const api = fakeDataMeshApi({
+      getRules: jest.fn(async () => ({
+        levels: ['basic', 'trusted'],
+        checks: [],
+        policies: [],
+      })),
+    });
+    render(api, '/data-mesh?domain=domain:default/sales');
+    await screen.findByText('No data product matches these filters');
+    // The URL's domain shows as a chip with the domain's title.
+    expect(await screen.findByRole('button', { name: 'Sales' })).toBeVisible();
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Domain' }));
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['Marketing', 'Sales']);
+    await userEvent.click(screen.getByRole('option', { name: 'Marketing' }));
+    await waitFor(() =>
+      expect(search().getAll('domain')).toEqual([
+        'domain:default/sales',
+        'domain:default/marketing',
+      ]),
+    );
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Owner' }));
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['growth-team', 'sales-team']);
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Owner' }),
+      'grow',
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'growth-team' }),
+    );
+
+    await userEvent.click(screen.getByLabelText('Type'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'aggregate' }),
+    );
+    await userEvent.click(screen.getByLabelText('Level'));
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['Any', 'basic', 'trusted', 'No level']);
+    await userEvent.click(screen.getByRole('option', { name: 'No level' }));
+
+    await waitFor(() =>
+      expect(api.queryProducts).toHaveBeenLastCalledWith({
+        domain: ['domain:default/sales', 'domain:default/marketing'],
+        owner: 'group:default/growth-team',
+        type: 'aggregate',
+        level: 'none',
+        sort: '-score',
+        limit: 25,
+        offset: 0,
+      }),
+    );
+
+    // Deleting a chip removes that domain from the filter.
+    screen.getByRole('button', { name: 'Sales' }).focus();
+    await userEvent.keyboard('{Delete}');
+    await waitFor(() =>
+      expect(search().getAll('domain')).toEqual(['domain:default/marketing']),
+    );
   });
 
   it('pages through the results on the server and sorts by score', async () => {

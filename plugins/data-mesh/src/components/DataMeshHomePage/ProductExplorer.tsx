@@ -3,8 +3,18 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiRef,
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  DATA_CLASSIFICATIONS,
+  DATA_PRODUCT_STATUSES,
+  DATA_PRODUCT_TYPES,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
@@ -16,6 +26,7 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
+import Autocomplete from '@material-ui/lab/Autocomplete';
 import { ChangeEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -32,21 +43,36 @@ type Option = { value: string; label: string };
 
 const ANY: Option = { value: '', label: 'Any' };
 
-/** The filters shown as drop-downs, by URL parameter. */
-const SELECTS: Array<{ param: string; label: string; options: Option[] }> = [
+type Select = { param: string; label: string; options: Option[] };
+
+/** The level filter: the configured levels, lowest first, and products below all of them. */
+function levelSelect(levels: string[]): Select {
+  return {
+    param: 'level',
+    label: 'Level',
+    options: [
+      ...levels.map(value => ({ value, label: value })),
+      { value: 'none', label: 'No level' },
+    ],
+  };
+}
+
+/** The other filters shown as drop-downs, by URL parameter. */
+const SELECTS: Select[] = [
   {
     param: 'status',
     label: 'Status',
-    options: ['proposed', 'draft', 'active', 'deprecated', 'retired'].map(
-      value => ({ value, label: value }),
-    ),
+    options: DATA_PRODUCT_STATUSES.map(value => ({ value, label: value })),
+  },
+  {
+    param: 'type',
+    label: 'Type',
+    options: DATA_PRODUCT_TYPES.map(value => ({ value, label: value })),
   },
   {
     param: 'classification',
     label: 'Classification',
-    options: ['public', 'internal', 'confidential', 'restricted'].map(
-      value => ({ value, label: value }),
-    ),
+    options: DATA_CLASSIFICATIONS.map(value => ({ value, label: value })),
   },
   {
     param: 'personalData',
@@ -55,14 +81,6 @@ const SELECTS: Array<{ param: string; label: string; options: Option[] }> = [
       { value: 'true', label: 'Yes' },
       { value: 'false', label: 'No' },
     ],
-  },
-  {
-    param: 'level',
-    label: 'Level',
-    options: ['bronze', 'silver', 'gold'].map(value => ({
-      value,
-      label: value,
-    })),
   },
   {
     param: 'compliant',
@@ -74,11 +92,10 @@ const SELECTS: Array<{ param: string; label: string; options: Option[] }> = [
   },
 ];
 
-/** The filters typed in as text (entity refs or types), by URL parameter. */
-const TEXTS: Array<{ param: string; label: string; placeholder: string }> = [
-  { param: 'domain', label: 'Domain', placeholder: 'domain:default/sales' },
-  { param: 'owner', label: 'Owner', placeholder: 'group:default/team' },
-  { param: 'type', label: 'Type', placeholder: 'source-aligned' },
+/** The filters picked from catalog entities, by URL parameter; several may be picked. */
+const PICKERS: Array<{ param: string; label: string; kind: string }> = [
+  { param: 'domain', label: 'Domain', kind: 'Domain' },
+  { param: 'owner', label: 'Owner', kind: 'Group' },
 ];
 
 const LIST_PARAMS = [
@@ -137,13 +154,16 @@ export function ProductExplorer() {
   const [searchParams, setSearchParams] = useSearchParams();
   const [search, setSearch] = useState(searchParams.get('q') ?? '');
 
-  const update = (changes: Record<string, string>, keepPage = false) => {
+  const update = (
+    changes: Record<string, string | string[]>,
+    keepPage = false,
+  ) => {
     setSearchParams(
       previous => {
         const next = new URLSearchParams(previous);
         for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(key, value);
-          else next.delete(key);
+          next.delete(key);
+          [value].flat().forEach(v => v && next.append(key, v));
         }
         if (!keepPage) next.delete('page');
         return next;
@@ -172,6 +192,14 @@ export function ProductExplorer() {
     SEARCH_DELAY_MS,
     [search],
   );
+
+  const { value: rules } = useAsync(
+    () => dataMeshApi.getRules(),
+    [dataMeshApi],
+  );
+  const selects = [...SELECTS];
+  // Level sits before compliance, as on the product pages.
+  selects.splice(-1, 0, levelSelect(rules?.levels ?? []));
 
   const query = queryFromSearchParams(searchParams);
   const queryKey = JSON.stringify(query);
@@ -311,16 +339,16 @@ export function ProductExplorer() {
           }
           inputProps={{ 'aria-label': 'Search data products' }}
         />
-        {TEXTS.map(text => (
-          <FilterText
-            key={text.param}
-            label={text.label}
-            placeholder={text.placeholder}
-            value={searchParams.get(text.param) ?? ''}
-            onChange={next => update({ [text.param]: next })}
+        {PICKERS.map(picker => (
+          <EntityRefPicker
+            key={picker.param}
+            label={picker.label}
+            kind={picker.kind}
+            value={searchParams.getAll(picker.param).filter(Boolean)}
+            onChange={next => update({ [picker.param]: next })}
           />
         ))}
-        {SELECTS.map(select => (
+        {selects.map(select => (
           <TextField
             key={select.param}
             select
@@ -351,42 +379,65 @@ export function ProductExplorer() {
   );
 }
 
-/** A text filter that applies when typing pauses, like the search box. */
-function FilterText(props: {
+/**
+ * Picks entities of one kind from the catalog, by title or name; the value is their refs. A
+ * ref from a shared URL that the catalog does not have stays shown, so the view stays true.
+ */
+function EntityRefPicker(props: {
   label: string;
-  placeholder: string;
-  value: string;
-  onChange: (value: string) => void;
+  kind: string;
+  value: string[];
+  onChange: (value: string[]) => void;
 }) {
-  const { value, onChange } = props;
-  const [text, setText] = useState(value);
-  const written = useRef(value);
-  useEffect(() => {
-    if (value !== written.current) {
-      written.current = value;
-      setText(value);
+  const { kind } = props;
+  const catalogApi = useApi(catalogApiRef);
+  const { value: entities, loading } = useAsync(async () => {
+    const { items } = await catalogApi.getEntities({
+      filter: { kind },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
+    });
+    return items;
+  }, [catalogApi, kind]);
+
+  const defaultKind = kind.toLocaleLowerCase('en-US');
+  const refOf = (value: string) => {
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(value, { defaultKind }),
+      ).toLocaleLowerCase('en-US');
+    } catch {
+      return value;
     }
-  }, [value]);
-  useDebounce(
-    () => {
-      if (text !== value) {
-        written.current = text;
-        onChange(text);
-      }
-    },
-    SEARCH_DELAY_MS,
-    [text],
+  };
+  const labels = new Map(
+    (entities ?? []).map(entity => [
+      refOf(stringifyEntityRef(entity)),
+      entity.metadata.title ?? humanizeEntityRef(entity, { defaultKind }),
+    ]),
   );
+  const options = [...new Set([...labels.keys(), ...props.value.map(refOf)])];
+  const labelOf = (ref: string) =>
+    labels.get(ref) ??
+    humanizeEntityRef(parseEntityRef(ref, { defaultKind }), { defaultKind });
+
   return (
-    <TextField
-      label={props.label}
-      placeholder={props.placeholder}
-      variant="outlined"
+    <Autocomplete
+      multiple
       size="small"
-      value={text}
-      onChange={(event: ChangeEvent<HTMLInputElement>) =>
-        setText(event.target.value)
-      }
+      style={{ minWidth: 220 }}
+      loading={loading}
+      options={options.sort((a, b) => labelOf(a).localeCompare(labelOf(b)))}
+      value={props.value.map(refOf)}
+      getOptionLabel={labelOf}
+      onChange={(_event, refs) => props.onChange(refs)}
+      renderInput={params => (
+        <TextField
+          {...params}
+          label={props.label}
+          variant="outlined"
+          placeholder={props.value.length ? '' : 'Any'}
+        />
+      )}
     />
   );
 }
