@@ -1,0 +1,884 @@
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import request from 'supertest';
+import YAML from 'yaml';
+import { dataMeshPlugin } from '../plugin';
+import { createRouter, RouterOptions } from './router';
+
+jest.setTimeout(120_000);
+
+/*
+ * The security table of the data mesh API: one row per route the router registers, with the
+ * permission or catalog rule that guards it. Every row is tested without credentials (401),
+ * for a caller that may not (403, 404, or a result without what it may not see, and never the
+ * data in an error body) and for a caller that may (2xx). docs/operations.md has the table.
+ */
+
+// A governance admin: every data mesh permission, reads the whole catalog.
+const ADMIN = 'user:default/grace';
+// A product owner: requests waivers and re-evaluates; reads the whole catalog.
+const OWNER = 'user:default/ada';
+// Any other user: no data mesh permission, and the catalog hides entities labelled restricted.
+const READER = 'user:default/mallory';
+// A pipeline's token (the mock service principal): may push facts for open-product only.
+const CI_SUBJECT = 'external:test-service';
+
+const OPEN = 'dataproduct:default/open-product';
+const SECRET = 'dataproduct:default/secret-product';
+// In every field of the hidden product and domain a body could carry.
+const MARKER = 'classified';
+
+type Principal = BackstageUserPrincipal | BackstageServicePrincipal;
+const principalOf = (credentials: BackstageCredentials) =>
+  credentials.principal as Principal;
+const userOf = (credentials: BackstageCredentials) => {
+  const principal = principalOf(credentials);
+  return principal.type === 'user' ? principal.userEntityRef : undefined;
+};
+
+/** The data mesh permissions of each caller; resource permissions see the product's ref. */
+function decide(
+  permission: string,
+  credentials: BackstageCredentials,
+  resourceRef?: string,
+): AuthorizeResult {
+  const principal = principalOf(credentials);
+  if (!permission.startsWith('data-mesh.')) {
+    // Catalog permissions outside the conditional read: as in a portal without a policy,
+    // except that the reader may not read anything by ref (it is never asked here).
+    return userOf(credentials) === READER
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW;
+  }
+  if (principal.type === 'service') {
+    return principal.subject === CI_SUBJECT &&
+      permission === 'data-mesh.facts.push' &&
+      resourceRef === OPEN
+      ? AuthorizeResult.ALLOW
+      : AuthorizeResult.DENY;
+  }
+  const user = userOf(credentials);
+  if (user === ADMIN) return AuthorizeResult.ALLOW;
+  if (
+    user === OWNER &&
+    ['data-mesh.waiver.request', 'data-mesh.evaluate'].includes(permission)
+  ) {
+    return AuthorizeResult.ALLOW;
+  }
+  return AuthorizeResult.DENY;
+}
+
+const permissions = mockServices.permissions.mock({
+  async authorize(requests: EvaluatePermissionRequest[], options) {
+    return requests.map(r => ({
+      result: decide(
+        r.permission.name,
+        options.credentials,
+        'resourceRef' in r ? (r.resourceRef as string) : undefined,
+      ),
+    }));
+  },
+  // The catalog's read permission: the reader sees nothing labelled restricted; the real
+  // catalog turns the condition into a filter.
+  async authorizeConditional(requests, options) {
+    const reader = userOf(options.credentials) === READER;
+    return requests.map(() =>
+      reader
+        ? {
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              not: {
+                rule: 'HAS_LABEL',
+                resourceType: 'catalog-entity',
+                params: { label: 'restricted' },
+              },
+            },
+          }
+        : { result: AuthorizeResult.ALLOW },
+    ) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
+  },
+});
+
+const notifications = createServiceFactory({
+  service: notificationService,
+  deps: {},
+  factory: () => ({ async send() {} }),
+});
+
+const restricted = { restricted: 'true' };
+const docs = [
+  { kind: 'Group', metadata: { name: 'clinical-data' } },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name: 'open-domain', title: 'Open domain' },
+    spec: {
+      owner: 'clinical-data',
+      policies: [
+        {
+          id: 'open-domain-tagged',
+          title: 'Open products are tagged',
+          rule: 'has(entity.metadata.tags)',
+          remediation: 'Add tags.',
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'Domain',
+    metadata: {
+      name: 'secret-domain',
+      title: `The ${MARKER} domain`,
+      labels: restricted,
+    },
+    spec: {
+      owner: 'clinical-data',
+      policies: [
+        {
+          id: `${MARKER}-policy`,
+          title: `A ${MARKER} policy`,
+          rule: 'has(entity.metadata.tags)',
+          remediation: 'Add tags.',
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'open-product', title: 'Open product' },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'open-domain',
+      status: 'active',
+      classification: 'internal',
+    },
+  },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: {
+      name: 'secret-product',
+      title: `The ${MARKER} product`,
+      description: `Everything about it is ${MARKER}`,
+      labels: restricted,
+    },
+    spec: {
+      owner: 'clinical-data',
+      domain: 'secret-domain',
+      status: 'active',
+      classification: 'restricted',
+      inputPorts: [{ name: 'open', dataProduct: 'open-product' }],
+    },
+  },
+].map(doc => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  ...doc,
+  spec: doc.spec ?? { type: 'team', children: [] },
+}));
+
+const draft = {
+  apiVersion: 'datamesh-portal.io/v1alpha1',
+  kind: 'DataProduct',
+  metadata: { name: 'draft-product' },
+  spec: {
+    owner: 'clinical-data',
+    domain: 'open-domain',
+    status: 'draft',
+  },
+};
+
+type Caller = 'none' | 'admin' | 'owner' | 'reader' | 'ci';
+const AUTHORIZATION: Record<Caller, () => string> = {
+  none: () => mockCredentials.none.header(),
+  admin: () => mockCredentials.user.header(ADMIN),
+  owner: () => mockCredentials.user.header(OWNER),
+  reader: () => mockCredentials.user.header(READER),
+  ci: () => mockCredentials.service.header(),
+};
+
+/** Set up in beforeAll: a waiver on each product. */
+const waiverIds = { open: '', secret: '' };
+
+interface Call {
+  path: string | (() => string);
+  body?: object;
+}
+
+interface Case extends Call {
+  as: Caller;
+  status: number;
+  /** Further checks of the body. */
+  expectBody?: (body: any) => void;
+}
+
+interface Row {
+  method: 'get' | 'post';
+  /** The route as the router registers it. */
+  route: string;
+  /** What guards it, as in docs/operations.md. */
+  guard: string;
+  /** The request made by each case unless the case has its own. */
+  call: Call;
+  /** Callers who may not, each with what they get. */
+  denied: Case[];
+  /** A caller who may. */
+  allowed: Case;
+  /** Health only: answers without credentials. */
+  public?: boolean;
+}
+
+const refsIn = (body: unknown) =>
+  JSON.stringify(body).match(/[a-z]+:default\/[a-z0-9-]+/g) ?? [];
+const hidesSecret = (body: unknown) => {
+  expect(JSON.stringify(body)).not.toContain(MARKER);
+  expect(refsIn(body)).not.toContain(SECRET);
+  expect(refsIn(body)).not.toContain('domain:default/secret-domain');
+};
+const showsSecret = (body: unknown) => {
+  expect(refsIn(body)).toContain(SECRET);
+};
+
+const table: Row[] = [
+  {
+    method: 'get',
+    route: '/health',
+    guard: 'none (load balancers)',
+    public: true,
+    call: { path: '/health' },
+    denied: [],
+    allowed: {
+      as: 'none',
+      status: 200,
+      expectBody: body =>
+        expect(body).toEqual({ status: 'ok', database: 'ok' }),
+    },
+  },
+  {
+    method: 'get',
+    route: '/odps/:namespace/:name',
+    guard: 'catalog.entity.read of the product',
+    call: { path: '/odps/default/secret-product' },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'reader',
+      status: 200,
+      path: '/odps/default/open-product',
+      expectBody: body => expect(body.name).toBe('Open product'),
+    },
+  },
+  {
+    method: 'get',
+    route: '/rules',
+    guard:
+      'authenticated; domain policies of readable domains; drafts with data-mesh.governance.draft.read',
+    call: { path: '/rules' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          const ids = body.policies.map((p: any) => p.id);
+          expect(ids).toContain('open-domain-tagged');
+          expect(ids).not.toContain('draft-review');
+        },
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body =>
+        expect(body.policies.map((p: any) => p.id)).toEqual(
+          expect.arrayContaining([
+            'draft-review',
+            'open-domain-tagged',
+            `${MARKER}-policy`,
+          ]),
+        ),
+    },
+  },
+  {
+    method: 'post',
+    route: '/facts',
+    guard: 'data-mesh.facts.push on the product',
+    call: {
+      path: '/facts',
+      body: { entityRef: SECRET, source: 'ci', facts: { failed: 1 } },
+    },
+    denied: [
+      { as: 'ci', status: 403 },
+      {
+        as: 'reader',
+        status: 403,
+        body: { entityRef: OPEN, source: 'ci', facts: { failed: 1 } },
+      },
+      // Not allowed to push to the product, even when it does not exist: no probing.
+      {
+        as: 'ci',
+        status: 403,
+        body: {
+          entityRef: 'dataproduct:default/nope',
+          source: 'ci',
+          facts: { failed: 1 },
+        },
+      },
+    ],
+    allowed: {
+      as: 'ci',
+      status: 201,
+      body: { entityRef: OPEN, source: 'ci', facts: { failed: 0 } },
+      expectBody: body =>
+        expect(body).toEqual(
+          expect.objectContaining({ entityRef: OPEN, latest: true }),
+        ),
+    },
+  },
+  {
+    method: 'post',
+    route: '/evaluate',
+    guard:
+      'authenticated (a dry run of the draft sent); drafts with data-mesh.governance.draft.read',
+    call: { path: '/evaluate', body: { entity: draft } },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body =>
+          expect(body.governance.results.map((r: any) => r.id)).not.toContain(
+            'draft-review',
+          ),
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body =>
+        expect(body.governance.results.map((r: any) => r.id)).toContain(
+          'draft-review',
+        ),
+    },
+  },
+  {
+    method: 'post',
+    route: '/evaluate/:kind/:namespace/:name',
+    guard: 'data-mesh.evaluate on the product, and catalog.entity.read',
+    call: { path: '/evaluate/dataproduct/default/open-product', body: {} },
+    denied: [
+      { as: 'reader', status: 403 },
+      {
+        as: 'reader',
+        status: 403,
+        path: '/evaluate/dataproduct/default/secret-product',
+      },
+      { as: 'ci', status: 403 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => expect(body.entityRef).toBe(OPEN),
+    },
+  },
+  {
+    method: 'get',
+    route: '/scorecards/:kind/:namespace/:name',
+    guard: 'catalog.entity.read of the product',
+    call: { path: '/scorecards/dataproduct/default/secret-product' },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'reader',
+      status: 200,
+      path: '/scorecards/dataproduct/default/open-product',
+      expectBody: body => expect(body.entityRef).toBe(OPEN),
+    },
+  },
+  {
+    method: 'get',
+    route: '/scorecards/:kind/:namespace/:name/history',
+    guard: 'catalog.entity.read of the product',
+    call: { path: '/scorecards/dataproduct/default/secret-product/history' },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => {
+        expect(body.entityRef).toBe(SECRET);
+        expect(body.items.length).toBeGreaterThan(0);
+      },
+    },
+  },
+  {
+    method: 'get',
+    route: '/governance/:kind/:namespace/:name',
+    guard:
+      'catalog.entity.read of the product; drafts with data-mesh.governance.draft.read',
+    call: { path: '/governance/dataproduct/default/secret-product' },
+    denied: [
+      { as: 'reader', status: 404 },
+      {
+        as: 'reader',
+        status: 200,
+        path: '/governance/dataproduct/default/open-product',
+        expectBody: body => {
+          expect(body.entityRef).toBe(OPEN);
+          expect(body.results.map((r: any) => r.id)).not.toContain(
+            'draft-review',
+          );
+        },
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body => {
+        expect(body.entityRef).toBe(SECRET);
+        expect(body.results.map((r: any) => r.id)).toContain('draft-review');
+      },
+    },
+  },
+  {
+    method: 'get',
+    route: '/governance',
+    guard: 'authenticated; readable products and domains only',
+    call: { path: '/governance' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.products).toBe(1);
+        },
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body => {
+        showsSecret(body);
+        expect(body.products).toBe(2);
+      },
+    },
+  },
+  {
+    method: 'get',
+    route: '/waivers',
+    guard: 'authenticated; waivers of readable products only',
+    call: { path: '/waivers' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.items.map((w: any) => w.entityRef)).toEqual([OPEN]);
+        },
+      },
+      {
+        as: 'reader',
+        status: 404,
+        path: `/waivers?entityRef=${encodeURIComponent(SECRET)}`,
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body =>
+        expect(body.items.map((w: any) => w.entityRef).sort()).toEqual([
+          OPEN,
+          SECRET,
+        ]),
+    },
+  },
+  {
+    method: 'get',
+    route: '/waivers/:id',
+    guard: 'catalog.entity.read of the waiver’s product',
+    call: { path: () => `/waivers/${waiverIds.secret}` },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => expect(body.entityRef).toBe(SECRET),
+    },
+  },
+  {
+    method: 'post',
+    route: '/waivers',
+    guard:
+      'a user; catalog.entity.read and data-mesh.waiver.request on the product',
+    call: {
+      path: '/waivers',
+      body: {
+        entityRef: OPEN,
+        policyId: 'domain-exists',
+        reason: 'Migrating the domain this quarter',
+        expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      },
+    },
+    denied: [
+      { as: 'reader', status: 403 },
+      {
+        as: 'reader',
+        status: 404,
+        body: {
+          entityRef: SECRET,
+          policyId: 'domain-exists',
+          reason: 'Migrating the domain this quarter',
+          expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+        },
+      },
+      // Waivers are requested by people, not by pipelines.
+      { as: 'ci', status: 403 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 201,
+      expectBody: body =>
+        expect(body).toEqual(
+          expect.objectContaining({
+            entityRef: OPEN,
+            policyId: 'domain-exists',
+            status: 'pending',
+          }),
+        ),
+    },
+  },
+  {
+    method: 'post',
+    route: '/waivers/:id/:action',
+    guard: 'a user with data-mesh.waiver.decide',
+    call: { path: () => `/waivers/${waiverIds.open}/approve`, body: {} },
+    denied: [
+      { as: 'owner', status: 403 },
+      { as: 'reader', status: 403 },
+      { as: 'ci', status: 403 },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body =>
+        expect(body).toEqual(
+          expect.objectContaining({ entityRef: OPEN, status: 'approved' }),
+        ),
+    },
+  },
+  {
+    method: 'get',
+    route: '/rollups/:groupBy/:namespace/:name',
+    guard: 'catalog.entity.read of the domain or team; readable products only',
+    call: { path: '/rollups/domain/default/secret-domain' },
+    denied: [
+      { as: 'reader', status: 404 },
+      {
+        as: 'reader',
+        status: 200,
+        path: '/rollups/owner/default/clinical-data',
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.products).toBe(1);
+        },
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      path: '/rollups/owner/default/clinical-data',
+      expectBody: body => {
+        showsSecret(body);
+        expect(body.products).toBe(2);
+      },
+    },
+  },
+  {
+    method: 'get',
+    route: '/products',
+    guard: 'authenticated; readable products only',
+    call: { path: '/products' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.totalCount).toBe(1);
+        },
+      },
+      // Searching for what it may not see finds nothing.
+      {
+        as: 'reader',
+        status: 200,
+        path: `/products?q=${MARKER}`,
+        expectBody: body =>
+          expect(body).toEqual({
+            items: [],
+            totalCount: 0,
+            limit: 25,
+            offset: 0,
+          }),
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      path: `/products?q=${MARKER}`,
+      expectBody: body =>
+        expect(body.items.map((i: any) => i.entityRef)).toEqual([SECRET]),
+    },
+  },
+  {
+    method: 'get',
+    route: '/insight',
+    guard: 'authenticated; readable products only',
+    call: { path: '/insight' },
+    denied: [{ as: 'reader', status: 200, expectBody: hidesSecret }],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body =>
+        expect(refsIn(body)).toContain('domain:default/secret-domain'),
+    },
+  },
+  {
+    method: 'get',
+    route: '/domain-map',
+    guard: 'authenticated; readable domains and products only',
+    call: { path: '/domain-map' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.products.map((p: any) => p.entityRef)).toEqual([OPEN]);
+          expect(body.edges).toEqual([]);
+        },
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body => {
+        showsSecret(body);
+        expect(body.edges).toEqual([{ from: SECRET, to: OPEN }]);
+      },
+    },
+  },
+];
+
+/** The routes the router registers, as `METHOD path`. */
+async function registeredRoutes(): Promise<string[]> {
+  // Registering routes touches none of the services; the database client is asked for once.
+  const unused = {} as never;
+  const router = await createRouter({
+    database: { getClient: async () => unused },
+    auth: unused,
+    httpAuth: unused,
+    permissions: unused,
+    catalog: unused,
+    store: unused,
+    evaluations: unused,
+    waivers: unused,
+  } as unknown as RouterOptions);
+  type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+  return (router as unknown as { stack: Layer[] }).stack.flatMap(layer =>
+    layer.route
+      ? Object.keys(layer.route.methods).map(
+          method => `${method.toUpperCase()} ${layer.route!.path}`,
+        )
+      : [],
+  );
+}
+
+describe('the security table of the data mesh API', () => {
+  const dir = createMockDirectory();
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  const send = (method: Row['method'], call: Call, as: Caller) => {
+    const path = typeof call.path === 'function' ? call.path() : call.path;
+    const req = request(backend.server)
+      [method](`/api/data-mesh${path}`)
+      .set('Authorization', AUTHORIZATION[as]());
+    return method === 'post' ? req.send(call.body ?? {}) : req;
+  };
+
+  beforeAll(async () => {
+    dir.setContent({
+      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
+    });
+    const quiet = {
+      frequency: { hours: 24 },
+      timeout: { minutes: 1 },
+      initialDelay: { hours: 1 },
+    };
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        permissions.factory,
+        notifications,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
+              ],
+              locations: [
+                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
+              ],
+            },
+            dataMesh: {
+              scorecards: {
+                defaultChecks: false,
+                checks: [{ id: 'any', title: 'Any', rule: 'true' }],
+                schedule: quiet,
+              },
+              governance: {
+                defaultPolicies: false,
+                policies: [
+                  { id: 'domain-exists', rule: 'domain != null' },
+                  { id: 'draft-review', enforcement: 'draft', rule: 'true' },
+                ],
+                waivers: { maxDays: 30, schedule: quiet },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    for (let i = 0; i < 150; i++) {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/dataproduct/default/secret-product')
+        .set('Authorization', AUTHORIZATION.admin());
+      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    for (const name of ['open-product', 'secret-product']) {
+      const res = await send(
+        'post',
+        { path: `/evaluate/dataproduct/default/${name}` },
+        'admin',
+      );
+      if (res.status !== 200) {
+        throw new Error(`Evaluating ${name} answered ${res.status}`);
+      }
+    }
+    // A pending waiver on each product, for the waiver rows.
+    for (const [key, entityRef, policyId] of [
+      ['open', OPEN, 'open-domain-tagged'],
+      ['secret', SECRET, `${MARKER}-policy`],
+    ] as const) {
+      const res = await send(
+        'post',
+        {
+          path: '/waivers',
+          body: {
+            entityRef,
+            policyId,
+            reason: `Tags come with the next release (${key})`,
+            expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+          },
+        },
+        'owner',
+      );
+      if (res.status !== 201) {
+        throw new Error(`Requesting a waiver answered ${res.status}`);
+      }
+      waiverIds[key] = res.body.id;
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  it('has a row for every route the router registers, and no other', async () => {
+    expect((await registeredRoutes()).sort()).toEqual(
+      table.map(row => `${row.method.toUpperCase()} ${row.route}`).sort(),
+    );
+  });
+
+  describe.each(table)('$method $route ($guard)', row => {
+    if (row.public) {
+      it('answers without credentials', async () => {
+        const res = await send(row.method, row.call, 'none');
+        expect(res.status).toBe(row.allowed.status);
+        row.allowed.expectBody?.(res.body);
+      });
+    } else {
+      it('refuses a caller without credentials with 401', async () => {
+        const res = await send(row.method, row.call, 'none');
+        expect(res.status).toBe(401);
+        expect(res.body.error.name).toBe('AuthenticationError');
+        hidesSecret(res.body);
+      });
+    }
+
+    // Health has no caller to deny: it answers everyone, with its status only.
+    if (row.denied.length) {
+      it.each(row.denied.map((c, i) => ({ ...c, i })))(
+        'gives $as $status (case $i): nothing it may not see',
+        async denial => {
+          const res = await send(
+            row.method,
+            {
+              path: denial.path ?? row.call.path,
+              body: denial.body ?? row.call.body,
+            },
+            denial.as,
+          );
+          expect({ status: res.status, body: res.body }).toEqual({
+            status: denial.status,
+            body: expect.anything(),
+          });
+          if (denial.status >= 400) {
+            // An error says what is wrong and carries no data.
+            expect(Object.keys(res.body).sort()).toEqual([
+              'error',
+              'request',
+              'response',
+            ]);
+            expect(res.body.error.name).toBe(
+              denial.status === 403 ? 'NotAllowedError' : 'NotFoundError',
+            );
+          }
+          expect(JSON.stringify(res.body)).not.toContain(MARKER);
+          denial.expectBody?.(res.body);
+        },
+      );
+    }
+
+    it(`lets ${row.allowed.as} through with ${row.allowed.status}`, async () => {
+      const res = await send(
+        row.method,
+        {
+          path: row.allowed.path ?? row.call.path,
+          body: row.allowed.body ?? row.call.body,
+        },
+        row.allowed.as,
+      );
+      expect(res.status).toBe(row.allowed.status);
+      row.allowed.expectBody?.(res.body);
+    });
+  });
+});
