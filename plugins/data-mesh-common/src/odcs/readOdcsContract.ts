@@ -88,6 +88,12 @@ function nestsDeeperThan(text: string, limit: number): boolean {
  * @public
  */
 export function readOdcsContract(text: string): OdcsContract {
+  // Callers pass entity fields such as an API's spec.definition, which may hold any JSON.
+  if (typeof text !== 'string') {
+    throw new InputError(
+      `The contract must be YAML or JSON text, but it is ${describeType(text)}`,
+    );
+  }
   // A UTF-16 unit takes at most three bytes: short text needs no counting.
   const size =
     text.length * 3 <= MAX_CONTRACT_BYTES ? text.length : utf8Length(text);
@@ -108,7 +114,9 @@ export function readOdcsContract(text: string): OdcsContract {
   }
   let document: unknown;
   try {
-    document = parse(text);
+    // Warnings (unknown tags, directives) are not errors of the contract; the parser's
+    // default prints them through process.emitWarning, which throws under some runtimes.
+    document = parse(text, { logLevel: 'error' });
   } catch (error) {
     if (error instanceof YAMLError) {
       const position = error.linePos?.[0];
