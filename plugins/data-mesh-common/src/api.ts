@@ -322,6 +322,28 @@ export interface ProductsQueryResponse {
   offset: number;
 }
 
+/** The latest score, level and compliance of one product, in a batch. @public */
+export interface ScorecardSummary {
+  entityRef: string;
+  score: number;
+  level: string | null;
+  compliant: boolean;
+  /** ISO timestamp of the evaluation. */
+  evaluatedAt: string;
+}
+
+/** Most entity refs one `POST /scorecards/by-refs` request may ask for. @public */
+export const MAX_SCORECARD_REFS = 1000;
+
+/**
+ * Response of `POST /api/data-mesh/scorecards/by-refs` (body `{ entityRefs }`): one item per
+ * requested ref, in order; null where the caller may not read the entity or no evaluation is
+ * stored yet. @public
+ */
+export interface ScorecardSummariesResponse {
+  items: Array<ScorecardSummary | null>;
+}
+
 /** The scorecards of one domain's readable products, in the mesh insight. @public */
 export interface MeshInsightDomain {
   /** The domain ref; null for products without a domain. */

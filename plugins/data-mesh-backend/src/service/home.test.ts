@@ -450,6 +450,59 @@ describe('the data mesh home through the REST API', () => {
     });
   });
 
+  it('gives the latest results of many products at once, only readable ones', async () => {
+    const batch = (entityRefs: unknown, user = OWNER) =>
+      request(backend.server)
+        .post('/api/data-mesh/scorecards/by-refs')
+        .set('Authorization', as(user))
+        .send({ entityRefs });
+    const res = await batch([
+      'dataproduct:default/patient-records',
+      'dataproduct:default/nowhere',
+      'cohort-study',
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      {
+        entityRef: 'dataproduct:default/patient-records',
+        score: 100,
+        // Every check passes, and gold has none of its own.
+        level: 'gold',
+        compliant: true,
+        evaluatedAt: expect.any(String),
+      },
+      null,
+      expect.objectContaining({
+        entityRef: 'dataproduct:default/cohort-study',
+        score: 50,
+        compliant: false,
+      }),
+    ]);
+
+    const outsider = await batch(['patient-records'], OUTSIDER);
+    expect(outsider.status).toBe(200);
+    expect(outsider.body.items).toEqual([null]);
+
+    for (const [body, message] of [
+      [undefined, 'entityRefs: must be a list of at most 1000 entity refs'],
+      [[1], 'entityRefs: must be a list of at most 1000 entity refs'],
+      [
+        Array.from({ length: 1001 }, (_, i) => `p-${i}`),
+        'entityRefs: must be a list of at most 1000 entity refs',
+      ],
+      [['x:/y'], 'entityRefs[0]: "x:/y" is not a valid entity ref'],
+    ] as const) {
+      const bad = await batch(body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe(message);
+    }
+    const anonymous = await request(backend.server)
+      .post('/api/data-mesh/scorecards/by-refs')
+      .set('Authorization', mockCredentials.none.header())
+      .send({ entityRefs: ['patient-records'] });
+    expect(anonymous.status).toBe(401);
+  });
+
   it('gives the mesh insight', async () => {
     const res = await get('/insight');
     expect(res.status).toBe(200);

@@ -39,10 +39,12 @@ import {
   GovernanceSummaryResponse,
   isDataProductEntity,
   isValidDataProductEntity,
+  MAX_SCORECARD_REFS,
   RulesResponse,
   ScorecardHistoryResponse,
   ScorecardResponse,
   ScorecardRollupResponse,
+  ScorecardSummariesResponse,
   WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import express, { Request } from 'express';
@@ -384,6 +386,49 @@ export async function createRouter(
     const entity = await readEntity(req, routeRef(req));
     const stored = await latestResult(entity);
     res.json(scorecardResponse(stored));
+  });
+
+  // The latest results of many products at once (search indexing, catalog tables); only what
+  // the caller may read, and no evaluation on read: a batch must stay cheap.
+  router.post('/scorecards/by-refs', async (req, res) => {
+    const entityRefs = req.body?.entityRefs;
+    if (
+      !Array.isArray(entityRefs) ||
+      entityRefs.length > MAX_SCORECARD_REFS ||
+      entityRefs.some(ref => typeof ref !== 'string')
+    ) {
+      throw new InputError(
+        `entityRefs: must be a list of at most ${MAX_SCORECARD_REFS} entity refs`,
+      );
+    }
+    const refs = entityRefs.map((ref, i) =>
+      refKey(parseRef(ref, `entityRefs[${i}]`)),
+    );
+    const { items: readable } = await catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await httpAuth.credentials(req) },
+    );
+    const stored = await store.getScorecards(
+      refs.filter((_ref, i) => readable[i]),
+    );
+    const body: ScorecardSummariesResponse = {
+      items: refs.map((ref, i) => {
+        const scorecard = readable[i] ? stored.get(ref) : undefined;
+        return scorecard
+          ? {
+              entityRef: ref,
+              score: scorecard.score,
+              level: scorecard.level,
+              compliant: scorecard.compliant,
+              evaluatedAt: scorecard.evaluatedAt.toISOString(),
+            }
+          : null;
+      }),
+    };
+    res.json(body);
   });
 
   router.get('/scorecards/:kind/:namespace/:name/history', async (req, res) => {
