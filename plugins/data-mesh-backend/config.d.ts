@@ -34,6 +34,27 @@ export interface Config {
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** Facts pushed by pipelines (`POST /api/data-mesh/facts`). */
+    facts?: {
+      /**
+       * What each pipeline may push facts for. Backstage's permission policy never sees
+       * service principals (a static token is allowed whatever its access restrictions
+       * permit), so the scope of a pipeline token is set here, by its subject. When this list
+       * is set, a service principal whose subject is not in it may push nothing; when it is
+       * not set, any service token allowed `data-mesh.facts.push` may push for any product.
+       * Users are decided by the permission policy (`data-mesh.facts.push` on the product).
+       */
+      pipelines?: Array<{
+        /** The subject of the token, e.g. `subject` of a static external access token. */
+        subject: string;
+        /** Products it may push for (kind defaults to DataProduct). */
+        entityRefs?: string[];
+        /** Domains whose products it may push for (kind defaults to Domain). */
+        domains?: string[];
+        /** Teams whose products it may push for (kind defaults to Group). */
+        owners?: string[];
+      }>;
+    };
     /** Federated governance: global policies and waivers. */
     governance?: {
       /**

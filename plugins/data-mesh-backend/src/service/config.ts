@@ -2,6 +2,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DataProductRules } from '@datamesh-portal/plugin-data-mesh-common';
@@ -21,6 +22,56 @@ export interface DataMeshBackendConfig {
     /** How often expired waivers are closed and reminders sent. */
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /**
+   * What each pipeline (a service principal, by subject) may push facts for; undefined when
+   * `dataMesh.facts.pipelines` is not configured.
+   */
+  factPipelines?: FactPipelineScope[];
+}
+
+/** The products one pipeline may push facts for: any of these refs, domains or owners. */
+export interface FactPipelineScope {
+  /** The subject of the service principal, e.g. of a static external access token. */
+  subject: string;
+  /** Refs of products, lowercase. */
+  entityRefs: string[];
+  /** Refs of domains whose products it may push for, lowercase. */
+  domainRefs: string[];
+  /** Refs of owners whose products it may push for, lowercase. */
+  ownerRefs: string[];
+}
+
+function readRefs(
+  config: Config,
+  key: string,
+  defaultKind: string,
+  at: string,
+): string[] {
+  return (config.getOptionalStringArray(key) ?? []).map(value => {
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(value, { defaultKind }),
+      ).toLocaleLowerCase('en-US');
+    } catch {
+      throw new InputError(
+        `${at}.${key}: "${value}" is not a valid entity ref`,
+      );
+    }
+  });
+}
+
+function readFactPipelines(root: Config): FactPipelineScope[] | undefined {
+  const list = root.getOptionalConfigArray('dataMesh.facts.pipelines');
+  if (!list) return undefined;
+  return list.map((pipeline, i) => {
+    const at = `dataMesh.facts.pipelines[${i}]`;
+    return {
+      subject: pipeline.getString('subject'),
+      entityRefs: readRefs(pipeline, 'entityRefs', 'DataProduct', at),
+      domainRefs: readRefs(pipeline, 'domains', 'Domain', at),
+      ownerRefs: readRefs(pipeline, 'owners', 'Group', at),
+    };
+  });
 }
 
 function readSchedule(
@@ -46,8 +97,9 @@ function readDays(config: Config | undefined, key: string, fallback: number) {
 
 /**
  * Reads `dataMesh`: the rules (see `readDataMeshRules`), the evaluation schedule
- * (`dataMesh.scorecards.schedule`, default every 5 minutes) and the waiver settings
- * (`dataMesh.governance.waivers`). Bad rules stop the backend when they are compiled.
+ * (`dataMesh.scorecards.schedule`, default every 5 minutes), the waiver settings
+ * (`dataMesh.governance.waivers`) and what pipelines may push facts for
+ * (`dataMesh.facts.pipelines`). Bad rules stop the backend when they are compiled.
  */
 export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
   const waivers = root.getOptionalConfig('dataMesh.governance.waivers');
@@ -67,5 +119,6 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
         initialDelay: { seconds: 15 },
       }),
     },
+    factPipelines: readFactPipelines(root),
   };
 }

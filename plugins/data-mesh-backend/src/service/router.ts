@@ -57,6 +57,7 @@ import {
   StoredWaiver,
 } from '../database/DataMeshStore';
 import { EvaluationService } from './EvaluationService';
+import { FactPipelineScope } from './config';
 import { addHomeRoutes } from './homeRoutes';
 import { refKey } from './RuleContextBuilder';
 import { WaiverService } from './WaiverService';
@@ -117,6 +118,31 @@ function parseRef(value: unknown, field: string): CompoundEntityRef {
   } catch {
     throw new InputError(`${field}: "${value}" is not a valid entity ref`);
   }
+}
+
+/**
+ * Whether a pipeline (a service principal) may push facts for a product: any pipeline when no
+ * scopes are configured; otherwise only one whose scope names the product, its domain or its
+ * owner. An unknown product is in no domain or team.
+ */
+export function pipelineMayPush(
+  scopes: FactPipelineScope[] | undefined,
+  subject: string,
+  entityRef: string,
+  entity: Entity | undefined,
+): boolean {
+  if (!scopes) return true;
+  const related = entity ? productRelatedRefs(entity) : {};
+  const lower = (ref: string | undefined) => ref?.toLocaleLowerCase('en-US');
+  const domain = lower(related.domain);
+  const owner = lower(related.owner);
+  return scopes.some(
+    scope =>
+      scope.subject === subject &&
+      (scope.entityRefs.includes(entityRef) ||
+        (domain !== undefined && scope.domainRefs.includes(domain)) ||
+        (owner !== undefined && scope.ownerRefs.includes(owner))),
+  );
 }
 
 export async function createRouter(
@@ -292,10 +318,25 @@ export async function createRouter(
     const entityRef = refKey(ref);
     await authorize(req, dataMeshFactsPushPermission, entityRef);
     // Looked up as this plugin: a pipeline's token is usually limited to the data mesh API,
-    // and the permission check above already decided what it may push to.
+    // and the checks here decide what it may push to.
     const entity = await catalog.getEntityByRef(ref, {
       credentials: await auth.getOwnServiceCredentials(),
     });
+    // The permission policy never sees service principals: a pipeline's scope is configured.
+    const credentials = await httpAuth.credentials(req);
+    if (
+      auth.isPrincipal(credentials, 'service') &&
+      !pipelineMayPush(
+        evaluations.config.factPipelines,
+        credentials.principal.subject,
+        entityRef,
+        entity,
+      )
+    ) {
+      throw new NotAllowedError(
+        `Pipeline ${credentials.principal.subject} may not push facts for ${entityRef}`,
+      );
+    }
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
     if (!isDataProductEntity(entity)) {
       throw new InputError(`entityRef: ${entityRef} is not a DataProduct`);

@@ -21,6 +21,7 @@ import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-modul
 import request from 'supertest';
 import YAML from 'yaml';
 import { dataMeshPlugin } from '../plugin';
+import { readDataMeshBackendConfig } from './config';
 import { createRouter, RouterOptions } from './router';
 
 jest.setTimeout(120_000);
@@ -38,7 +39,8 @@ const ADMIN = 'user:default/grace';
 const OWNER = 'user:default/ada';
 // Any other user: no data mesh permission, and the catalog hides entities labelled restricted.
 const READER = 'user:default/mallory';
-// A pipeline's token (the mock service principal): may push facts for open-product only.
+// A pipeline's token (the mock service principal): may push facts for open-domain's products
+// only (dataMesh.facts.pipelines).
 const CI_SUBJECT = 'external:test-service';
 
 const OPEN = 'dataproduct:default/open-product';
@@ -54,11 +56,10 @@ const userOf = (credentials: BackstageCredentials) => {
   return principal.type === 'user' ? principal.userEntityRef : undefined;
 };
 
-/** The data mesh permissions of each caller; resource permissions see the product's ref. */
+/** The data mesh permissions of each caller (none of them depends on the product). */
 function decide(
   permission: string,
   credentials: BackstageCredentials,
-  resourceRef?: string,
 ): AuthorizeResult {
   const principal = principalOf(credentials);
   if (!permission.startsWith('data-mesh.')) {
@@ -69,9 +70,10 @@ function decide(
       : AuthorizeResult.ALLOW;
   }
   if (principal.type === 'service') {
+    // As Backstage decides for a token restricted to data-mesh.facts.push: by permission
+    // name, never by resource. Which products it may push for is dataMesh.facts.pipelines.
     return principal.subject === CI_SUBJECT &&
-      permission === 'data-mesh.facts.push' &&
-      resourceRef === OPEN
+      permission === 'data-mesh.facts.push'
       ? AuthorizeResult.ALLOW
       : AuthorizeResult.DENY;
   }
@@ -89,11 +91,7 @@ function decide(
 const permissions = mockServices.permissions.mock({
   async authorize(requests: EvaluatePermissionRequest[], options) {
     return requests.map(r => ({
-      result: decide(
-        r.permission.name,
-        options.credentials,
-        'resourceRef' in r ? (r.resourceRef as string) : undefined,
-      ),
+      result: decide(r.permission.name, options.credentials),
     }));
   },
   // The catalog's read permission: the reader sees nothing labelled restricted; the real
@@ -322,7 +320,8 @@ const table: Row[] = [
   {
     method: 'post',
     route: '/facts',
-    guard: 'data-mesh.facts.push on the product',
+    guard:
+      'data-mesh.facts.push on the product; a service token: dataMesh.facts.pipelines of its subject',
     call: {
       path: '/facts',
       body: { entityRef: SECRET, source: 'ci', facts: { failed: 1 } },
@@ -411,6 +410,33 @@ const table: Row[] = [
       status: 200,
       path: '/scorecards/dataproduct/default/open-product',
       expectBody: body => expect(body.entityRef).toBe(OPEN),
+    },
+  },
+  {
+    method: 'post',
+    route: '/scorecards/by-refs',
+    guard: 'authenticated; readable products only (null for the others)',
+    call: { path: '/scorecards/by-refs', body: { entityRefs: [OPEN, SECRET] } },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          expect(body.items).toEqual([
+            expect.objectContaining({ entityRef: OPEN }),
+            null,
+          ]);
+        },
+      },
+    ],
+    allowed: {
+      as: 'admin',
+      status: 200,
+      expectBody: body =>
+        expect(body.items).toEqual([
+          expect.objectContaining({ entityRef: OPEN }),
+          expect.objectContaining({ entityRef: SECRET }),
+        ]),
     },
   },
   {
@@ -689,7 +715,8 @@ const table: Row[] = [
 
 /** The routes the router registers, as `METHOD path`. */
 async function registeredRoutes(): Promise<string[]> {
-  // Registering routes touches none of the services; the database client is asked for once.
+  // Registering routes reads the configuration and asks for the database client; it calls
+  // none of the other services.
   const unused = {} as never;
   const router = await createRouter({
     database: { getClient: async () => unused },
@@ -698,7 +725,9 @@ async function registeredRoutes(): Promise<string[]> {
     permissions: unused,
     catalog: unused,
     store: unused,
-    evaluations: unused,
+    evaluations: {
+      config: readDataMeshBackendConfig(mockServices.rootConfig()),
+    },
     waivers: unused,
   } as unknown as RouterOptions);
   type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -750,6 +779,12 @@ describe('the security table of the data mesh API', () => {
               ],
             },
             dataMesh: {
+              facts: {
+                pipelines: [
+                  { subject: CI_SUBJECT, domains: ['open-domain'] },
+                  { subject: 'other-pipeline', entityRefs: [SECRET] },
+                ],
+              },
               scorecards: {
                 defaultChecks: false,
                 checks: [{ id: 'any', title: 'Any', rule: 'true' }],
