@@ -2,6 +2,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   dataMeshDraftPoliciesReadPermission,
+  dataMeshEvaluatePermission,
   dataMeshFactsPushPermission,
   dataMeshWaiverDecidePermission,
   dataMeshWaiverRequestPermission,
@@ -41,31 +42,33 @@ describe('DataMeshPortalPermissionPolicy', () => {
     });
   });
 
-  it("lets admins request any waiver, and others only for their teams' products", async () => {
-    const permission = dataMeshWaiverRequestPermission;
-    expect(await policy.handle({ permission }, admin)).toEqual({
-      result: AuthorizeResult.ALLOW,
-    });
-    expect(await policy.handle({ permission }, owner)).toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
+  it.each([dataMeshWaiverRequestPermission, dataMeshFactsPushPermission])(
+    "lets admins $name for any product, and others only for their teams' products",
+    async permission => {
+      expect(await policy.handle({ permission }, admin)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+      expect(await policy.handle({ permission }, owner)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
         resourceType: 'catalog-entity',
-        params: {
-          claims: [
-            'user:default/ines-moreau',
-            'group:default/research-data-team',
-          ],
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: [
+              'user:default/ines-moreau',
+              'group:default/research-data-team',
+            ],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   it('allows everything else', async () => {
     expect(
-      await policy.handle({ permission: dataMeshFactsPushPermission }, owner),
+      await policy.handle({ permission: dataMeshEvaluatePermission }, owner),
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

@@ -19,6 +19,7 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   dataMeshDraftPoliciesReadPermission,
+  dataMeshFactsPushPermission,
   dataMeshWaiverDecidePermission,
   dataMeshWaiverRequestPermission,
 } from '@datamesh-portal/plugin-data-mesh-common';
@@ -26,7 +27,9 @@ import {
 /**
  * The example portal's permission policy: governance admins (the users and groups listed in
  * `dataMeshPortal.governanceAdmins`) decide waivers and see draft policies; a product's owners
- * may request waivers for it; everything else is allowed, as in a portal without a policy.
+ * may request waivers for it and push facts about it; everything else is allowed, as in a
+ * portal without a policy. Pipelines' tokens never reach a policy (Backstage decides for service
+ * principals by their access restrictions): what they may push for is `dataMesh.facts.pipelines`.
  */
 export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
   constructor(private readonly governanceAdmins: string[]) {}
@@ -46,7 +49,10 @@ export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
     ) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
-    if (isPermission(permission, dataMeshWaiverRequestPermission)) {
+    if (
+      isPermission(permission, dataMeshWaiverRequestPermission) ||
+      isPermission(permission, dataMeshFactsPushPermission)
+    ) {
       return isAdmin
         ? { result: AuthorizeResult.ALLOW }
         : createCatalogConditionalDecision(
