@@ -55,6 +55,14 @@ export interface Config {
         owners?: string[];
       }>;
     };
+    /** Bounds of the REST API (`/api/data-mesh`). */
+    api?: {
+      /**
+       * The largest request body any route accepts, in bytes (at least 1024); a larger one is
+       * refused with 413. Default 524288 (512 KiB).
+       */
+      maxBodyBytes?: number;
+    };
     /** Federated governance: global policies and waivers. */
     governance?: {
       /**

@@ -27,6 +27,25 @@ export interface DataMeshBackendConfig {
    * `dataMesh.facts.pipelines` is not configured.
    */
   factPipelines?: FactPipelineScope[];
+  /** Bounds of the REST API. */
+  api: {
+    /** The largest request body accepted, in bytes; larger ones get 413. */
+    maxBodyBytes: number;
+  };
+}
+
+/** Request bodies larger than this are refused unless configured otherwise: 512 KiB. */
+export const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
+
+function readMaxBodyBytes(root: Config): number {
+  const key = 'dataMesh.api.maxBodyBytes';
+  const bytes = root.getOptionalNumber(key) ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
+    throw new InputError(
+      `${key}: must be a whole number of bytes, at least 1024`,
+    );
+  }
+  return bytes;
 }
 
 /** The products one pipeline may push facts for: any of these refs, domains or owners. */
@@ -120,5 +139,6 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
       }),
     },
     factPipelines: readFactPipelines(root),
+    api: { maxBodyBytes: readMaxBodyBytes(root) },
   };
 }

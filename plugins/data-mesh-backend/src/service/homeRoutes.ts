@@ -99,6 +99,38 @@ function integer(
   return n;
 }
 
+/** The most items a list route skips: pages further out are refused rather than scanned. */
+export const MAX_OFFSET = 100_000;
+
+/**
+ * `limit` (default `defaultLimit`, at most `maxLimit`) and `offset` (at most
+ * {@link MAX_OFFSET}) of a list route; an InputError names the parameter out of range.
+ */
+export function pageParams(
+  query: Query,
+  defaultLimit: number,
+  maxLimit: number,
+): { limit: number; offset: number } {
+  return {
+    limit: integer(
+      query,
+      'limit',
+      1,
+      maxLimit,
+      defaultLimit,
+      `must be an integer from 1 to ${maxLimit}`,
+    ),
+    offset: integer(
+      query,
+      'offset',
+      0,
+      MAX_OFFSET,
+      0,
+      `must be an integer of 0 or more, at most ${MAX_OFFSET}`,
+    ),
+  };
+}
+
 /** Parses the explorer's query parameters; an InputError names the first bad one. */
 export function parseProductQuery(
   query: Query,
@@ -120,22 +152,7 @@ export function parseProductQuery(
     levels: oneOf(query, 'level', [...levels, 'none']),
     compliant: booleans(query, 'compliant'),
     sort: sort ?? 'name',
-    limit: integer(
-      query,
-      'limit',
-      1,
-      MAX_LIMIT,
-      DEFAULT_LIMIT,
-      `must be an integer from 1 to ${MAX_LIMIT}`,
-    ),
-    offset: integer(
-      query,
-      'offset',
-      0,
-      Number.MAX_SAFE_INTEGER,
-      0,
-      'must be an integer of 0 or more',
-    ),
+    ...pageParams(query, DEFAULT_LIMIT, MAX_LIMIT),
   };
 }
 

@@ -58,7 +58,8 @@ import {
 } from '../database/DataMeshStore';
 import { EvaluationService } from './EvaluationService';
 import { FactPipelineScope } from './config';
-import { addHomeRoutes } from './homeRoutes';
+import { addHomeRoutes, pageParams } from './homeRoutes';
+import { jsonBody } from './jsonBody';
 import { refKey } from './RuleContextBuilder';
 import { WaiverService } from './WaiverService';
 
@@ -75,8 +76,9 @@ export interface RouterOptions {
   now?: () => Date;
 }
 
-/** Request bodies larger than this are refused with 413. */
-const MAX_BODY = '512kb';
+// Waivers and history points one request lists at most.
+const MAX_WAIVERS_LIMIT = 500;
+const MAX_HISTORY_LIMIT = 1000;
 
 const WAIVER_STATUSES: WaiverStatus[] = [
   'pending',
@@ -132,10 +134,10 @@ export function pipelineMayPush(
   entity: Entity | undefined,
 ): boolean {
   if (!scopes) return true;
-  const related = entity ? productRelatedRefs(entity) : {};
-  const lower = (ref: string | undefined) => ref?.toLocaleLowerCase('en-US');
-  const domain = lower(related.domain);
-  const owner = lower(related.owner);
+  // Lowercase refs, undefined when the product (or its domain or owner) is unknown.
+  const { domain, owner } = entity
+    ? productRelatedRefs(entity)
+    : { domain: undefined, owner: undefined };
   return scopes.some(
     scope =>
       scope.subject === subject &&
@@ -153,7 +155,8 @@ export async function createRouter(
   const now = options.now ?? (() => new Date());
   const db = await options.database.getClient();
   const router = Router();
-  router.use(express.json({ limit: MAX_BODY }));
+  // Every route taking a body shares this limit (dataMesh.api.maxBodyBytes); over it, 413.
+  router.use(...jsonBody(evaluations.config.api.maxBodyBytes));
 
   /** The entity as the caller may see it; 404 when it does not exist or is not visible. */
   const readEntity = async (req: Request, ref: CompoundEntityRef) => {
@@ -372,7 +375,10 @@ export async function createRouter(
     }
     for (const [source, values] of Object.entries(body.facts ?? {})) {
       const problem = describeInvalidFactSource(source);
-      if (problem) throw new InputError(`facts.${source}: ${problem}`);
+      // A source that is no identifier is quoted: `facts.:: ...` would not name it.
+      if (problem) {
+        throw new InputError(`facts[${JSON.stringify(source)}]: ${problem}`);
+      }
       if (!isObject(values)) {
         throw new InputError(
           `facts.${source}: must be a JSON object of values`,
@@ -473,8 +479,17 @@ export async function createRouter(
   });
 
   router.get('/scorecards/:kind/:namespace/:name/history', async (req, res) => {
+    const { limit, offset } = pageParams(
+      req.query,
+      MAX_HISTORY_LIMIT,
+      MAX_HISTORY_LIMIT,
+    );
     const entity = await readEntity(req, routeRef(req));
-    const items = await store.getScorecardHistory(refKey(entity));
+    // The most recent `limit` points after skipping the `offset` newest, oldest first.
+    const recent = await store.getScorecardHistory(refKey(entity), {
+      limit: limit + offset,
+    });
+    const items = recent.slice(0, Math.max(0, recent.length - offset));
     const body: ScorecardHistoryResponse = {
       entityRef: refKey(entity),
       items: items.map(item => ({
@@ -593,6 +608,11 @@ export async function createRouter(
 
   // Waivers of the products the caller may read, optionally of one product or status.
   router.get('/waivers', async (req, res) => {
+    const { limit, offset } = pageParams(
+      req.query,
+      MAX_WAIVERS_LIMIT,
+      MAX_WAIVERS_LIMIT,
+    );
     const statuses = [req.query.status ?? []].flat().map(String);
     const unknown = statuses.find(
       s => !WAIVER_STATUSES.includes(s as WaiverStatus),
@@ -619,11 +639,13 @@ export async function createRouter(
       await store.listWaivers({
         entityRefs,
         ...(wanted.length ? { statuses: wanted as WaiverStatus[] } : {}),
+        limit: offset + limit,
       })
     )
       .map(w => waivers.toWaiver(w))
-      .filter(w => !statuses.length || statuses.includes(w.status));
-    res.json({ items });
+      .filter(w => !statuses.length || statuses.includes(w.status))
+      .slice(offset, offset + limit);
+    res.json({ items, limit, offset });
   });
 
   router.get('/waivers/:id', async (req, res) => {
