@@ -60,7 +60,7 @@ const userOf = (credentials: BackstageCredentials) => {
 function decide(
   permission: string,
   credentials: BackstageCredentials,
-): AuthorizeResult {
+): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
   const principal = principalOf(credentials);
   if (!permission.startsWith('data-mesh.')) {
     // Catalog permissions outside the conditional read: as in a portal without a policy,
@@ -224,7 +224,8 @@ interface Call {
   body?: object;
 }
 
-interface Case extends Call {
+/** One caller's request: the row's call unless it has its own path or body. */
+interface Case extends Partial<Call> {
   as: Caller;
   status: number;
   /** Further checks of the body. */
@@ -298,9 +299,12 @@ const table: Row[] = [
         status: 200,
         expectBody: body => {
           hidesSecret(body);
-          const ids = body.policies.map((p: any) => p.id);
-          expect(ids).toContain('open-domain-tagged');
-          expect(ids).not.toContain('draft-review');
+          expect(body.policies).toContainEqual(
+            expect.objectContaining({ id: 'open-domain-tagged' }),
+          );
+          expect(body.policies).not.toContainEqual(
+            expect.objectContaining({ id: 'draft-review' }),
+          );
         },
       },
     ],
@@ -697,7 +701,9 @@ const table: Row[] = [
         status: 200,
         expectBody: body => {
           hidesSecret(body);
-          expect(body.products.map((p: any) => p.entityRef)).toEqual([OPEN]);
+          expect(body.products).toEqual([
+            expect.objectContaining({ entityRef: OPEN }),
+          ]);
           expect(body.edges).toEqual([]);
         },
       },
@@ -882,21 +888,18 @@ describe('the security table of the data mesh API', () => {
             },
             denial.as,
           );
+          // An error says what is wrong and carries no data.
+          const errorBody = {
+            error: expect.objectContaining({
+              name: denial.status === 403 ? 'NotAllowedError' : 'NotFoundError',
+            }),
+            request: expect.anything(),
+            response: { statusCode: denial.status },
+          };
           expect({ status: res.status, body: res.body }).toEqual({
             status: denial.status,
-            body: expect.anything(),
+            body: denial.status >= 400 ? errorBody : res.body,
           });
-          if (denial.status >= 400) {
-            // An error says what is wrong and carries no data.
-            expect(Object.keys(res.body).sort()).toEqual([
-              'error',
-              'request',
-              'response',
-            ]);
-            expect(res.body.error.name).toBe(
-              denial.status === 403 ? 'NotAllowedError' : 'NotFoundError',
-            );
-          }
           expect(JSON.stringify(res.body)).not.toContain(MARKER);
           denial.expectBody?.(res.body);
         },
