@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   dataMesh?: {
@@ -33,6 +34,25 @@ export interface Config {
       }>;
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /**
+     * Fact providers registered by backend modules. Each runs as its own scheduled task; a run
+     * whose `collect` throws or takes longer than its timeout fails alone (its signal is
+     * aborted, nothing is stored) and the provider runs again on its schedule.
+     */
+    factProviders?: {
+      /**
+       * How long one `collect` may take, for every provider; default the timeout of the
+       * provider's own schedule.
+       */
+      timeout?: HumanDuration | string;
+      /** Per provider, by source name. */
+      sources?: {
+        [source: string]: {
+          /** How long one `collect` of this provider may take. */
+          timeout?: HumanDuration | string;
+        };
+      };
     };
     /** Facts pushed by pipelines (`POST /api/data-mesh/facts`). */
     facts?: {

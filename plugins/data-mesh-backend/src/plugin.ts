@@ -99,6 +99,7 @@ export const dataMeshPlugin = createBackendPlugin({
         });
         await scheduleFactProviders({
           providers: [...factProviders.values()],
+          config: config.getOptionalConfig('dataMesh.factProviders'),
           scheduler,
           logger,
           catalog: deps.catalog,

@@ -25,7 +25,11 @@ export interface FactProvider {
   source: string;
   /** How often the data mesh backend runs the provider. */
   schedule: SchedulerServiceTaskScheduleDefinition;
-  /** Collects facts for the given data products; must honour the abort signal. */
+  /**
+   * Collects facts for the given data products; must honour the abort signal. A run that
+   * throws, or does not settle within its timeout (`dataMesh.factProviders` config, else
+   * `schedule.timeout`), fails alone: the signal is aborted and nothing is stored.
+   */
   collect(options: {
     entities: Entity[];
     signal: AbortSignal;

@@ -314,8 +314,14 @@ export interface DataMeshStore {
    * Deletes the results, history and index rows of every product not in `entityRefs` (products that
    * left the catalog); used after a full pass. Returns the deleted entity refs.
    * An empty list deletes everything: callers must not pass the result of a failed read.
+   * With `evaluatedBefore`, only results evaluated before then are deleted: a pass passes its
+   * start, so that a product that entered the catalog after the pass read it, and was
+   * evaluated meanwhile (a fact push, another instance), keeps its result.
    */
-  deleteScorecardsExcept(entityRefs: string[]): Promise<string[]>;
+  deleteScorecardsExcept(
+    entityRefs: string[],
+    options?: { evaluatedBefore?: Date },
+  ): Promise<string[]>;
 
   /**
    * Records a pending waiver request and its `requested` audit event in one transaction.

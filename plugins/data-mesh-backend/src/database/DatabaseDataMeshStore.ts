@@ -946,12 +946,19 @@ export class DatabaseDataMeshStore implements DataMeshStore {
     };
   }
 
-  async deleteScorecardsExcept(entityRefs: string[]): Promise<string[]> {
+  async deleteScorecardsExcept(
+    entityRefs: string[],
+    options?: { evaluatedBefore?: Date },
+  ): Promise<string[]> {
     const keep = new Set(entityRefs.map(normalizeRef));
+    const before = options?.evaluatedBefore;
+    if (before) assertDate(before, 'evaluatedBefore');
     return await this.db.transaction(async trx => {
-      const stored: Array<{ entity_ref: string }> = await trx(
-        'scorecards',
-      ).select('entity_ref');
+      const stored: Array<{ entity_ref: string }> = await trx('scorecards')
+        .modify(query => {
+          if (before) query.where('evaluated_at', '<', before);
+        })
+        .select('entity_ref');
       const gone = stored
         .map(row => row.entity_ref)
         .filter(ref => !keep.has(ref));

@@ -211,6 +211,7 @@ export class EvaluationService {
    * removed; pages already saved are complete results of their products.
    */
   async evaluateAll(): Promise<{ products: number }> {
+    const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -225,7 +226,10 @@ export class EvaluationService {
       seen.push(...page.items.map(e => refKey(e)));
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
-    const removed = await this.options.store.deleteScorecardsExcept(seen);
+    // Results saved since the pass began are newer than its read of the catalog: kept.
+    const removed = await this.options.store.deleteScorecardsExcept(seen, {
+      evaluatedBefore: startedAt,
+    });
     this.options.logger.info(
       `Evaluated ${seen.length} data products${
         removed.length

@@ -3,20 +3,114 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { FactProvider } from '@datamesh-portal/plugin-data-mesh-node';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  CollectedFacts,
+  FactProvider,
+} from '@datamesh-portal/plugin-data-mesh-node';
 import { DataMeshStore } from '../database/DataMeshStore';
 import { refKey } from './RuleContextBuilder';
 import { EvaluationService } from './EvaluationService';
 
+type Timeout = FactProvider['schedule']['timeout'];
+
+function toMilliseconds(timeout: Timeout): number {
+  return 'toMillis' in timeout && typeof timeout.toMillis === 'function'
+    ? timeout.toMillis()
+    : durationToMilliseconds(
+        timeout as Parameters<typeof durationToMilliseconds>[0],
+      );
+}
+
+/**
+ * How long one run of a provider's `collect` may take: `dataMesh.factProviders.sources.<source>.timeout`,
+ * else `dataMesh.factProviders.timeout`, else the timeout of the provider's schedule.
+ */
+export function factProviderTimeout(
+  config: Config | undefined,
+  provider: FactProvider,
+): number {
+  for (const key of [`sources.${provider.source}.timeout`, 'timeout']) {
+    if (config?.has(key)) {
+      const ms = durationToMilliseconds(
+        readDurationFromConfig(config, { key }),
+      );
+      if (!(ms > 0)) {
+        throw new InputError(
+          `dataMesh.factProviders.${key}: must be a duration above 0`,
+        );
+      }
+      return ms;
+    }
+  }
+  return toMilliseconds(provider.schedule.timeout);
+}
+
+/**
+ * Calls `collect` and settles within `timeoutMs`, or as soon as the scheduler aborts the run,
+ * even when the provider ignores its signal: then the run fails with a
+ * ServiceUnavailableError and the provider's promise is abandoned (its signal is aborted).
+ */
+async function collectWithin(
+  provider: FactProvider,
+  entities: Parameters<FactProvider['collect']>[0]['entities'],
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<CollectedFacts[]> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = (why: string) => {
+      controller.abort();
+      reject(
+        new ServiceUnavailableError(
+          `Fact provider ${provider.source} ${why}; its run is abandoned`,
+        ),
+      );
+    };
+    timer = setTimeout(
+      () => stop(`did not finish collecting within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    onAbort = () => stop('was aborted by the scheduler');
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort);
+  });
+  try {
+    const collected = await Promise.race([
+      // A provider that throws synchronously fails like one that rejects.
+      Promise.resolve().then(() =>
+        provider.collect({ entities, signal: controller.signal }),
+      ),
+      stopped,
+    ]);
+    if (!Array.isArray(collected)) {
+      throw new InputError(
+        `Fact provider ${provider.source}: collect must return an array`,
+      );
+    }
+    return collected;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /**
  * Runs each fact provider on its own schedule (and under the scheduler's lock, so once across
  * instances): it gets every data product, its observations are stored, and the products whose
- * latest facts changed are re-evaluated. A provider that throws or times out only fails its
- * own run; the others are separate tasks.
+ * latest facts changed are re-evaluated. A provider that throws, hangs or times out only fails
+ * its own run (the scheduler records the error and runs it again on its schedule); the others
+ * are separate tasks. `collect` is bounded by {@link factProviderTimeout}.
  */
 export async function scheduleFactProviders(options: {
   providers: FactProvider[];
+  /** `dataMesh.factProviders`, if configured. */
+  config?: Config;
   scheduler: SchedulerService;
   logger: LoggerService;
   catalog: CatalogService;
@@ -27,6 +121,7 @@ export async function scheduleFactProviders(options: {
   const { providers, scheduler, logger, catalog, auth, store, evaluations } =
     options;
   for (const provider of providers) {
+    const timeoutMs = factProviderTimeout(options.config, provider);
     await scheduler.scheduleTask({
       id: `data-mesh-facts-${provider.source}`,
       ...provider.schedule,
@@ -35,10 +130,20 @@ export async function scheduleFactProviders(options: {
           { filter: { kind: 'DataProduct' } },
           { credentials: await auth.getOwnServiceCredentials() },
         );
-        const collected = await provider.collect({
-          entities,
-          signal: signal as AbortSignal,
-        });
+        let collected: CollectedFacts[];
+        try {
+          collected = await collectWithin(
+            provider,
+            entities,
+            signal as AbortSignal,
+            timeoutMs,
+          );
+        } catch (error) {
+          logger.warn(
+            `Fact provider ${provider.source} failed, nothing stored: ${error}`,
+          );
+          throw error;
+        }
         const known = new Set(entities.map(e => refKey(e)));
         const now = new Date();
         const { updatedEntityRefs } = await store.addFactsBatch(
