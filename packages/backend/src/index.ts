@@ -65,6 +65,8 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Data products with their domain, owner and level.
+backend.add(import('@datamesh-portal/plugin-search-backend-module-data-mesh'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

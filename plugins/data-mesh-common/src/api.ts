@@ -415,3 +415,30 @@ export interface DomainMapResponse {
   /** `from` depends on `to` (catalog `dependsOn`), both readable data products. */
   edges: Array<{ from: string; to: string }>;
 }
+
+/**
+ * A data product in the portal's search (document type `data-product`), as the search module's
+ * collator indexes it: what the search result shows next to the title. @public
+ */
+export interface DataProductSearchDocument {
+  title: string;
+  text: string;
+  location: string;
+  entityRef: string;
+  domainRef: string | null;
+  ownerRef: string | null;
+  status: string | null;
+  type: string | null;
+  classification: string | null;
+  personalData: boolean;
+  tags: string[];
+  /** Latest evaluation; null before the first one. */
+  score: number | null;
+  level: string | null;
+  compliant: boolean | null;
+  /** The product's ref, so that the search backend shows it only to its catalog readers. */
+  authorization?: { resourceRef: string };
+}
+
+/** The search document type of data products. @public */
+export const DATA_PRODUCT_SEARCH_TYPE = 'data-product';

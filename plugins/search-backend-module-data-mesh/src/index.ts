@@ -1,6 +1,8 @@
 /**
- * Search collator of data products.
+ * Search collator of data products: the portal's search finds them with their domain, owner,
+ * level and compliance.
  *
  * @packageDocumentation
  */
-export {};
+export { searchModuleDataMesh as default } from './module';
+export * from './collators';

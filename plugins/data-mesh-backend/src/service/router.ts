@@ -40,6 +40,7 @@ import {
   isDataProductEntity,
   isValidDataProductEntity,
   MAX_SCORECARD_REFS,
+  productRelatedRefs,
   RulesResponse,
   ScorecardHistoryResponse,
   ScorecardResponse,

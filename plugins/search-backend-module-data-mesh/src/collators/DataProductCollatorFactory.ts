@@ -1,0 +1,143 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DocumentCollatorFactory } from '@backstage/plugin-search-common';
+import {
+  DATA_PRODUCT_SEARCH_TYPE,
+  DataProductSearchDocument,
+  MAX_SCORECARD_REFS,
+  productRelatedRefs,
+  ScorecardSummariesResponse,
+  ScorecardSummary,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import { Readable } from 'node:stream';
+
+/** Products read from the catalog, and scored, per request. */
+const BATCH_SIZE = 500;
+
+export interface DataProductCollatorFactoryOptions {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  catalog: CatalogService;
+  /** Where a product's page is; `:namespace` and `:name` are replaced. */
+  locationTemplate?: string;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/**
+ * Collates the catalog's data products for the portal's search, each with its domain, owner,
+ * status and classification from the catalog and its latest score, level and compliance from
+ * the data mesh backend. A result is shown only to those who may read the product in the
+ * catalog.
+ * @public
+ */
+export class DataProductCollatorFactory implements DocumentCollatorFactory {
+  readonly type = DATA_PRODUCT_SEARCH_TYPE;
+  readonly visibilityPermission = catalogEntityReadPermission;
+
+  constructor(private readonly options: DataProductCollatorFactoryOptions) {}
+
+  async getCollator(): Promise<Readable> {
+    return Readable.from(this.execute());
+  }
+
+  private async *execute(): AsyncGenerator<DataProductSearchDocument> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: BATCH_SIZE }
+          : { filter: { kind: 'DataProduct' }, limit: BATCH_SIZE },
+        { credentials },
+      );
+      const scorecards = await this.scorecards(page.items);
+      for (const [i, product] of page.items.entries()) {
+        yield this.document(product, scorecards[i]);
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+  }
+
+  /** The latest results of the products, in order; null where none is stored yet. */
+  private async scorecards(
+    products: Entity[],
+  ): Promise<Array<ScorecardSummary | null>> {
+    if (products.length === 0) return [];
+    const { auth, discovery } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'data-mesh',
+    });
+    const baseUrl = await discovery.getBaseUrl('data-mesh');
+    const items: Array<ScorecardSummary | null> = [];
+    for (let i = 0; i < products.length; i += MAX_SCORECARD_REFS) {
+      const response = await fetch(`${baseUrl}/scorecards/by-refs`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          entityRefs: products
+            .slice(i, i + MAX_SCORECARD_REFS)
+            .map(p => stringifyEntityRef(p)),
+        }),
+      });
+      // Failing keeps the previous index, whose levels are stale but true; indexing without
+      // levels would make every product look unscored.
+      if (!response.ok) throw await ResponseError.fromResponse(response);
+      items.push(
+        ...((await response.json()) as ScorecardSummariesResponse).items,
+      );
+    }
+    return items;
+  }
+
+  private document(
+    product: Entity,
+    scorecard: ScorecardSummary | null,
+  ): DataProductSearchDocument {
+    const spec = (product.spec ?? {}) as Record<string, unknown>;
+    const { domain, owner } = productRelatedRefs(product);
+    const namespace = product.metadata.namespace ?? 'default';
+    const outputPorts = Array.isArray(spec.outputPorts) ? spec.outputPorts : [];
+    const tags = product.metadata.tags ?? [];
+    return {
+      title: product.metadata.title ?? product.metadata.name,
+      // What people search a product by: its description and purpose, tags and port names.
+      text: [
+        text(product.metadata.description),
+        text(spec.purpose),
+        ...tags,
+        ...outputPorts.map(port => text((port as { name?: unknown })?.name)),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      location: (
+        this.options.locationTemplate ?? '/catalog/:namespace/dataproduct/:name'
+      )
+        .replace(':namespace', encodeURIComponent(namespace))
+        .replace(':name', encodeURIComponent(product.metadata.name))
+        .toLocaleLowerCase('en-US'),
+      entityRef: stringifyEntityRef(product).toLocaleLowerCase('en-US'),
+      domainRef: domain ?? null,
+      ownerRef: owner ?? null,
+      status: text(spec.status),
+      type: text(spec.type),
+      classification: text(spec.classification),
+      personalData: spec.personalData === true,
+      tags,
+      score: scorecard?.score ?? null,
+      level: scorecard?.level ?? null,
+      compliant: scorecard?.compliant ?? null,
+      // The search backend shows a result only to callers who may read this entity.
+      authorization: { resourceRef: stringifyEntityRef(product) },
+    };
+  }
+}

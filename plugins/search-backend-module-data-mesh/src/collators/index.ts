@@ -1,0 +1,2 @@
+export { DataProductCollatorFactory } from './DataProductCollatorFactory';
+export type { DataProductCollatorFactoryOptions } from './DataProductCollatorFactory';
