@@ -23,12 +23,6 @@ const ANSWER = new RegExp(
   `^(read|InputError: ${CONTRACT_PROBLEM.source.slice(1)})`,
 );
 
-function expectContractError(error: Error | undefined) {
-  expect(error).toBeDefined();
-  expect(error!.name).toBe('InputError');
-  expect(error!.message).toMatch(CONTRACT_PROBLEM);
-}
-
 const slug = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/);
 const LOGICAL_TYPES = [
   'string',
