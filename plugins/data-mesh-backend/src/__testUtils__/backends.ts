@@ -99,6 +99,10 @@ export function postgresDatabaseConfig(
   };
 }
 
+export const productName = (i: number) => `p${String(i).padStart(2, '0')}`;
+export const productRef = (i: number) =>
+  `dataproduct:default/${productName(i)}`;
+
 /** The products of the test catalog: a Group, a data mesh Domain and `count` products. */
 export function catalogYaml(count: number): string {
   const products = Array.from(
@@ -127,10 +131,6 @@ metadata: { name: sales }
 spec: { owner: sales-data }
 ${products.join('')}`;
 }
-
-export const productName = (i: number) => `p${String(i).padStart(2, '0')}`;
-export const productRef = (i: number) =>
-  `dataproduct:default/${productName(i)}`;
 
 /**
  * The data mesh config of the tests: one check on pushed `ci` facts, one policy, and the

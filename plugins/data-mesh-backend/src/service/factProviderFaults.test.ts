@@ -79,9 +79,10 @@ describe('fact providers that hang or throw', () => {
   afterAll(() => backend?.stop());
 
   it('stores and scores the good provider, and runs the others again after each failure', async () => {
+    const server = backend.server;
     for (let i = 0; i < PRODUCTS; i++) {
       await waitFor(`the facts of ${productName(i)} scored`, async () => {
-        const res = await request(backend.server)
+        const res = await request(server)
           .get(
             `/api/data-mesh/scorecards/dataproduct/default/${productName(i)}`,
           )
