@@ -12,6 +12,11 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
+import { DATA_PRODUCT_SEARCH_TYPE } from '@datamesh-portal/plugin-data-mesh-common';
 import GavelIcon from '@material-ui/icons/Gavel';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import { DataMeshClient, dataMeshApiRef } from './api';
@@ -309,6 +314,35 @@ export const dataProductVerdictFormField = FormFieldBlueprint.make({
 });
 
 /**
+ * Data products in the portal's search results, with their domain, owner, level and compliance
+ * (results of type `data-product`, from the data mesh search collator).
+ * @alpha
+ */
+export const dataProductSearchResultListItem =
+  SearchResultListItemBlueprint.make({
+    name: 'data-product',
+    params: {
+      predicate: result => result.type === DATA_PRODUCT_SEARCH_TYPE,
+      component: () =>
+        import('./components/DataProductSearchResultListItem').then(
+          m => m.DataProductSearchResultListItem,
+        ),
+    },
+  });
+
+/** "Data products" among the search page's result types. @alpha */
+export const dataProductSearchResultType = SearchFilterResultTypeBlueprint.make(
+  {
+    name: 'data-product',
+    params: {
+      value: DATA_PRODUCT_SEARCH_TYPE,
+      name: 'Data products',
+      icon: <HubIcon />,
+    },
+  },
+);
+
+/**
  * The data mesh plugin for the new frontend system; apps with feature discovery pick it up
  * from the package's `alpha` export.
  * @alpha
@@ -339,5 +373,7 @@ export default createFrontendPlugin({
     entityGroupScorecardCard,
     entityGroupDataProductsCard,
     dataProductVerdictFormField,
+    dataProductSearchResultListItem,
+    dataProductSearchResultType,
   ],
 });

@@ -24,7 +24,9 @@ export {
   GovernanceDashboardPage,
   DataMeshHomePage,
   DataProductVerdictFieldExtension,
+  DataProductSearchResultListItem,
 } from './plugin';
+export type { DataProductSearchResultListItemProps } from './components/DataProductSearchResultListItem';
 export { governanceRouteRef, homeRouteRef } from './routes';
 export { DataMeshClient, dataMeshApiRef } from './api';
 export type {

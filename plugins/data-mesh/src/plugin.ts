@@ -7,6 +7,8 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import { DATA_PRODUCT_SEARCH_TYPE } from '@datamesh-portal/plugin-data-mesh-common';
 import { DataMeshClient, dataMeshApiRef } from './api';
 import {
   DATA_PRODUCT_VERDICT_FIELD_NAME,
@@ -287,5 +289,21 @@ export const DataProductVerdictFieldExtension = dataMeshPlugin.provide(
     name: DATA_PRODUCT_VERDICT_FIELD_NAME,
     component: DataProductVerdictField,
     schema: DataProductVerdictFieldSchema.schema,
+  }),
+);
+
+/**
+ * Legacy-system search result of a data product, with its domain, owner, level and compliance:
+ * put it in the search page's `<SearchResult>`; it renders only `data-product` results.
+ * @public
+ */
+export const DataProductSearchResultListItem = dataMeshPlugin.provide(
+  createSearchResultListItemExtension({
+    name: 'DataProductSearchResultListItem',
+    component: () =>
+      import('./components/DataProductSearchResultListItem').then(
+        m => m.DataProductSearchResultListItem,
+      ),
+    predicate: result => result.type === DATA_PRODUCT_SEARCH_TYPE,
   }),
 );

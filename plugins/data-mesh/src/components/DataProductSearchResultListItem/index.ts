@@ -1,0 +1,2 @@
+export { DataProductSearchResultListItem } from './DataProductSearchResultListItem';
+export type { DataProductSearchResultListItemProps } from './DataProductSearchResultListItem';
