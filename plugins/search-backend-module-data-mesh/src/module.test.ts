@@ -16,6 +16,8 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import searchPlugin from '@backstage/plugin-search-backend';
 import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+// The collator reads scorecards from the real data mesh backend, started beside search.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import dataMeshPlugin from '@datamesh-portal/plugin-data-mesh-backend';
 import request from 'supertest';
 import YAML from 'yaml';
