@@ -61,12 +61,22 @@ function DomainLink(props: { domainRef: string | null }) {
   );
 }
 
-/** Products per level in each domain, as stacked bars. */
-function LevelsChart(props: { domains: Insight['domains'] }) {
+/**
+ * Products per level in each domain, as stacked bars: the configured levels lowest first, then
+ * products below every level.
+ */
+function LevelsChart(props: { domains: Insight['domains']; levels: string[] }) {
   const theme = useTheme();
-  const levels = Array.from(
-    new Set(props.domains.flatMap(domain => Object.keys(domain.levelCounts))),
+  const present = new Set(
+    props.domains.flatMap(domain => Object.keys(domain.levelCounts)),
   );
+  const levels = [
+    ...props.levels.filter(level => present.has(level)),
+    ...[...present].filter(
+      level => level !== 'none' && !props.levels.includes(level),
+    ),
+    ...(present.has('none') ? ['none'] : []),
+  ];
   const fallback = [
     theme.palette.grey[500],
     theme.palette.info.main,
@@ -162,10 +172,17 @@ function roundedScore(value: number | null) {
 type LeaderRow = Insight['leaderboard'][number];
 
 const LEADERBOARD_COLUMNS: TableColumn<LeaderRow>[] = [
-  { title: '#', field: 'rank', type: 'numeric', defaultSort: 'asc' },
+  {
+    title: '#',
+    field: 'rank',
+    type: 'numeric',
+    defaultSort: 'asc',
+    width: '10%',
+  },
   {
     title: 'Domain',
     field: 'domainRef',
+    width: '50%',
     render: row => <DomainLink domainRef={row.domainRef} />,
   },
   {
@@ -211,6 +228,11 @@ export function MeshInsight() {
     () => dataMeshApi.getInsight(),
     [dataMeshApi],
   );
+  // Orders the levels in the chart; without it they show in the order they occur.
+  const { value: rules } = useAsync(
+    () => dataMeshApi.getRules(),
+    [dataMeshApi],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || (value.products === 0 && value.domains.length === 0)) {
@@ -227,7 +249,7 @@ export function MeshInsight() {
       <Grid item xs={12} md={6}>
         <InfoCard title="Levels per domain">
           {value.domains.length > 0 ? (
-            <LevelsChart domains={value.domains} />
+            <LevelsChart domains={value.domains} levels={rules?.levels ?? []} />
           ) : (
             <Typography variant="body2" color="textSecondary">
               No evaluated data product belongs to a domain

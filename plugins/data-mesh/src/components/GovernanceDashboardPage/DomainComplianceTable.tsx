@@ -27,15 +27,21 @@ const COLUMNS: TableColumn<Row>[] = [
         </Typography>
       ),
   },
-  { title: 'Products', field: 'products', type: 'numeric' },
-  { title: 'Compliant', field: 'compliant', type: 'numeric' },
+  // One column for both counts, so the table fits half a page.
+  {
+    title: 'Compliant',
+    field: 'compliant',
+    type: 'numeric',
+    render: row => `${row.compliant} of ${row.products}`,
+  },
   {
     title: 'Compliance',
     field: 'compliance',
+    width: '36%',
     // Least compliant domains first: they need attention.
     defaultSort: 'asc',
     render: row => (
-      <Box display="flex" alignItems="center" gridGap={8} minWidth={140}>
+      <Box display="flex" alignItems="center" gridGap={8} minWidth={120}>
         <Box flex={1}>
           <ComplianceBar
             compliant={row.compliant}
@@ -51,7 +57,7 @@ const COLUMNS: TableColumn<Row>[] = [
   },
 ];
 
-/** Per domain: its evaluated products, how many comply, and the share, worst first. */
+/** Per domain: how many of its evaluated products comply, and the share, worst first. */
 export function DomainComplianceTable(props: {
   domains: GovernanceSummaryResponse['domains'];
 }) {

@@ -155,9 +155,9 @@ describe('governance dashboard', () => {
     ).toBeInTheDocument();
 
     expect(rows('Compliance per domain')).toEqual([
-      ['clinical', '1', '0', '0 %'],
-      ['No domain', '1', '0', '0 %'],
-      ['sales', '4', '4', '100 %'],
+      ['clinical', '0 of 1', '0 %'],
+      ['No domain', '0 of 1', '0 %'],
+      ['sales', '4 of 4', '100 %'],
     ]);
     expect(
       within(rowOf('Compliance per domain', 'clinical')).getByRole('link'),
