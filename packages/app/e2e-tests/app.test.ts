@@ -275,6 +275,25 @@ test('a newcomer explores the mesh from /data-mesh', async ({
   ).toBeVisible();
   await screenshot(page, testInfo, 'explorer-search');
 
+  // Narrow to one domain with the picker: the filter lands in the URL.
+  await page.getByRole('textbox', { name: 'Domain' }).click();
+  await page.getByRole('option', { name: 'Research', exact: true }).click();
+  await expect(page).toHaveURL(/domain=domain%3Adefault%2Fresearch/);
+  await expect(
+    products.getByRole('link', { name: 'Research Cohorts' }),
+  ).toBeVisible();
+  await expect(
+    products.getByRole('link', { name: 'Patient Records', exact: true }),
+  ).toBeHidden();
+  await screenshot(page, testInfo, 'explorer-filtered');
+
+  // A product is found by a column of its contract.
+  await page.goto('/data-mesh/explorer?q=nhs_number');
+  await expect(products.getByRole('row')).toHaveCount(2);
+  await expect(
+    products.getByRole('link', { name: 'Patient Records', exact: true }),
+  ).toBeVisible();
+
   await page.getByRole('tab', { name: 'Domain map' }).click();
   await expect(page.getByText('Data products by domain')).toBeVisible();
   await screenshot(page, testInfo, 'domain-map');
@@ -284,6 +303,38 @@ test('a newcomer explores the mesh from /data-mesh', async ({
 
   await page.getByRole('tab', { name: 'Explorer' }).click();
   await products
+    .getByRole('link', { name: 'Patient Records', exact: true })
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/dataproduct\/patient-records/,
+  );
+});
+
+test('the portal search finds data products with their domain, owner and level', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  const result = page.getByRole('listitem').filter({
+    has: page.getByRole('link', { name: 'Patient Records', exact: true }),
+  });
+  // The collator indexes the products shortly after start-up.
+  await expect(async () => {
+    await page.goto('/search?query=patient%20records&types%5B%5D=data-product');
+    await expect(result.getByText('Data product', { exact: true })).toBeVisible(
+      {
+        timeout: 5_000,
+      },
+    );
+  }).toPass({ timeout: 120_000 });
+  await expect(result.getByText('Domain: clinical')).toBeVisible();
+  await expect(result.getByText('Owner: clinical-data-team')).toBeVisible();
+  await expect(
+    result.getByText(/^(bronze|silver|gold|no level)$/i),
+  ).toBeVisible();
+  await expect(result.getByText(/^(Compliant|Not compliant)$/)).toBeVisible();
+  await screenshot(page, testInfo, 'portal-search');
+
+  await result
     .getByRole('link', { name: 'Patient Records', exact: true })
     .click();
   await expect(page).toHaveURL(
