@@ -1,0 +1,621 @@
+/*
+ * Scale benchmark, run by `yarn bench` at the repository root (issue 8, "Scale").
+ *
+ * A real backend (startTestBackend) with the catalog, our catalog module and the data mesh
+ * plugin, on SQLite and on PostgreSQL (when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+ * is set): the catalog ingests 10,000 DataProducts (and their ODCS contract APIs) from an
+ * entity provider through its own processing loop, our store gets 100,000 facts, and then:
+ *
+ * - a full evaluation pass, run by the plugin's EvaluationService over the real catalog (its
+ *   HTTP API, as in production) and the real database, with the process's memory sampled;
+ * - a fact push (POST /facts over HTTP) until its re-evaluated result is read (GET /scorecards);
+ * - autocannon on loopback: scorecard reads at a fixed 200 requests/s;
+ * - the rollup of a domain of 2,000 products and the explorer's query, over HTTP.
+ *
+ * Separately, the catalog processing cost of a DataProduct against a Component of similar size
+ * (see processingCost below).
+ *
+ * The tests assert correctness (products ingested, evaluated and stored, the fact push changes
+ * the score, every request answered 200), never speed: the targets are reported as pass/miss
+ * in the table printed at the end and written to docs/benchmarks.md.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  DefaultNamespaceEntityPolicy,
+  Entity,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+  SchemaValidEntityPolicy,
+} from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import catalogPlugin, {
+  BuiltinKindsEntityProcessor,
+} from '@backstage/plugin-catalog-backend';
+import {
+  CatalogProcessor,
+  catalogProcessingExtensionPoint,
+  CatalogService,
+  catalogServiceRef,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import catalogModuleDataMesh, {
+  DataMeshEntitiesProcessor,
+} from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import { readDataMeshRules } from '@datamesh-portal/plugin-data-mesh-node';
+import autocannon from 'autocannon';
+import { AddressInfo } from 'net';
+import path from 'path';
+import { Knex } from 'knex';
+import { DatabaseDataMeshStore } from '../src/database/DatabaseDataMeshStore';
+import { FactObservation } from '../src/database/DataMeshStore';
+import { dataMeshPlugin } from '../src/plugin';
+import { readDataMeshBackendConfig } from '../src/service/config';
+import { EvaluationService } from '../src/service/EvaluationService';
+import {
+  component,
+  dataProduct,
+  DOMAINS,
+  FACT_SOURCES,
+  hasContract,
+  PRODUCTS,
+  syntheticCatalog,
+} from './fixtures';
+import {
+  DatabaseColumn,
+  printTable,
+  record,
+  sampleLoad,
+  writeMarkdown,
+} from './report';
+
+jest.setTimeout(15 * 60_000);
+
+const FULL_SIZE = PRODUCTS === 10_000;
+const DOCS = path.resolve(__dirname, '../../../docs/benchmarks.md');
+
+const METRICS = {
+  processing: {
+    metric: 'catalog processing, DataProduct / Component',
+    unit: 'ratio',
+    target: 1.5,
+    how: `the catalog's per-entity processing steps (entity policies, then preProcessEntity, validateEntityKind and postProcessEntity of the built-in kinds processor and ours, in the catalog's order, collecting what they emit) timed directly over ${PRODUCTS} DataProducts and ${PRODUCTS} Components of the same size (same metadata, an owner, a domain or system, two dependencies, a contract or provided API); best of 5 rounds each. This isolates our processor's added CPU cost from the catalog's database work, which is the same per entity and relation for both kinds. Contracts are named by ref, so no catalog lookup is made (a port naming its contract by \`contractId\` costs one catalog query). Measured once, database-independent.`,
+  },
+  processingDataProduct: {
+    metric: 'catalog processing per DataProduct',
+    unit: 'µs',
+    how: 'the same measurement, per entity.',
+  },
+  processingComponent: {
+    metric: 'catalog processing per Component',
+    unit: 'µs',
+  },
+  ingest: {
+    metric: `catalog ingestion of ${PRODUCTS} products and their contracts`,
+    unit: 's',
+    how: "from the entity provider's full mutation until every product and contract API is stitched (queryable), through the real catalog's processing loop on the same database as our store. For information: it is the catalog's own work.",
+  },
+  pass1: {
+    metric: `full pass, first (${PRODUCTS} products, nothing stored yet)`,
+    unit: 's',
+    target: 5,
+    how: 'EvaluationService.evaluateAll(), as the scheduled task runs it: pages of products from the real catalog over HTTP, their owners, upstream products, contracts and domains from the catalog, their latest facts (10 sources each) from our store, default checks and the 7 default governance policies, and the results saved. The first pass inserts every result and a history point per product; the steady passes find them unchanged.',
+  },
+  passSteady: {
+    metric: 'full pass, steady (median of 2 more)',
+    unit: 's',
+    target: 5,
+  },
+  rss: {
+    metric: 'backend memory during the passes, peak RSS',
+    unit: 'MB',
+    how: 'process.memoryUsage() sampled every 50 ms during the three passes; the process holds the whole backend (catalog, data mesh plugin) and jest.',
+  },
+  rssGrowth: {
+    metric: 'backend memory during the passes, RSS growth',
+    unit: 'MB',
+  },
+  heap: {
+    metric: 'backend memory during the passes, peak heap used',
+    unit: 'MB',
+  },
+  factPush: {
+    metric: 'fact push to re-evaluated result, median',
+    unit: 'ms',
+    target: 50,
+    how: 'POST /facts (a fresh freshness fact for a product whose stored one is stale) then GET /scorecards of the product, sequentially over HTTP on loopback, 30 products; the score must change each time.',
+  },
+  factPushP95: {
+    metric: 'fact push to re-evaluated result, p95',
+    unit: 'ms',
+  },
+  readP50: {
+    metric: 'scorecard read at 200 requests/s, p50',
+    unit: 'ms',
+    how: 'autocannon on loopback, 10 connections, overallRate 200 requests/s for 15 s, GET /scorecards of random products (each request checks the caller may read the product in the catalog).',
+  },
+  readP99: {
+    metric: 'scorecard read at 200 requests/s, p99',
+    unit: 'ms',
+    target: 25,
+  },
+  readRate: {
+    metric: 'scorecard reads achieved',
+    unit: 'requests/s',
+  },
+  rollup: {
+    metric: `rollup of a domain of ${PRODUCTS / DOMAINS} products, median`,
+    unit: 'ms',
+    target: 100,
+    how: 'GET /rollups/domain/default/domain-0 sequentially, 20 times (after 2 warm-ups): the readable products of the domain from the catalog, then the aggregate in SQL.',
+  },
+  rollupMax: {
+    metric: `rollup of a domain of ${PRODUCTS / DOMAINS} products, max`,
+    unit: 'ms',
+  },
+  explorer: {
+    metric: 'explorer query, median',
+    unit: 'ms',
+    target: 2000,
+    how: 'GET /products?q=synthetic&status=active&sort=-score&limit=25 (text search, a filter, sort by score, first page) sequentially, 10 times after a warm-up: the readable products from the catalog, then the query in SQL.',
+  },
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * The catalog's processing steps for one entity, without its database work: entity policies,
+ * then each processor's preProcessEntity, validateEntityKind (until one accepts the kind) and
+ * postProcessEntity, as DefaultCatalogProcessingOrchestrator runs them.
+ */
+async function processEntity(
+  entity: Entity,
+  processors: CatalogProcessor[],
+  policy: ReturnType<typeof EntityPolicies.allOf>,
+  emitted: unknown[],
+) {
+  const location = { type: 'url', target: 'https://bench.example.com/catalog' };
+  const emit = (result: unknown) => emitted.push(result);
+  let current = entity;
+  for (const processor of processors) {
+    if (processor.preProcessEntity) {
+      current = await processor.preProcessEntity(current, location, emit, location);
+    }
+  }
+  current = (await policy.enforce(current)) ?? current;
+  let valid = false;
+  for (const processor of processors) {
+    if (processor.validateEntityKind && (await processor.validateEntityKind(current))) {
+      valid = true;
+      break;
+    }
+  }
+  if (!valid) throw new Error(`No processor accepts ${current.kind}`);
+  for (const processor of processors) {
+    if (processor.postProcessEntity) {
+      current = await processor.postProcessEntity(current, location, emit);
+    }
+  }
+  return current;
+}
+
+describe('catalog processing cost', () => {
+  it('of a DataProduct against a Component of similar size', async () => {
+    const processors: CatalogProcessor[] = [
+      new BuiltinKindsEntityProcessor(),
+      new DataMeshEntitiesProcessor({
+        globalPolicyIds: readDataMeshRules(new ConfigReader({})).policies.map(
+          p => p.id,
+        ),
+      }),
+    ];
+    const policy = EntityPolicies.allOf([
+      new DefaultNamespaceEntityPolicy(),
+      new NoForeignRootFieldsEntityPolicy(),
+      new FieldFormatEntityPolicy(),
+      new SchemaValidEntityPolicy(),
+    ]);
+    const products = Array.from({ length: PRODUCTS }, (_, i) => dataProduct(i));
+    const components = Array.from({ length: PRODUCTS }, (_, i) => component(i));
+
+    const round = async (entities: Entity[]) => {
+      const emitted: unknown[] = [];
+      const start = performance.now();
+      for (const entity of entities) {
+        await processEntity(entity, processors, policy, emitted);
+      }
+      return { ms: performance.now() - start, emitted: emitted.length };
+    };
+    // Interleaved rounds, so that load from other processes hits both kinds alike.
+    const times = { products: [] as number[], components: [] as number[] };
+    let relations = { products: 0, components: 0 };
+    for (let r = 0; r < 6; r++) {
+      const p = await round(products);
+      const c = await round(components);
+      if (r === 0) {
+        relations = { products: p.emitted, components: c.emitted };
+        continue; // warm-up: JIT and the schema validators' compilation
+      }
+      times.products.push(p.ms);
+      times.components.push(c.ms);
+    }
+    const product = Math.min(...times.products);
+    const comp = Math.min(...times.components);
+    for (const id of ['SQLITE_3', 'POSTGRES_15'] as DatabaseColumn[]) {
+      record(id, METRICS.processing, product / comp);
+      record(id, METRICS.processingDataProduct, (product * 1000) / PRODUCTS);
+      record(id, METRICS.processingComponent, (comp * 1000) / PRODUCTS);
+    }
+    // Similar size: both kinds emit relations for owner, domain/system, dependencies, API.
+    expect(relations.products).toBeGreaterThan(PRODUCTS * 4);
+    expect(relations.components).toBeGreaterThan(PRODUCTS * 4);
+  });
+});
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+afterAll(() => {
+  const title = `Scale: ${PRODUCTS} data products, ${
+    PRODUCTS * FACT_SOURCES.length
+  } facts`;
+  process.stdout.write(printTable(title));
+  if (FULL_SIZE) {
+    writeMarkdown(DOCS, title, [
+      'The machine is shared: other engineers ran tests on it during the run, so these figures',
+      'are pessimistic; the load average above says how busy it was. Re-run `yarn bench` on a',
+      'quiet machine for release figures.',
+    ]);
+  }
+});
+
+/** Captures the data mesh plugin's own catalog client, auth and database. */
+function probe(into: {
+  catalog?: CatalogService;
+  auth?: typeof coreServices.auth.T;
+  database?: typeof coreServices.database.T;
+}) {
+  return createBackendModule({
+    pluginId: 'data-mesh',
+    moduleId: 'bench-probe',
+    register(reg) {
+      reg.registerInit({
+        deps: {
+          catalog: catalogServiceRef,
+          auth: coreServices.auth,
+          database: coreServices.database,
+        },
+        async init(deps) {
+          Object.assign(into, deps);
+        },
+      });
+    },
+  });
+}
+
+/** An entity provider whose connection the test drives. */
+function provider(onConnect: (connection: EntityProviderConnection) => void) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'bench-provider',
+    register(reg) {
+      reg.registerInit({
+        deps: { processing: catalogProcessingExtensionPoint },
+        async init({ processing }) {
+          processing.addEntityProvider({
+            getProviderName: () => 'bench',
+            connect: async connection => onConnect(connection),
+          });
+        },
+      });
+    },
+  });
+}
+
+describe.each(databases.eachSupportedId())('scale on %p', id => {
+  const column = id as DatabaseColumn;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let baseUrl: string;
+  let connection: EntityProviderConnection | undefined;
+  const deps: Parameters<typeof probe>[0] = {};
+  let stopLoad: () => void;
+  const authorization = mockCredentials.user.header();
+
+  beforeAll(async () => {
+    stopLoad = sampleLoad(column);
+    // The catalog and the data mesh plugin each get their own database of this engine.
+    const knexes: Record<string, Knex> = {
+      catalog: await databases.init(id),
+      'data-mesh': await databases.init(id),
+    };
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        dataMeshPlugin,
+        provider(c => {
+          connection = c;
+        }),
+        probe(deps),
+        createServiceFactory({
+          service: coreServices.database,
+          deps: { plugin: coreServices.pluginMetadata },
+          factory: ({ plugin }) => {
+            const knex = knexes[plugin.getId()];
+            if (!knex) throw new Error(`No database for ${plugin.getId()}`);
+            return mockServices.database({ knex });
+          },
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                { allow: ['DataProduct', 'Domain', 'API', 'Group', 'Location'] },
+              ],
+              // Nothing is re-processed while the benchmark measures.
+              processingInterval: { hours: 24 },
+              // Deferred stitching coalesces the re-stitching of each domain and team as its
+              // thousands of products arrive (immediate stitching redoes them per product).
+              stitchingStrategy: {
+                mode: 'deferred',
+                pollingInterval: { milliseconds: 200 },
+                stitchTimeout: { minutes: 1 },
+              },
+            },
+            dataMesh: {
+              // The scheduled pass must not run during the measurements: the test runs it.
+              scorecards: {
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 30 },
+                  initialDelay: { hours: 24 },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    stopLoad?.();
+    await backend?.stop();
+  });
+
+  const api = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}/api/data-mesh${route}`, {
+      method,
+      headers: {
+        authorization,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+
+  const timed = async (fn: () => Promise<unknown>) => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+
+  it(`ingests ${PRODUCTS} products into the catalog`, async () => {
+    const entities = syntheticCatalog();
+    const contracts = entities.filter(e => e.kind === 'API').length;
+    const credentials = await deps.auth!.getOwnServiceCredentials();
+    const count = async (kind: string) =>
+      (
+        await deps.catalog!.queryEntities(
+          { filter: { kind }, limit: 1 },
+          { credentials },
+        )
+      ).totalItems;
+
+    const start = performance.now();
+    await connection!.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({ entity, locationKey: 'bench' })),
+    });
+    // Progress on stderr: ingestion is the longest step of the benchmark.
+    for (let tick = 0; ; tick++) {
+      const [products, apis] = [await count('DataProduct'), await count('API')];
+      if (products === PRODUCTS && apis === contracts) break;
+      if (tick % 10 === 0) {
+        process.stderr.write(
+          `[${id}] ingested ${products}/${PRODUCTS} products, ${apis}/${contracts} contracts\n`,
+        );
+      }
+      if (performance.now() - start > 8 * 60_000) {
+        throw new Error(`Catalog ingestion did not finish: ${products} products, ${apis} contracts`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+    // Relations are stitched in when both ends are processed: wait for the last product's.
+    let lastWithContract = PRODUCTS - 1;
+    while (!hasContract(lastWithContract)) lastWithContract--;
+    const last = `dataproduct:default/product-${lastWithContract}`;
+    for (;;) {
+      const entity = await deps.catalog!.getEntityByRef(last, { credentials });
+      if (entity?.relations?.some(r => r.type === 'providesApi')) break;
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+    record(column, METRICS.ingest, (performance.now() - start) / 1000);
+  });
+
+  it(`seeds ${PRODUCTS * FACT_SOURCES.length} facts`, async () => {
+    const store = await DatabaseDataMeshStore.create({
+      database: deps.database!,
+    });
+    const observedAt = new Date(Date.now() - 60 * 60_000);
+    let batch: FactObservation[] = [];
+    for (let i = 0; i < PRODUCTS; i++) {
+      for (const source of FACT_SOURCES) {
+        batch.push({
+          entityRef: `dataproduct:default/product-${i}`,
+          source,
+          // Stale freshness (a week old), so a fresh push changes the score.
+          facts:
+            source === 'freshness'
+              ? { lastUpdated: new Date(Date.now() - 7 * 86_400_000).toISOString() }
+              : { passed: 40 + (i % 3), failed: i % 4 ? 0 : 1, ratio: 0.97 },
+          observedAt,
+        });
+      }
+      if (batch.length >= 10_000) {
+        await store.addFactsBatch(batch);
+        batch = [];
+      }
+    }
+    await store.addFactsBatch(batch);
+    const facts = await store.getLatestFacts([
+      `dataproduct:default/product-${PRODUCTS - 1}`,
+    ]);
+    expect(facts.values().next().value?.size).toBe(FACT_SOURCES.length);
+  });
+
+  it('runs full passes over the real catalog', async () => {
+    const store = await DatabaseDataMeshStore.create({
+      database: deps.database!,
+      skipMigrations: true,
+    });
+    // The same service the plugin schedules, on the plugin's own catalog client and database.
+    const service = new EvaluationService({
+      config: readDataMeshBackendConfig(new ConfigReader({})),
+      catalog: deps.catalog!,
+      auth: deps.auth!,
+      store,
+      logger: mockServices.logger.mock(),
+    });
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      peakRss = Math.max(peakRss, usage.rss);
+      peakHeap = Math.max(peakHeap, usage.heapUsed);
+    }, 50);
+    const times: number[] = [];
+    try {
+      for (let pass = 0; pass < 3; pass++) {
+        const start = performance.now();
+        const { products } = await service.evaluateAll();
+        times.push((performance.now() - start) / 1000);
+        expect(products).toBe(PRODUCTS);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    record(column, METRICS.pass1, times[0]);
+    record(column, METRICS.passSteady, median(times.slice(1)));
+    record(column, METRICS.rss, peakRss / 1024 ** 2);
+    record(column, METRICS.rssGrowth, (peakRss - before.rss) / 1024 ** 2);
+    record(column, METRICS.heap, peakHeap / 1024 ** 2);
+
+    const sample = Array.from(
+      { length: 100 },
+      (_, i) => `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
+    );
+    const stored = await store.getScorecards(sample);
+    expect(stored.size).toBe(100);
+    expect(new Set([...stored.values()].map(s => s.score)).size).toBeGreaterThan(1);
+  });
+
+  it('re-evaluates a product after a fact push', async () => {
+    const durations: number[] = [];
+    // Products with a freshness SLO (i % 8 != 0), spread over the catalog.
+    const picks = Array.from({ length: 31 }, (_, k) => 8 * k * Math.floor(PRODUCTS / 256) + 1);
+    for (const [k, i] of picks.entries()) {
+      const route = `/scorecards/dataproduct/default/product-${i}`;
+      const before = await api('GET', route);
+      let after: { score: number } | undefined;
+      const ms = await timed(async () => {
+        await api('POST', '/facts', {
+          entityRef: `dataproduct:default/product-${i}`,
+          source: 'freshness',
+          facts: { lastUpdated: new Date().toISOString() },
+        });
+        after = await api('GET', route);
+      });
+      expect(after!.score).toBeGreaterThan(before.score);
+      if (k > 0) durations.push(ms); // the first warms the route up
+    }
+    record(column, METRICS.factPush, median(durations));
+    record(column, METRICS.factPushP95, percentile(durations, 95));
+  });
+
+  it('serves scorecard reads at 200 requests/s', async () => {
+    const result = await autocannon({
+      url: baseUrl,
+      connections: 10,
+      overallRate: 200,
+      duration: 15,
+      headers: { authorization },
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: request => ({
+            ...request,
+            path: `/api/data-mesh/scorecards/dataproduct/default/product-${Math.floor(
+              Math.random() * PRODUCTS,
+            )}`,
+          }),
+        },
+      ],
+    });
+    record(column, METRICS.readP50, result.latency.p50);
+    record(column, METRICS.readP99, result.latency.p99);
+    record(column, METRICS.readRate, result.requests.average);
+    expect(result.errors).toBe(0);
+    expect(result.non2xx).toBe(0);
+    expect(result.requests.total).toBeGreaterThan(1000);
+  });
+
+  it(`rolls up a domain of ${PRODUCTS / DOMAINS} products`, async () => {
+    const route = '/rollups/domain/default/domain-0';
+    const body = await api('GET', route);
+    expect(body.products).toBe(PRODUCTS / DOMAINS);
+    await api('GET', route);
+    const durations: number[] = [];
+    for (let r = 0; r < 20; r++) durations.push(await timed(() => api('GET', route)));
+    record(column, METRICS.rollup, median(durations));
+    record(column, METRICS.rollupMax, Math.max(...durations));
+  });
+
+  it('answers the explorer query', async () => {
+    const route = '/products?q=synthetic&status=active&sort=-score&limit=25';
+    const body = await api('GET', route);
+    expect(body.items).toHaveLength(25);
+    expect(body.totalCount).toBeGreaterThan(PRODUCTS / 4);
+    const scores = body.items.map((item: { score: number }) => item.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const durations: number[] = [];
+    for (let r = 0; r < 10; r++) durations.push(await timed(() => api('GET', route)));
+    record(column, METRICS.explorer, median(durations));
+  });
+});
+
