@@ -281,6 +281,46 @@ function compareRefs(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
+/** A product_index row as written (personal_data as read: boolean, or 0/1 on SQLite). */
+interface IndexRow {
+  entity_ref: string;
+  name: string;
+  title: string | null;
+  status: string | null;
+  type: string | null;
+  classification: string | null;
+  personal_data: unknown;
+  search_text: string;
+}
+
+const INDEX_COLUMNS = [
+  'entity_ref',
+  'name',
+  'title',
+  'status',
+  'type',
+  'classification',
+  'personal_data',
+  'search_text',
+];
+
+/** Whether a stored index row already holds these values. */
+function sameIndexRow(stored: IndexRow | undefined, row: IndexRow): boolean {
+  return (
+    stored !== undefined &&
+    stored.name === row.name &&
+    stored.title === row.title &&
+    stored.status === row.status &&
+    stored.type === row.type &&
+    stored.classification === row.classification &&
+    (stored.personal_data === null
+      ? row.personal_data === null
+      : row.personal_data !== null &&
+        toBoolean(stored.personal_data) === row.personal_data) &&
+    stored.search_text === row.search_text
+  );
+}
+
 /** Whether any check or policy outcome changed, matched by id. */
 function outcomesChanged(
   before: Array<{ id: string; outcome: RuleOutcome }>,
@@ -503,13 +543,15 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       // wrote: a transition is reported once. Sorted, so that savers lock in the same order.
       const refs = [...byRef.keys()].sort(compareRefs);
       const previous = await this.readScorecardsForUpdate(trx, refs);
+      // Each result's row, serialised once: compared with the stored row as text below.
+      const rowsByRef = new Map(refs.map(ref => [ref, toRow(byRef.get(ref)!)]));
 
       // Products without a stored result: insert theirs unless a concurrent save inserted
       // one first (PostgreSQL makes this insert wait for that save's commit). Those that
       // lost the race are compared with the winner's result, locked, like the others.
       const firstRows = refs
         .filter(ref => !previous.has(ref))
-        .map(ref => toRow(byRef.get(ref)!));
+        .map(ref => rowsByRef.get(ref)!);
       const inserted = new Set<string>();
       for (const part of chunk(firstRows, rowsPerInsert(9))) {
         const rows: Array<{ entity_ref: string }> = await trx('scorecards')
@@ -530,14 +572,28 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       )) {
         previous.set(ref, stored);
       }
+      // The stored index rows, so that unchanged ones are not rewritten on every pass.
+      const storedIndex = await this.readIndexRows(
+        trx,
+        refs.filter(ref => indexByRef.get(ref)),
+      );
 
       const latestRows = [];
+      // Results equal to the stored ones, by evaluation time: only evaluated_at is written.
+      const refreshed = new Map<number, string[]>();
       const historyRows = [];
       const indexRows = [];
       const changed: ScorecardChange[] = [];
       const ignored: string[] = [];
       for (const result of byRef.values()) {
-        const before = previous.get(result.entityRef);
+        const row = rowsByRef.get(result.entityRef)!;
+        const stored = previous.get(result.entityRef);
+        const before = stored && {
+          score: toNumber(stored.score),
+          level: stored.level,
+          compliant: toBoolean(stored.compliant),
+          evaluatedAt: toDate(stored.evaluated_at),
+        };
         if (
           before &&
           before.evaluatedAt.getTime() > result.evaluatedAt.getTime()
@@ -545,12 +601,30 @@ export class DatabaseDataMeshStore implements DataMeshStore {
           ignored.push(result.entityRef);
           continue;
         }
-        if (!inserted.has(result.entityRef)) {
-          latestRows.push(toRow(result));
+        const sameChecks = stored?.checks === row.checks;
+        const samePolicies = stored?.policy_results === row.policy_results;
+        const sameScalars =
+          before !== undefined &&
+          before.score === result.score &&
+          before.level === result.level &&
+          before.compliant === result.compliant;
+        if (inserted.has(result.entityRef)) {
+          // Written by the insert above.
+        } else if (
+          sameScalars &&
+          sameChecks &&
+          samePolicies &&
+          stored!.domain_ref === row.domain_ref &&
+          stored!.owner_ref === row.owner_ref
+        ) {
+          const at = result.evaluatedAt.getTime();
+          refreshed.set(at, [...(refreshed.get(at) ?? []), result.entityRef]);
+        } else {
+          latestRows.push(row);
         }
         const index = indexByRef.get(result.entityRef);
         if (index) {
-          indexRows.push({
+          const indexRow = {
             entity_ref: result.entityRef,
             name: index.name,
             title: index.title ?? null,
@@ -561,15 +635,22 @@ export class DatabaseDataMeshStore implements DataMeshStore {
             search_text: (index.searchText ?? index.name).toLocaleLowerCase(
               'en-US',
             ),
-          });
+          };
+          if (!sameIndexRow(storedIndex.get(result.entityRef), indexRow)) {
+            indexRows.push(indexRow);
+          }
         }
+        // Outcomes are compared by id only when the stored text differs (messages may).
         if (
           !before ||
-          before.score !== result.score ||
-          before.level !== result.level ||
-          before.compliant !== result.compliant ||
-          outcomesChanged(before.checks, result.checks) ||
-          outcomesChanged(before.policyResults, result.policyResults)
+          !sameScalars ||
+          (!sameChecks &&
+            outcomesChanged(JSON.parse(stored!.checks), result.checks)) ||
+          (!samePolicies &&
+            outcomesChanged(
+              JSON.parse(stored!.policy_results),
+              result.policyResults,
+            ))
         ) {
           historyRows.push({
             entity_ref: result.entityRef,
@@ -616,6 +697,16 @@ export class DatabaseDataMeshStore implements DataMeshStore {
             trx.ref('excluded.evaluated_at'),
           );
       }
+      let refreshedCount = 0;
+      for (const [at, atRefs] of refreshed) {
+        const evaluatedAt = new Date(at);
+        for (const part of chunk(atRefs, IN_CHUNK)) {
+          refreshedCount += await trx('scorecards')
+            .whereIn('entity_ref', part)
+            .where('evaluated_at', '<=', evaluatedAt)
+            .update({ evaluated_at: evaluatedAt });
+        }
+      }
       for (const part of chunk(historyRows, rowsPerInsert(5))) {
         await trx('scorecard_history').insert(part);
       }
@@ -633,7 +724,11 @@ export class DatabaseDataMeshStore implements DataMeshStore {
             'search_text',
           ]);
       }
-      return { saved: latestRows.length + inserted.size, changed, ignored };
+      return {
+        saved: latestRows.length + inserted.size + refreshedCount,
+        changed,
+        ignored,
+      };
     });
   }
 
@@ -644,8 +739,8 @@ export class DatabaseDataMeshStore implements DataMeshStore {
   private async readScorecardsForUpdate(
     trx: Knex.Transaction,
     sortedRefs: string[],
-  ): Promise<Map<string, StoredScorecard>> {
-    const result = new Map<string, StoredScorecard>();
+  ): Promise<Map<string, ScorecardRow>> {
+    const result = new Map<string, ScorecardRow>();
     for (const refs of chunk(sortedRefs, IN_CHUNK)) {
       const query = trx('scorecards')
         .whereIn('entity_ref', refs)
@@ -656,7 +751,24 @@ export class DatabaseDataMeshStore implements DataMeshStore {
       }
       const rows: ScorecardRow[] = await query;
       for (const row of rows) {
-        result.set(row.entity_ref, toScorecard(row));
+        result.set(row.entity_ref, row);
+      }
+    }
+    return result;
+  }
+
+  /** The stored explorer index rows of the given products. */
+  private async readIndexRows(
+    trx: Knex.Transaction,
+    refs: string[],
+  ): Promise<Map<string, IndexRow>> {
+    const result = new Map<string, IndexRow>();
+    for (const part of chunk(refs, IN_CHUNK)) {
+      const rows: IndexRow[] = await trx('product_index')
+        .whereIn('entity_ref', part)
+        .select(INDEX_COLUMNS);
+      for (const row of rows) {
+        result.set(row.entity_ref, row);
       }
     }
     return result;
