@@ -21,7 +21,7 @@ import {
 import { DataMeshBackendConfig } from './config';
 import { ContractColumnIndex } from './ContractColumnIndex';
 import { GovernanceNotifier } from './GovernanceNotifier';
-import { refKey, RuleContextBuilder } from './RuleContextBuilder';
+import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /**
  * The explorer's fields of a product. The search text holds its name, title, description,
@@ -147,12 +147,15 @@ export class EvaluationService {
    * Evaluates stored products now, applies their approved waivers and saves the results; owners
    * of products that became non-compliant are notified once.
    */
-  async evaluateAndSave(products: Entity[]): Promise<StoredScorecard[]> {
+  async evaluateAndSave(
+    products: Entity[],
+    pass?: RulePass,
+  ): Promise<StoredScorecard[]> {
     if (products.length === 0) return [];
     const evaluatedAt = this.now();
     const refs = products.map(product => refKey(product));
     const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
-      this.contexts.build(products, evaluatedAt),
+      this.contexts.build(products, evaluatedAt, pass),
       this.options.store.listWaivers({
         entityRefs: refs,
         statuses: ['approved'],
@@ -214,6 +217,7 @@ export class EvaluationService {
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const seen: string[] = [];
+    const pass = this.contexts.startPass();
     let cursor: string | undefined;
     do {
       const page = await this.options.catalog.queryEntities(
@@ -222,7 +226,7 @@ export class EvaluationService {
           : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE },
         { credentials },
       );
-      await this.evaluateAndSave(page.items);
+      await this.evaluateAndSave(page.items, pass);
       seen.push(...page.items.map(e => refKey(e)));
       cursor = page.pageInfo.nextCursor;
     } while (cursor);

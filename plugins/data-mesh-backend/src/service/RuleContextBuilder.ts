@@ -38,6 +38,14 @@ export interface RuleContexts {
 }
 
 /**
+ * What the batches of one full pass share: the catalog's Domains, read once per pass instead
+ * of once per page (a domain edited during a pass is seen by the next one).
+ */
+export interface RulePass {
+  domains?: Promise<Map<string, Entity>>;
+}
+
+/**
  * Builds the context every rule is evaluated against: the product, its domain, owner and
  * upstream products resolved from the catalog (null or absent where they do not exist), and
  * the latest facts of every source with when they were observed. Everything is fetched in
@@ -52,25 +60,46 @@ export class RuleContextBuilder {
     },
   ) {}
 
+  /** A pass's shared state, for {@link RuleContextBuilder.build} of each of its batches. */
+  startPass(): RulePass {
+    return {};
+  }
+
   async build(
     products: Entity[],
     now: Date = new Date(),
+    pass?: RulePass,
   ): Promise<RuleContexts> {
     const productRefs = products.map(p => refKey(p));
+    // Upstream products in the same batch were just read from the catalog: not read again.
+    const batch = new Map(productRefs.map((ref, i) => [ref, products[i]]));
     const related = new Set<string>();
     for (const product of products) {
       const refs = productRelatedRefs(product);
       [refs.owner, ...refs.upstream, ...refs.contracts].forEach(
-        ref => ref && related.add(ref),
+        ref => ref && !batch.has(ref) && related.add(ref),
       );
     }
 
+    let domainsRead = pass?.domains;
+    if (!domainsRead) {
+      const read = this.fetchDomains();
+      domainsRead = read;
+      if (pass) {
+        pass.domains = read;
+        // A failed read is not kept: the pass's next batch reads again.
+        read.catch(() => {
+          if (pass.domains === read) pass.domains = undefined;
+        });
+      }
+    }
     const [entities, domains, facts] = await Promise.all([
       this.fetchEntities([...related]),
-      this.fetchDomains(),
+      domainsRead,
       this.options.store.getLatestFacts(productRefs),
     ]);
-    const findEntity = (ref: string) => entities.get(ref) ?? domains.get(ref);
+    const findEntity = (ref: string) =>
+      batch.get(ref) ?? entities.get(ref) ?? domains.get(ref);
 
     const contexts = new Map<string, RuleContextInput>();
     products.forEach((product, index) => {
