@@ -64,7 +64,8 @@ export function dataProduct(i: number): Entity {
       name: `product-${i}`,
       namespace: 'default',
       title: `Product ${i}`,
-      description: i % 7 ? `Synthetic product ${i} of the benchmark` : undefined,
+      description:
+        i % 7 ? `Synthetic product ${i} of the benchmark` : undefined,
       tags: i % 3 ? ['synthetic', `batch-${i % 10}`] : undefined,
       annotations,
     },
@@ -108,7 +109,8 @@ export function component(i: number): Entity {
       name: `service-${i}`,
       namespace: 'default',
       title: `Service ${i}`,
-      description: i % 7 ? `Synthetic service ${i} of the benchmark` : undefined,
+      description:
+        i % 7 ? `Synthetic service ${i} of the benchmark` : undefined,
       tags: i % 3 ? ['synthetic', `batch-${i % 10}`] : undefined,
       annotations,
     },
@@ -127,7 +129,11 @@ export function contractApi(i: number): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
-    metadata: { name: `product-${i}-contract`, namespace: 'default', annotations },
+    metadata: {
+      name: `product-${i}-contract`,
+      namespace: 'default',
+      annotations,
+    },
     spec: {
       type: 'odcs',
       lifecycle: 'production',

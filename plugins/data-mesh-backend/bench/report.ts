@@ -119,7 +119,11 @@ export function printTable(title: string): string {
   const rows = [HEADER, ...table()];
   const widths = HEADER.map((_, c) => Math.max(...rows.map(r => r[c].length)));
   const line = (r: string[]) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+    r
+      .map((cell, c) =>
+        c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]),
+      )
+      .join('  ');
   return ['', title, ...rows.map(line), '', ...machine(), ''].join('\n');
 }
 

@@ -101,9 +101,9 @@ const METRICS = {
     unit: 'µs',
   },
   ingest: {
-    metric: `catalog ingestion of ${PRODUCTS} products and their contracts`,
+    metric: `catalog ingestion of ${PRODUCTS} products and their contracts, once`,
     unit: 's',
-    how: "from the entity provider's full mutation until every product and contract API is stitched (queryable), through the real catalog's processing loop on the same database as our store. For information: it is the catalog's own work.",
+    how: "from the entity provider's full mutation until every product and contract API is stitched (queryable), through the real catalog's processing loop (deferred stitching). The catalog runs on PostgreSQL when it is available (else SQLite) and is filled once: both columns' backends read that same catalog, and the column names the database of our store. For information: it is the catalog's own work.",
   },
   pass1: {
     metric: `full pass, first (${PRODUCTS} products, nothing stored yet)`,
@@ -179,7 +179,9 @@ function median(values: number[]): number {
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 /**
@@ -198,13 +200,21 @@ async function processEntity(
   let current = entity;
   for (const processor of processors) {
     if (processor.preProcessEntity) {
-      current = await processor.preProcessEntity(current, location, emit, location);
+      current = await processor.preProcessEntity(
+        current,
+        location,
+        emit,
+        location,
+      );
     }
   }
   current = (await policy.enforce(current)) ?? current;
   let valid = false;
   for (const processor of processors) {
-    if (processor.validateEntityKind && (await processor.validateEntityKind(current))) {
+    if (
+      processor.validateEntityKind &&
+      (await processor.validateEntityKind(current))
+    ) {
       valid = true;
       break;
     }
@@ -272,6 +282,20 @@ describe('catalog processing cost', () => {
 });
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/**
+ * The catalog's database, shared by both runs: ingesting 10,000 products and their contracts
+ * takes the catalog minutes, so it is done once, and both columns read the same catalog (on
+ * PostgreSQL when it is available, as in production) while the column names the database of
+ * our store.
+ */
+const CATALOG_DATABASE = databases
+  .eachSupportedId()
+  .includes('POSTGRES_15' as never)
+  ? 'POSTGRES_15'
+  : 'SQLITE_3';
+let catalogKnex: Knex | undefined;
+let ingested = false;
 
 afterAll(() => {
   const title = `Scale: ${PRODUCTS} data products, ${
@@ -342,8 +366,9 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
   beforeAll(async () => {
     stopLoad = sampleLoad(column);
     // The catalog and the data mesh plugin each get their own database of this engine.
+    catalogKnex ??= await databases.init(CATALOG_DATABASE);
     const knexes: Record<string, Knex> = {
-      catalog: await databases.init(id),
+      catalog: catalogKnex,
       'data-mesh': await databases.init(id),
     };
     backend = await startTestBackend({
@@ -368,7 +393,9 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
           data: {
             catalog: {
               rules: [
-                { allow: ['DataProduct', 'Domain', 'API', 'Group', 'Location'] },
+                {
+                  allow: ['DataProduct', 'Domain', 'API', 'Group', 'Location'],
+                },
               ],
               // Nothing is re-processed while the benchmark measures.
               processingInterval: { hours: 24 },
@@ -436,10 +463,13 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       ).totalItems;
 
     const start = performance.now();
-    await connection!.applyMutation({
-      type: 'full',
-      entities: entities.map(entity => ({ entity, locationKey: 'bench' })),
-    });
+    // The second run's catalog starts on the database the first one filled.
+    if (!ingested) {
+      await connection!.applyMutation({
+        type: 'full',
+        entities: entities.map(entity => ({ entity, locationKey: 'bench' })),
+      });
+    }
     // Progress on stderr: ingestion is the longest step of the benchmark.
     for (let tick = 0; ; tick++) {
       const [products, apis] = [await count('DataProduct'), await count('API')];
@@ -450,7 +480,9 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
         );
       }
       if (performance.now() - start > 8 * 60_000) {
-        throw new Error(`Catalog ingestion did not finish: ${products} products, ${apis} contracts`);
+        throw new Error(
+          `Catalog ingestion did not finish: ${products} products, ${apis} contracts`,
+        );
       }
       await new Promise(resolve => setTimeout(resolve, 1000));
     }
@@ -463,7 +495,12 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       if (entity?.relations?.some(r => r.type === 'providesApi')) break;
       await new Promise(resolve => setTimeout(resolve, 500));
     }
-    record(column, METRICS.ingest, (performance.now() - start) / 1000);
+    if (!ingested) {
+      for (const c of ['SQLITE_3', 'POSTGRES_15'] as DatabaseColumn[]) {
+        record(c, METRICS.ingest, (performance.now() - start) / 1000);
+      }
+      ingested = true;
+    }
   });
 
   it(`seeds ${PRODUCTS * FACT_SOURCES.length} facts`, async () => {
@@ -480,7 +517,11 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
           // Stale freshness (a week old), so a fresh push changes the score.
           facts:
             source === 'freshness'
-              ? { lastUpdated: new Date(Date.now() - 7 * 86_400_000).toISOString() }
+              ? {
+                  lastUpdated: new Date(
+                    Date.now() - 7 * 86_400_000,
+                  ).toISOString(),
+                }
               : { passed: 40 + (i % 3), failed: i % 4 ? 0 : 1, ratio: 0.97 },
           observedAt,
         });
@@ -538,17 +579,23 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
 
     const sample = Array.from(
       { length: 100 },
-      (_, i) => `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
+      (_, i) =>
+        `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
     );
     const stored = await store.getScorecards(sample);
     expect(stored.size).toBe(100);
-    expect(new Set([...stored.values()].map(s => s.score)).size).toBeGreaterThan(1);
+    expect(
+      new Set([...stored.values()].map(s => s.score)).size,
+    ).toBeGreaterThan(1);
   });
 
   it('re-evaluates a product after a fact push', async () => {
     const durations: number[] = [];
     // Products with a freshness SLO (i % 8 != 0), spread over the catalog.
-    const picks = Array.from({ length: 31 }, (_, k) => 8 * k * Math.floor(PRODUCTS / 256) + 1);
+    const picks = Array.from(
+      { length: 31 },
+      (_, k) => 8 * k * Math.floor(PRODUCTS / 256) + 1,
+    );
     for (const [k, i] of picks.entries()) {
       const route = `/scorecards/dataproduct/default/product-${i}`;
       const before = await api('GET', route);
@@ -601,7 +648,8 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
     expect(body.products).toBe(PRODUCTS / DOMAINS);
     await api('GET', route);
     const durations: number[] = [];
-    for (let r = 0; r < 20; r++) durations.push(await timed(() => api('GET', route)));
+    for (let r = 0; r < 20; r++)
+      durations.push(await timed(() => api('GET', route)));
     record(column, METRICS.rollup, median(durations));
     record(column, METRICS.rollupMax, Math.max(...durations));
   });
@@ -614,8 +662,8 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
     const scores = body.items.map((item: { score: number }) => item.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const durations: number[] = [];
-    for (let r = 0; r < 10; r++) durations.push(await timed(() => api('GET', route)));
+    for (let r = 0; r < 10; r++)
+      durations.push(await timed(() => api('GET', route)));
     record(column, METRICS.explorer, median(durations));
   });
 });
-
