@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  domainAncestry,
   domainRefKey,
   productRelatedRefs,
   productRuleContext,
@@ -11,6 +12,12 @@ import { DataMeshStore } from '../database/DataMeshStore';
 
 // Keeps catalog requests well under URL and payload limits.
 const REFS_PER_REQUEST = 500;
+/**
+ * Batches up to this size outside a pass (a fact push, a waiver decision, a dry run) read
+ * their products' domains and the domains above them by ref, with the other related entities,
+ * instead of every Domain of the catalog: one catalog request fewer on the hot path.
+ */
+const DOMAINS_BY_REF_MAX_BATCH = 10;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
@@ -81,6 +88,24 @@ export class RuleContextBuilder {
       );
     }
 
+    if (!pass && products.length <= DOMAINS_BY_REF_MAX_BATCH) {
+      const domainRefs = products
+        .map(product => productRelatedRefs(product).domain)
+        .filter((ref): ref is string => Boolean(ref));
+      const [{ entities, domains }, facts] = await Promise.all([
+        this.fetchWithDomains([...related], domainRefs),
+        this.options.store.getLatestFacts(productRefs),
+      ]);
+      return this.assemble(
+        products,
+        productRefs,
+        now,
+        facts,
+        domains,
+        ref => batch.get(ref) ?? entities.get(ref) ?? domains.get(ref),
+      );
+    }
+
     let domainsRead = pass?.domains;
     if (!domainsRead) {
       const read = this.fetchDomains();
@@ -98,9 +123,24 @@ export class RuleContextBuilder {
       domainsRead,
       this.options.store.getLatestFacts(productRefs),
     ]);
-    const findEntity = (ref: string) =>
-      batch.get(ref) ?? entities.get(ref) ?? domains.get(ref);
+    return this.assemble(
+      products,
+      productRefs,
+      now,
+      facts,
+      domains,
+      ref => batch.get(ref) ?? entities.get(ref) ?? domains.get(ref),
+    );
+  }
 
+  private assemble(
+    products: Entity[],
+    productRefs: string[],
+    now: Date,
+    facts: Awaited<ReturnType<DataMeshStore['getLatestFacts']>>,
+    domains: Map<string, Entity>,
+    findEntity: (ref: string) => Entity | undefined,
+  ): RuleContexts {
     const contexts = new Map<string, RuleContextInput>();
     products.forEach((product, index) => {
       const stored = facts.get(productRefs[index]) ?? new Map();
@@ -119,6 +159,52 @@ export class RuleContextBuilder {
       );
     });
     return { contexts, findDomain: ref => domains.get(ref), findEntity };
+  }
+
+  /**
+   * The related entities and the given domains in one request, then the domains above them
+   * (`spec.subdomainOf`) level by level, as far as {@link domainAncestry} walks.
+   */
+  private async fetchWithDomains(
+    refs: string[],
+    domainRefs: string[],
+  ): Promise<{ entities: Map<string, Entity>; domains: Map<string, Entity> }> {
+    const entities = await this.fetchEntities([
+      ...new Set([...refs, ...domainRefs]),
+    ]);
+    const domains = new Map<string, Entity>();
+    const keep = (ref: string) => {
+      const entity = entities.get(ref);
+      if (entity?.kind.toLocaleLowerCase('en-US') === 'domain') {
+        domains.set(ref, entity);
+      }
+    };
+    domainRefs.forEach(keep);
+    // Only Domains count as domains, as when every Domain is read: a domain ref naming
+    // another kind resolves to nothing unless it is also a related entity.
+    const related = new Set(refs);
+    domainRefs.forEach(ref => related.has(ref) || entities.delete(ref));
+    const tried = new Set(domainRefs);
+    for (let level = 0; level < 20; level++) {
+      const missing = new Set<string>();
+      for (const ref of domainRefs) {
+        domainAncestry(domains.get(ref), parent => {
+          const found = domains.get(parent);
+          if (!found && !tried.has(parent)) missing.add(parent);
+          return found;
+        });
+      }
+      if (missing.size === 0) break;
+      const parents = await this.fetchEntities([...missing]);
+      for (const ref of missing) {
+        tried.add(ref);
+        const parent = parents.get(ref);
+        if (parent?.kind.toLocaleLowerCase('en-US') === 'domain') {
+          domains.set(ref, parent);
+        }
+      }
+    }
+    return { entities, domains };
   }
 
   /** Entities by lowercase ref; refs that do not resolve are absent. */
