@@ -495,6 +495,8 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       if (entity?.relations?.some(r => r.type === 'providesApi')) break;
       await new Promise(resolve => setTimeout(resolve, 500));
     }
+    expect(await count('DataProduct')).toBe(PRODUCTS);
+    expect(await count('API')).toBe(contracts);
     if (!ingested) {
       for (const c of ['SQLITE_3', 'POSTGRES_15'] as DatabaseColumn[]) {
         record(c, METRICS.ingest, (performance.now() - start) / 1000);
