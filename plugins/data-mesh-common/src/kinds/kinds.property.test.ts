@@ -192,7 +192,8 @@ const mutation: fc.Arbitrary<{
   fc
     .oneof(
       fc.double({ min: 100, minExcluded: true, noNaN: true }),
-      fc.double({ max: 0, maxExcluded: true, noNaN: true }),
+      // Below zero; fast-check counts -0 as below 0, but -0 is a valid 0 %.
+      fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
       fc.string(),
     )
     .map(value => ({
