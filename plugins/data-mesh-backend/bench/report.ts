@@ -133,13 +133,12 @@ export function writeMarkdown(file: string, title: string, notes: string[]) {
   const how = [...metrics.values()]
     .filter(m => m.how)
     .map(m => `- **${m.metric}**: ${m.how}`);
-  const text = [
-    '# Benchmarks',
+  const section = [
+    '<!-- scale-bench:start -->',
+    `## ${title}`,
     '',
     'Written by `yarn bench` (plugins/data-mesh-backend/bench/scale.bench.ts); do not edit by',
     'hand. Speed targets are reported here as pass or miss, never as failing tests.',
-    '',
-    `## ${title}`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `| ${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
@@ -154,8 +153,19 @@ export function writeMarkdown(file: string, title: string, notes: string[]) {
     '### How each figure is taken',
     '',
     ...how,
-    '',
+    '<!-- scale-bench:end -->',
   ].join('\n');
+  // Other benchmarks keep their own marked sections in the same file: only ours is replaced.
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const marked = /<!-- scale-bench:start -->[\s\S]*<!-- scale-bench:end -->/;
+  let text: string;
+  if (marked.test(existing)) {
+    text = existing.replace(marked, () => section);
+  } else if (existing.startsWith('# Benchmarks')) {
+    text = `${existing.trimEnd()}\n\n${section}\n`;
+  } else {
+    text = `# Benchmarks\n\n${section}\n`;
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
 }
