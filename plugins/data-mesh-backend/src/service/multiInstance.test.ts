@@ -259,9 +259,9 @@ describe.each(databases.eachSupportedId())(
       const [{ n: indexed }] = await table('product_index').count({ n: '*' });
       expect(Number(indexed)).toBe(PRODUCTS);
 
-      // History since the pushes began (every check outcome then is a pass or a fail, which
-      // moves the score): a point per change, never twice the same point in a row, ending with
-      // the latest result.
+      // History since the pushes began: never twice the same point in a row, and the last one
+      // is the latest result. There may be none: when the push that is latest lands first, the
+      // others are not re-evaluated and the result can equal the one from before the pushes.
       const history = await table('scorecard_history')
         .where('evaluated_at', '>=', startedAt)
         .orderBy(['entity_ref', 'id'])
@@ -270,11 +270,10 @@ describe.each(databases.eachSupportedId())(
         const points = history
           .filter(h => h.entity_ref === ref)
           .map(h => `${Number(h.score)} ${h.level} ${h.compliant}`);
-        expect(points.length).toBeGreaterThan(0);
         points.slice(1).forEach((point, i) => {
           expect(point).not.toBe(points[i]);
         });
-        expect(points[points.length - 1]).toMatch(/^100 silver/);
+        expect(points.slice(-1).every(p => /^100 silver/.test(p))).toBe(true);
       }
     });
 
