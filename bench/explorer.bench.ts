@@ -62,7 +62,8 @@ function startBackend(dir: string) {
       app: { baseUrl: BASE_URL },
       backend: {
         baseUrl: BASE_URL,
-        listen: { port: PORT },
+        // A string, as app-config.production.yaml gives it.
+        listen: `:${PORT}`,
         cors: { origin: BASE_URL },
         database: { client: 'better-sqlite3', connection: ':memory:' },
         auth: {
@@ -92,6 +93,8 @@ function startBackend(dir: string) {
       },
     }),
   );
+  // The backend's output, for when it does not come up.
+  const log = fs.openSync(path.join(dir, 'backend.log'), 'w');
   backend = spawn(
     'bash',
     [
@@ -101,7 +104,7 @@ function startBackend(dir: string) {
       '--config',
       overlay,
     ],
-    { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] },
+    { cwd: REPO, stdio: ['ignore', log, log] },
   );
 }
 
