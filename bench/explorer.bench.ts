@@ -158,7 +158,9 @@ test('the explorer over 10,000 data products', async ({ page }) => {
   await page.goto(BASE_URL);
   await page.getByRole('button', { name: 'Enter' }).click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
   const pages: Record<string, string> = {
     'explorer, first rows': '/data-mesh/explorer',
