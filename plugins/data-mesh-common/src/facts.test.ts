@@ -16,6 +16,8 @@ describe('describeInvalidFactSource', () => {
     ['in', /reserved/],
     ['x'.repeat(65), /longer than 64/],
     ['catalog', /computed by the portal/],
+    // A rule cannot select it (found by the property test).
+    ['__proto__', /cannot be read by rules/],
   ])('refuses %p', (source, message) => {
     expect(describeInvalidFactSource(source)).toMatch(message);
   });

@@ -46,6 +46,11 @@ export function describeInvalidFactSource(source: unknown): string | undefined {
   if (CEL_RESERVED.has(source)) {
     return `"${source}" is a reserved word of the rule language`;
   }
+  // Rules may not select __proto__ (it would reach the object's prototype), so a source of
+  // that name could never be read.
+  if (source === '__proto__') {
+    return '"__proto__" cannot be read by rules; push under another name';
+  }
   if (source === 'catalog') {
     return '"catalog" is computed by the portal from the catalog; push under another name';
   }

@@ -136,7 +136,7 @@ const api = fc.record({
 // `spec.owner: ...`, `Domain domain:default/x has invalid policies: spec.policies[0]...`,
 // `API x: spec.definition is not a valid ODCS contract: The contract ...`.
 const NAMES_A_FIELD =
-  /^((spec|metadata|apiVersion|kind)[\w.[\]"]*: \S|Domain \S+ has invalid policies: spec\.policies\[\d+\]|API \S+: spec\.definition is not a valid ODCS contract: The contract (is|must) )/;
+  /^((spec|metadata|apiVersion|kind)(?:[\w.]|\[[^\]]*\])*: \S|Domain \S+ has invalid policies: spec\.policies\[\d+\]|API \S+: spec\.definition is not a valid ODCS contract: The contract (is|must) )/;
 
 const ANSWER = new RegExp(
   `^(relation$|InputError: ${NAMES_A_FIELD.source.slice(1)})`,
