@@ -422,7 +422,10 @@ export interface DomainMapResponse {
  */
 export interface DataProductSearchDocument {
   title: string;
+  /** The description and purpose, shown under the title. */
   text: string;
+  /** What else the product is found by: name, tags, port and contract column names. */
+  searchTerms: string[];
   location: string;
   entityRef: string;
   domainRef: string | null;

@@ -7,3 +7,4 @@
 export * from './factProviders';
 export * from './CatalogContractLookup';
 export * from './rulesConfig';
+export * from './ContractColumnIndex';

@@ -99,7 +99,41 @@ const entities = [
       classification: 'restricted',
       personalData: true,
       purpose: 'The hospital record of every patient',
-      outputPorts: [{ name: 'encounters', type: 'table' }],
+      outputPorts: [
+        {
+          name: 'encounters',
+          type: 'table',
+          contract: 'patient-records-contract',
+        },
+      ],
+    },
+  },
+  {
+    kind: 'API',
+    metadata: { name: 'patient-records-contract' },
+    spec: {
+      type: 'odcs',
+      lifecycle: 'production',
+      owner: 'clinical-data',
+      definition: YAML.stringify({
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: 'patient-records-contract',
+        version: '1.0.0',
+        status: 'active',
+        schema: [
+          {
+            name: 'admissions',
+            properties: [
+              {
+                name: 'diagnosis',
+                logicalType: 'object',
+                properties: [{ name: 'icd10_code', logicalType: 'string' }],
+              },
+            ],
+          },
+        ],
+      }),
     },
   },
   {
@@ -144,7 +178,9 @@ describe('the data product search collator', () => {
             permission: { enabled: true },
             catalog: {
               rules: [
-                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
+                {
+                  allow: ['DataProduct', 'Domain', 'API', 'Group', 'Location'],
+                },
               ],
               locations: [
                 { type: 'file', target: `${dir.path}/catalog-info.yaml` },
@@ -209,7 +245,17 @@ describe('the data product search collator', () => {
     expect(result.type).toBe('data-product');
     expect(result.document).toEqual({
       title: 'Patient Records',
-      text: expect.stringContaining('Identified patients'),
+      // What the result shows: the description and purpose, nothing it is only found by.
+      text: 'Identified patients and their encounters\nThe hospital record of every patient',
+      searchTerms: [
+        'patient-records',
+        'Patient Records',
+        'Identified patients and their encounters',
+        'ehr',
+        'encounters',
+        'diagnosis',
+        'icd10_code',
+      ],
       location: '/catalog/default/dataproduct/patient-records',
       entityRef: 'dataproduct:default/patient-records',
       domainRef: 'domain:default/clinical',
@@ -224,8 +270,8 @@ describe('the data product search collator', () => {
       level: 'gold',
       compliant: true,
     });
-    // Purpose, tags and port names are searchable too.
-    for (const term of ['hospital', 'ehr', 'encounters']) {
+    // Purpose, tags, port names and the columns of its contract are searchable too.
+    for (const term of ['hospital', 'ehr', 'encounters', 'icd10_code']) {
       expect((await search(term)).body.results).toEqual([
         expect.objectContaining({
           document: expect.objectContaining({ title: 'Patient Records' }),

@@ -4,14 +4,19 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   applyWaivers,
   DataProductEntityV1alpha1,
+  dataProductSearchTerms,
   DataProductEvaluator,
   EvaluateResponse,
   GovernancePolicy,
   productRelatedRefs,
   RuleContextInput,
+  textOrNull,
   withDraftRelations,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
+import {
+  CatalogContractLookup,
+  ContractColumnIndex,
+} from '@datamesh-portal/plugin-data-mesh-node';
 import {
   DataMeshStore,
   ProductIndexFields,
@@ -19,44 +24,23 @@ import {
   StoredScorecard,
 } from '../database/DataMeshStore';
 import { DataMeshBackendConfig } from './config';
-import { ContractColumnIndex } from './ContractColumnIndex';
 import { GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
-/**
- * The explorer's fields of a product. The search text holds its name, title, description,
- * tags, port names and the column names of the contracts it provides.
- */
+/** The explorer's fields of a product; its search text is the product's search terms. */
 export function productIndexFields(
   product: Entity,
   contractColumns: string[] = [],
 ): ProductIndexFields {
   const spec = (product.spec ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) =>
-    typeof value === 'string' && value ? value : null;
-  const portNames = [spec.inputPorts, spec.outputPorts].flatMap(ports =>
-    Array.isArray(ports)
-      ? ports.map(port => text((port as { name?: unknown })?.name))
-      : [],
-  );
-  const searchText = [
-    product.metadata.name,
-    text(product.metadata.title),
-    text(product.metadata.description),
-    ...(product.metadata.tags ?? []),
-    ...portNames,
-    ...contractColumns,
-  ]
-    .filter((part): part is string => Boolean(part))
-    .join('\n');
   return {
     name: product.metadata.name,
-    title: text(product.metadata.title),
-    status: text(spec.status),
-    type: text(spec.type),
-    classification: text(spec.classification),
+    title: textOrNull(product.metadata.title),
+    status: textOrNull(spec.status),
+    type: textOrNull(spec.type),
+    classification: textOrNull(spec.classification),
     personalData: spec.personalData === true,
-    searchText,
+    searchText: dataProductSearchTerms(product, contractColumns).join('\n'),
   };
 }
 

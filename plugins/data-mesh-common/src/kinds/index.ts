@@ -4,3 +4,4 @@ export * from './DataMeshDomainEntityV1alpha1';
 export * from './relations';
 export * from './refs';
 export * from './dataProductLinks';
+export * from './searchTerms';

@@ -1,4 +1,8 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
@@ -11,7 +15,10 @@ import {
   productRelatedRefs,
   ScorecardSummariesResponse,
   ScorecardSummary,
+  dataProductSearchTerms,
+  textOrNull as text,
 } from '@datamesh-portal/plugin-data-mesh-common';
+import { ContractColumnIndex } from '@datamesh-portal/plugin-data-mesh-node';
 import { Readable } from 'node:stream';
 
 /** Products read from the catalog, and scored, per request. */
@@ -25,10 +32,6 @@ export interface DataProductCollatorFactoryOptions {
   locationTemplate?: string;
 }
 
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
 /**
  * Collates the catalog's data products for the portal's search, each with its domain, owner,
  * status and classification from the catalog and its latest score, level and compliance from
@@ -39,6 +42,9 @@ function text(value: unknown): string | null {
 export class DataProductCollatorFactory implements DocumentCollatorFactory {
   readonly type = DATA_PRODUCT_SEARCH_TYPE;
   readonly visibilityPermission = catalogEntityReadPermission;
+
+  // Kept across collations: a contract is parsed again only when it changes.
+  private readonly contractColumns = new ContractColumnIndex();
 
   constructor(private readonly options: DataProductCollatorFactoryOptions) {}
 
@@ -57,8 +63,9 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
         { credentials },
       );
       const scorecards = await this.scorecards(page.items);
+      const columnsOf = await this.contractColumnsOf(page.items, credentials);
       for (const [i, product] of page.items.entries()) {
-        yield this.document(product, scorecards[i]);
+        yield this.document(product, scorecards[i], columnsOf(product));
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
@@ -99,26 +106,57 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
     return items;
   }
 
+  /** The column names of each product's contracts, read from the catalog in one request. */
+  private async contractColumnsOf(
+    products: Entity[],
+    credentials: BackstageCredentials,
+  ): Promise<(product: Entity) => string[]> {
+    const refs = [
+      ...new Set(products.flatMap(p => productRelatedRefs(p).contracts)),
+    ];
+    const { items } = refs.length
+      ? await this.options.catalog.getEntitiesByRefs(
+          {
+            entityRefs: refs,
+            fields: [
+              'kind',
+              'metadata.name',
+              'metadata.namespace',
+              'metadata.etag',
+              'spec.definition',
+            ],
+          },
+          { credentials },
+        )
+      : { items: [] };
+    const columns = new Map(
+      refs.map((ref, i) => {
+        const api = items[i];
+        return [ref, api ? this.contractColumns.columnsOf(ref, api) : []];
+      }),
+    );
+    return product =>
+      productRelatedRefs(product).contracts.flatMap(
+        ref => columns.get(ref) ?? [],
+      );
+  }
+
   private document(
     product: Entity,
     scorecard: ScorecardSummary | null,
+    contractColumns: string[],
   ): DataProductSearchDocument {
     const spec = (product.spec ?? {}) as Record<string, unknown>;
     const { domain, owner } = productRelatedRefs(product);
     const namespace = product.metadata.namespace ?? 'default';
-    const outputPorts = Array.isArray(spec.outputPorts) ? spec.outputPorts : [];
     const tags = product.metadata.tags ?? [];
     return {
       title: product.metadata.title ?? product.metadata.name,
-      // What people search a product by: its description and purpose, tags and port names.
-      text: [
-        text(product.metadata.description),
-        text(spec.purpose),
-        ...tags,
-        ...outputPorts.map(port => text((port as { name?: unknown })?.name)),
-      ]
+      // What the result shows under the title; the rest it is found by is in searchTerms.
+      text: [text(product.metadata.description), text(spec.purpose)]
         .filter(Boolean)
         .join('\n'),
+      searchTerms: dataProductSearchTerms(product, contractColumns),
       location: (
         this.options.locationTemplate ?? '/catalog/:namespace/dataproduct/:name'
       )

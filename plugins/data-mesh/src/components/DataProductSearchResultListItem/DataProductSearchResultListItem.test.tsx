@@ -11,6 +11,7 @@ import { DataProductSearchResultListItem } from './DataProductSearchResultListIt
 const document: DataProductSearchDocument = {
   title: 'Patient Records',
   text: 'Identified patients and their encounters',
+  searchTerms: ['patient-records', 'ehr', 'encounters'],
   location: '/catalog/default/dataproduct/patient-records',
   entityRef: 'dataproduct:default/patient-records',
   domainRef: 'domain:default/clinical',

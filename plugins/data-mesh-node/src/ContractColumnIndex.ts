@@ -5,9 +5,10 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 
 /**
- * The column names of contract API entities, for the explorer's search text. Parsing a
+ * The column names of contract API entities, for the search text of their products. Parsing a
  * contract's YAML costs far more than evaluating its product, so each contract is read once
  * per version (its catalog etag) and the columns kept, one entry per contract.
+ * @public
  */
 export class ContractColumnIndex {
   private readonly cache = new Map<
