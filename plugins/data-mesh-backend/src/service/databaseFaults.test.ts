@@ -1,7 +1,4 @@
-import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -16,24 +13,15 @@ import {
   triggerTask,
   waitFor,
   waitForProducts,
+  postgresOnly,
 } from '../__testUtils__/backends';
 
 jest.setTimeout(240_000);
 
 // The database server goes away under a running backend: PostgreSQL only.
-const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+const databases = postgresOnly();
 const PRODUCTS = 12;
 const PASS = 'data-mesh-evaluate-all';
-
-if (!databases.supports('POSTGRES_15')) {
-  it('needs PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING', () => {
-    // The database fault tests run on PostgreSQL only; without it this suite fails instead of
-    // passing without testing anything.
-    expect(
-      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
-    ).toBeDefined();
-  });
-}
 
 describe.each(databases.eachSupportedId())(
   'the database goes away during a pass, on %p',

@@ -1,7 +1,4 @@
-import {
-  createMockDirectory,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -18,25 +15,16 @@ import {
   user,
   waitFor,
   waitForProducts,
+  postgresOnly,
 } from '../__testUtils__/backends';
 
 jest.setTimeout(240_000);
 
 // About a shared database server: PostgreSQL only.
-const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
+const databases = postgresOnly();
 const PRODUCTS = 20;
 const PASS = 'data-mesh-evaluate-all';
 const passLine = /^Evaluated \d+ data products/;
-
-if (!databases.supports('POSTGRES_15')) {
-  it('needs PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING', () => {
-    // The multi-instance tests run on PostgreSQL only; without it this suite fails instead of
-    // passing without testing anything.
-    expect(
-      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
-    ).toBeDefined();
-  });
-}
 
 describe.each(databases.eachSupportedId())(
   'two backends on one %p database',
