@@ -20,11 +20,10 @@ import {
 import {
   DataMeshStore,
   ProductIndexFields,
-  ScorecardChange,
   StoredScorecard,
 } from '../database/DataMeshStore';
 import { DataMeshBackendConfig } from './config';
-import { GovernanceNotifier } from './GovernanceNotifier';
+import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /** The explorer's fields of a product; its search text is the product's search terms. */
@@ -131,11 +130,18 @@ export class EvaluationService {
    * Evaluates stored products now, applies their approved waivers and saves the results; owners
    * of products that became non-compliant are notified once.
    */
-  async evaluateAndSave(
+  async evaluateAndSave(products: Entity[]): Promise<StoredScorecard[]> {
+    const { results, breaches } = await this.evaluatePage(products);
+    await this.options.notifier?.productsBecameNonCompliant(breaches);
+    return results;
+  }
+
+  /** Evaluates and saves products; the breaches are those that became non-compliant. */
+  private async evaluatePage(
     products: Entity[],
     pass?: RulePass,
-  ): Promise<StoredScorecard[]> {
-    if (products.length === 0) return [];
+  ): Promise<{ results: StoredScorecard[]; breaches: ComplianceBreach[] }> {
+    if (products.length === 0) return { results: [], breaches: [] };
     const evaluatedAt = this.now();
     const refs = products.map(product => refKey(product));
     const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
@@ -179,8 +185,19 @@ export class EvaluationService {
       };
     });
     const { changed } = await this.options.store.saveScorecards(results);
-    await this.notifyNewlyNonCompliant(changed, blockingIds);
-    return results;
+    // The store reports each transition once, so owners hear of each breach once.
+    const ownerOf = new Map(results.map(r => [r.entityRef, r.ownerRef]));
+    const breaches = changed
+      .filter(
+        change =>
+          (change.previous?.compliant ?? true) && !change.current.compliant,
+      )
+      .map(change => ({
+        entityRef: change.entityRef,
+        ownerRef: ownerOf.get(change.entityRef) ?? null,
+        policyIds: blockingIds.get(change.entityRef) ?? [],
+      }));
+    return { results, breaches };
   }
 
   /** Re-evaluates the products with these refs (those that exist) and saves them. */
@@ -202,18 +219,25 @@ export class EvaluationService {
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const seen: string[] = [];
     const pass = this.contexts.startPass();
+    // Told once at the end, so that an owner gets one notification for many products; also
+    // when the pass fails, since the saved pages' transitions will not be seen again.
+    const breaches: ComplianceBreach[] = [];
     let cursor: string | undefined;
-    do {
-      const page = await this.options.catalog.queryEntities(
-        cursor
-          ? { cursor, limit: PAGE_SIZE }
-          : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE },
-        { credentials },
-      );
-      await this.evaluateAndSave(page.items, pass);
-      seen.push(...page.items.map(e => refKey(e)));
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
+    try {
+      do {
+        const page = await this.options.catalog.queryEntities(
+          cursor
+            ? { cursor, limit: PAGE_SIZE }
+            : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE },
+          { credentials },
+        );
+        breaches.push(...(await this.evaluatePage(page.items, pass)).breaches);
+        seen.push(...page.items.map(e => refKey(e)));
+        cursor = page.pageInfo.nextCursor;
+      } while (cursor);
+    } finally {
+      await this.options.notifier?.productsBecameNonCompliant(breaches);
+    }
     // Results saved since the pass began are newer than its read of the catalog: kept.
     const removed = await this.options.store.deleteScorecardsExcept(seen, {
       evaluatedBefore: startedAt,
@@ -226,23 +250,6 @@ export class EvaluationService {
       }`,
     );
     return { products: seen.length };
-  }
-
-  /** The store reports each transition once, so owners hear of each breach once. */
-  private async notifyNewlyNonCompliant(
-    changed: ScorecardChange[],
-    blockingIds: Map<string, string[]>,
-  ) {
-    const { notifier } = this.options;
-    if (!notifier) return;
-    for (const change of changed) {
-      const wasCompliant = change.previous?.compliant ?? true;
-      if (!wasCompliant || change.current.compliant) continue;
-      await notifier.productBecameNonCompliant(
-        change.entityRef,
-        blockingIds.get(change.entityRef) ?? [],
-      );
-    }
   }
 }
 

@@ -3,6 +3,16 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { StoredWaiver } from '../database/DataMeshStore';
 
+/** A product that became non-compliant, with the policies that block it. */
+export interface ComplianceBreach {
+  entityRef: string;
+  ownerRef: string | null;
+  policyIds: string[];
+}
+
+/** Products named in an owner's summary; the link lists them all. */
+const NAMED_PRODUCTS = 10;
+
 /** The product's page in the portal, relative to the app's base URL. */
 function productLink(entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
@@ -11,8 +21,8 @@ function productLink(entityRef: string): string {
 
 /**
  * Tells a product's owners about its governance through Backstage notifications (the
- * notifications backend routes a product's notifications to the members of its owner). A
- * failure to notify is logged and never fails an evaluation.
+ * notifications backend routes a product's or group's notifications to the members of its
+ * owner). A failure to notify is logged and never fails an evaluation.
  */
 export class GovernanceNotifier {
   constructor(
@@ -20,7 +30,58 @@ export class GovernanceNotifier {
     private readonly logger: LoggerService,
   ) {}
 
-  async productBecameNonCompliant(entityRef: string, policyIds: string[]) {
+  /**
+   * One notification per owner: about the product itself when it is the owner's only breach,
+   * else a summary linking to the owner's non-compliant products in the explorer. A pass that
+   * breaches thousands of products (a new global policy, a first evaluation) sends one
+   * notification per team, not one per product.
+   */
+  async productsBecameNonCompliant(breaches: ComplianceBreach[]) {
+    const byOwner = new Map<string, ComplianceBreach[]>();
+    for (const breach of breaches) {
+      // Without an owner the notifications backend finds nobody through the product either.
+      const key = breach.ownerRef ?? breach.entityRef;
+      byOwner.set(key, [...(byOwner.get(key) ?? []), breach]);
+    }
+    for (const [ownerRef, owned] of byOwner) {
+      if (owned.length === 1) {
+        await this.productBecameNonCompliant(owned[0]);
+      } else {
+        await this.ownerProductsBecameNonCompliant(ownerRef, owned);
+      }
+    }
+  }
+
+  private async ownerProductsBecameNonCompliant(
+    ownerRef: string,
+    breaches: ComplianceBreach[],
+  ) {
+    const names = breaches.map(b => parseEntityRef(b.entityRef).name);
+    const policyIds = [...new Set(breaches.flatMap(b => b.policyIds))];
+    const more = names.length - NAMED_PRODUCTS;
+    await this.send(ownerRef, {
+      title: `${names.length} data products of ${
+        parseEntityRef(ownerRef).name
+      } are not compliant`,
+      description: `${names.slice(0, NAMED_PRODUCTS).join(', ')}${
+        more > 0 ? ` and ${more} more` : ''
+      }. Blocking governance policies: ${
+        policyIds.join(', ') || 'none'
+      }. Open each product's governance card for what to fix, or request a waiver.`,
+      link: `/data-mesh/explorer?${new URLSearchParams({
+        owner: ownerRef,
+        compliant: 'false',
+      })}`,
+      severity: 'high',
+      topic: 'data-mesh-governance',
+      scope: `data-mesh-compliance:${ownerRef}`,
+    });
+  }
+
+  private async productBecameNonCompliant({
+    entityRef,
+    policyIds,
+  }: ComplianceBreach) {
     const { name } = parseEntityRef(entityRef);
     await this.send(entityRef, {
       title: `${name} is not compliant`,
