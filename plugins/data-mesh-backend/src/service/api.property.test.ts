@@ -1,65 +1,17 @@
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import request from 'supertest';
-import { dataMeshPlugin } from '../plugin';
+import { TestBackend } from '../__testUtils__/backends';
+import {
+  QUIET_SCHEDULE,
+  SALES_CATALOG,
+  startRouteTestBackend,
+  waitForRelation,
+} from '../__testUtils__/routeTests';
 
 jest.setTimeout(120_000);
 
-const catalogInfo = `
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: { name: sales-data }
-spec: { type: team, children: [] }
----
-apiVersion: datamesh-portal.io/v1alpha1
-kind: Domain
-metadata: { name: sales }
-spec: { owner: sales-data }
----
-apiVersion: datamesh-portal.io/v1alpha1
-kind: DataProduct
-metadata: { name: orders }
-spec:
-  owner: sales-data
-  domain: sales
-  status: active
-  purpose: Every order placed in the web shop, cleaned.
-`;
-
 const MAX_BODY_BYTES = 64 * 1024;
-
-const config = (dir: string) => ({
-  catalog: {
-    rules: [{ allow: ['DataProduct', 'Domain', 'Group', 'Location'] }],
-    locations: [{ type: 'file', target: `${dir}/catalog-info.yaml` }],
-  },
-  dataMesh: {
-    api: { maxBodyBytes: MAX_BODY_BYTES },
-    scorecards: {
-      // The scheduled pass stays out of the way of the test.
-      schedule: {
-        frequency: { hours: 24 },
-        timeout: { minutes: 1 },
-        initialDelay: { hours: 1 },
-      },
-      checks: [
-        {
-          id: 'tests-pass',
-          title: 'Contract tests pass',
-          appliesTo: 'has(facts.ci)',
-          rule: 'facts.ci.testsFailed == 0',
-        },
-      ],
-    },
-  },
-});
 
 // A 400 names the field (`facts.ci: ...`, `facts[":"]: ...`, `spec.outputPorts[0].name: ...`)
 // or the body.
@@ -154,28 +106,29 @@ const factsByGeneratedSource = mostly(
 );
 
 describe('the REST API, on generated requests', () => {
-  const dir = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   const user = mockCredentials.user.header();
   const service = mockCredentials.service.header();
 
   beforeAll(async () => {
-    dir.setContent({ 'catalog-info.yaml': catalogInfo });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        mockServices.rootConfig.factory({ data: config(dir.path) }),
-      ],
+    backend = await startRouteTestBackend({
+      catalog: SALES_CATALOG,
+      dataMesh: {
+        api: { maxBodyBytes: MAX_BODY_BYTES },
+        scorecards: {
+          schedule: QUIET_SCHEDULE,
+          checks: [
+            {
+              id: 'tests-pass',
+              title: 'Contract tests pass',
+              appliesTo: 'has(facts.ci)',
+              rule: 'facts.ci.testsFailed == 0',
+            },
+          ],
+        },
+      },
     });
-    for (let i = 0; i < 100; i++) {
-      const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/dataproduct/default/orders')
-        .set('Authorization', user);
-      if (res.status === 200 && res.body.relations?.length) break;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
+    await waitForRelation(backend, 'orders');
   });
 
   afterAll(() => backend?.stop());

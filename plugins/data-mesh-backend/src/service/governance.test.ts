@@ -1,267 +1,46 @@
-import {
-  createServiceFactory,
-  PermissionsService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
-import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
-import YAML from 'yaml';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { dataMeshPlugin } from '../plugin';
+import { TestBackend } from '../__testUtils__/backends';
+// The hospital mesh (its entities, global policies and users) is shared with home.test.ts.
+import {
+  ADMIN,
+  dataMeshApi,
+  evaluateHospitalMesh,
+  HOSPITAL_GOVERNANCE,
+  hospitalMesh,
+  hospitalRoles,
+  mockPermissions,
+  notificationsStub,
+  OUTSIDER,
+  OWNER,
+  QUIET_SCHEDULE,
+  startRouteTestBackend,
+} from '../__testUtils__/routeTests';
 
 jest.setTimeout(60_000);
 
-const ADMIN = 'user:default/grace';
-const OWNER = 'user:default/ada';
-const OUTSIDER = 'user:default/mallory';
-
-// Catalog permissions are allowed for everyone; the data mesh ones follow the roles above.
-function decide(permission: string, user: string | undefined) {
-  if (!permission.startsWith('data-mesh.')) return AuthorizeResult.ALLOW;
-  if (user === ADMIN) return AuthorizeResult.ALLOW;
-  if (user === OWNER && permission === 'data-mesh.waiver.request') {
-    return AuthorizeResult.ALLOW;
-  }
-  return AuthorizeResult.DENY;
-}
-
-const permissions = mockServices.permissions.mock({
-  async authorize(requests: EvaluatePermissionRequest[], options) {
-    const { principal } = options.credentials as BackstageCredentials<
-      BackstageUserPrincipal | { type: 'service' }
-    >;
-    const user = 'userEntityRef' in principal ? principal.userEntityRef : '';
-    return requests.map(r => ({ result: decide(r.permission.name, user) }));
-  },
-  async authorizeConditional(requests) {
-    return requests.map(() => ({
-      result: AuthorizeResult.ALLOW,
-    })) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
-  },
-});
-
-const sent: Array<{ entityRef: unknown; title: string }> = [];
-const notifications = createServiceFactory({
-  service: notificationService,
-  deps: {},
-  factory: () => ({
-    async send({ recipients, payload }) {
-      sent.push({
-        entityRef: recipients.type === 'entity' ? recipients.entityRef : '*',
-        title: payload.title,
-      });
-    },
-  }),
-});
-
-const docs = [
-  { kind: 'Group', metadata: { name: 'clinical-data' } },
-  { kind: 'Group', metadata: { name: 'research-data' } },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'hospital' },
-    spec: {
-      owner: 'clinical-data',
-      policies: [
-        {
-          id: 'tagged',
-          title: 'Products are tagged',
-          severity: 'warning',
-          enforcement: 'warn',
-          rule: 'has(entity.metadata.tags)',
-          remediation: 'Add tags.',
-        },
-      ],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'clinical' },
-    spec: { owner: 'clinical-data', subdomainOf: 'hospital' },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'research' },
-    spec: {
-      owner: 'research-data',
-      subdomainOf: 'hospital',
-      policies: [
-        {
-          id: 'de-identified-input',
-          title: 'Research reads de-identified data only',
-          rule: "upstream.all(u, u.spec.classification != 'restricted')",
-          remediation: 'Read from a de-identified product.',
-        },
-        {
-          id: 'cohort-size',
-          enforcement: 'draft',
-          rule: 'false',
-        },
-        { id: 'old-rule', enforcement: 'retired', rule: 'false' },
-      ],
-    },
-  },
-  // Tries to switch off a global policy by reusing its id: the catalog refuses the domain.
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'rogue' },
-    spec: {
-      owner: 'research-data',
-      policies: [{ id: 'personal-data-protected', rule: 'true' }],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'patient-records', tags: ['ehr'] },
-    spec: {
-      owner: 'clinical-data',
-      domain: 'clinical',
-      status: 'active',
-      personalData: true,
-      classification: 'restricted',
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'cohort-study' },
-    spec: {
-      owner: 'research-data',
-      domain: 'research',
-      status: 'active',
-      classification: 'internal',
-      inputPorts: [{ name: 'patients', dataProduct: 'patient-records' }],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'leaky-extract', tags: ['ehr'] },
-    spec: {
-      owner: 'clinical-data',
-      domain: 'rogue',
-      status: 'draft',
-      personalData: true,
-      classification: 'internal',
-    },
-  },
-].map(doc => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  ...doc,
-  spec: doc.spec ?? { type: 'team', children: [] },
-}));
-
-const globalPolicies = [
-  {
-    id: 'personal-data-protected',
-    title: 'Personal data is confidential or restricted',
-    appliesTo: 'has(entity.spec.personalData) && entity.spec.personalData',
-    rule: "entity.spec.classification in ['confidential', 'restricted']",
-    remediation: 'Set spec.classification to confidential or restricted.',
-  },
-  {
-    id: 'domain-exists',
-    rule: 'domain != null',
-  },
-];
+const docs = hospitalMesh();
+const notifications = notificationsStub();
 
 describe('federated governance through the REST API', () => {
-  const dir = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   const as = (user: string) => mockCredentials.user.header(user);
-  const get = (path: string, user = OWNER) =>
-    request(backend.server)
-      .get(`/api/data-mesh${path}`)
-      .set('Authorization', as(user));
-  const post = (path: string, body: object, user = OWNER) =>
-    request(backend.server)
-      .post(`/api/data-mesh${path}`)
-      .set('Authorization', as(user))
-      .send(body);
+  const { get, post } = dataMeshApi(() => backend, OWNER);
 
   beforeAll(async () => {
-    dir.setContent({
-      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
+    backend = await startRouteTestBackend({
+      catalog: docs,
+      dataMesh: {
+        scorecards: {
+          defaultChecks: false,
+          checks: [{ id: 'any', title: 'Any', rule: 'true' }],
+          schedule: QUIET_SCHEDULE,
+        },
+        governance: HOSPITAL_GOVERNANCE,
+      },
+      features: [mockPermissions(hospitalRoles), notifications.factory],
     });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        permissions.factory,
-        notifications,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
-              ],
-              locations: [
-                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
-              ],
-            },
-            dataMesh: {
-              scorecards: {
-                defaultChecks: false,
-                checks: [{ id: 'any', title: 'Any', rule: 'true' }],
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 1 },
-                },
-              },
-              governance: {
-                defaultPolicies: false,
-                policies: globalPolicies,
-                waivers: {
-                  maxDays: 30,
-                  schedule: {
-                    frequency: { hours: 24 },
-                    timeout: { minutes: 1 },
-                    initialDelay: { hours: 1 },
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    // Wait until the products have their relations (lineage), then evaluate them.
-    for (let i = 0; i < 150; i++) {
-      const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/dataproduct/default/cohort-study')
-        .set('Authorization', as(ADMIN));
-      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    for (const name of ['patient-records', 'cohort-study', 'leaky-extract']) {
-      const res = await post(
-        `/evaluate/dataproduct/default/${name}`,
-        {},
-        ADMIN,
-      );
-      if (res.status !== 200) {
-        throw new Error(`Evaluating ${name} answered ${res.status}`);
-      }
-    }
+    await evaluateHospitalMesh(backend);
   });
 
   afterAll(() => backend?.stop());
@@ -535,7 +314,7 @@ describe('federated governance through the REST API', () => {
     });
 
     it('revoking a waiver makes the product non-compliant again and tells its owners once', async () => {
-      const before = sent.filter(
+      const before = notifications.sent.filter(
         s => s.entityRef === 'dataproduct:default/cohort-study',
       ).length;
       const revoked = await post(`/waivers/${waiverId}/revoke`, {}, ADMIN);
@@ -545,7 +324,7 @@ describe('federated governance through the REST API', () => {
       );
       expect(governance.body.compliant).toBe(false);
       await post('/evaluate/dataproduct/default/cohort-study', {}, ADMIN);
-      const after = sent.filter(
+      const after = notifications.sent.filter(
         s => s.entityRef === 'dataproduct:default/cohort-study',
       );
       expect(after.length).toBe(before + 1);

@@ -1,156 +1,48 @@
-import {
-  createServiceFactory,
-  PermissionsService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
-import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import YAML from 'yaml';
 import request from 'supertest';
-import { dataMeshPlugin } from '../plugin';
+import { TestBackend } from '../__testUtils__/backends';
+// The hospital mesh (its entities, global policies and users) is shared with governance.test.ts.
+import {
+  ADMIN,
+  dataMeshApi,
+  evaluateHospitalMesh,
+  HOSPITAL_GOVERNANCE,
+  hospitalMesh,
+  hospitalRoles,
+  mockPermissions,
+  notificationsStub,
+  OUTSIDER,
+  OWNER,
+  QUIET_SCHEDULE,
+  startRouteTestBackend,
+  userOf,
+  waitForRelation,
+} from '../__testUtils__/routeTests';
 
 jest.setTimeout(60_000);
 
-const ADMIN = 'user:default/grace';
-const OWNER = 'user:default/ada';
-const OUTSIDER = 'user:default/mallory';
-
-// Catalog permissions are allowed for everyone; the data mesh ones follow the roles above.
-function decide(permission: string, user: string | undefined) {
-  if (!permission.startsWith('data-mesh.')) return AuthorizeResult.ALLOW;
-  if (user === ADMIN) return AuthorizeResult.ALLOW;
-  if (user === OWNER && permission === 'data-mesh.waiver.request') {
-    return AuthorizeResult.ALLOW;
-  }
-  return AuthorizeResult.DENY;
-}
-
-const permissions = mockServices.permissions.mock({
-  async authorize(requests: EvaluatePermissionRequest[], options) {
-    const { principal } = options.credentials as BackstageCredentials<
-      BackstageUserPrincipal | { type: 'service' }
-    >;
-    const user = 'userEntityRef' in principal ? principal.userEntityRef : '';
-    return requests.map(r => ({ result: decide(r.permission.name, user) }));
-  },
-  // The outsider may read nothing in the catalog.
-  async authorizeConditional(requests, options) {
-    const { principal } = options.credentials as BackstageCredentials<
-      BackstageUserPrincipal | { type: 'service' }
-    >;
-    const outsider =
-      'userEntityRef' in principal && principal.userEntityRef === OUTSIDER;
-    return requests.map(() => ({
-      result: outsider ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-    })) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
-  },
-});
-
-const sent: Array<{ entityRef: unknown; title: string }> = [];
-const notifications = createServiceFactory({
-  service: notificationService,
-  deps: {},
-  factory: () => ({
-    async send({ recipients, payload }) {
-      sent.push({
-        entityRef: recipients.type === 'entity' ? recipients.entityRef : '*',
-        title: payload.title,
-      });
+// The home also reads titles, types and contract columns: patient-records provides a
+// contract, and cohort-study has a title, a description and a type.
+const docs = [
+  ...hospitalMesh({
+    'patient-records': {
+      spec: {
+        outputPorts: [
+          {
+            name: 'records',
+            type: 'table',
+            contract: 'patient-records-contract',
+          },
+        ],
+      },
+    },
+    'cohort-study': {
+      metadata: { title: 'Cohort Study', description: 'Research cohorts' },
+      spec: { type: 'consumer-aligned' },
     },
   }),
-});
-
-const docs = [
-  { kind: 'Group', metadata: { name: 'clinical-data' } },
-  { kind: 'Group', metadata: { name: 'research-data' } },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'hospital' },
-    spec: {
-      owner: 'clinical-data',
-      policies: [
-        {
-          id: 'tagged',
-          title: 'Products are tagged',
-          severity: 'warning',
-          enforcement: 'warn',
-          rule: 'has(entity.metadata.tags)',
-          remediation: 'Add tags.',
-        },
-      ],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'clinical' },
-    spec: { owner: 'clinical-data', subdomainOf: 'hospital' },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'research' },
-    spec: {
-      owner: 'research-data',
-      subdomainOf: 'hospital',
-      policies: [
-        {
-          id: 'de-identified-input',
-          title: 'Research reads de-identified data only',
-          rule: "upstream.all(u, u.spec.classification != 'restricted')",
-          remediation: 'Read from a de-identified product.',
-        },
-        {
-          id: 'cohort-size',
-          enforcement: 'draft',
-          rule: 'false',
-        },
-        { id: 'old-rule', enforcement: 'retired', rule: 'false' },
-      ],
-    },
-  },
-  // Tries to switch off a global policy by reusing its id: the catalog refuses the domain.
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'Domain',
-    metadata: { name: 'rogue' },
-    spec: {
-      owner: 'research-data',
-      policies: [{ id: 'personal-data-protected', rule: 'true' }],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'patient-records', tags: ['ehr'] },
-    spec: {
-      owner: 'clinical-data',
-      domain: 'clinical',
-      status: 'active',
-      personalData: true,
-      classification: 'restricted',
-      outputPorts: [
-        {
-          name: 'records',
-          type: 'table',
-          contract: 'patient-records-contract',
-        },
-      ],
-    },
-  },
   {
     kind: 'API',
     metadata: { name: 'patient-records-contract' },
@@ -180,63 +72,20 @@ const docs = [
       }),
     },
   },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: {
-      name: 'cohort-study',
-      title: 'Cohort Study',
-      description: 'Research cohorts',
-    },
-    spec: {
-      owner: 'research-data',
-      domain: 'research',
-      status: 'active',
-      classification: 'internal',
-      type: 'consumer-aligned',
-      inputPorts: [{ name: 'patients', dataProduct: 'patient-records' }],
-    },
-  },
-  {
-    apiVersion: 'datamesh-portal.io/v1alpha1',
-    kind: 'DataProduct',
-    metadata: { name: 'leaky-extract', tags: ['ehr'] },
-    spec: {
-      owner: 'clinical-data',
-      domain: 'rogue',
-      status: 'draft',
-      personalData: true,
-      classification: 'internal',
-    },
-  },
-].map(doc => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  ...doc,
-  spec: doc.spec ?? { type: 'team', children: [] },
-}));
-
-const globalPolicies = [
-  {
-    id: 'personal-data-protected',
-    title: 'Personal data is confidential or restricted',
-    appliesTo: 'has(entity.spec.personalData) && entity.spec.personalData',
-    rule: "entity.spec.classification in ['confidential', 'restricted']",
-    remediation: 'Set spec.classification to confidential or restricted.',
-  },
-  {
-    id: 'domain-exists',
-    rule: 'domain != null',
-  },
 ];
 
+// The outsider may read nothing in the catalog.
+const permissions = mockPermissions(hospitalRoles, credentials => ({
+  result:
+    userOf(credentials) === OUTSIDER
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+}));
+
 describe('the data mesh home through the REST API', () => {
-  const dir = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   const as = (user: string) => mockCredentials.user.header(user);
-  const get = (path: string, user = OWNER) =>
-    request(backend.server)
-      .get(`/api/data-mesh${path}`)
-      .set('Authorization', as(user));
+  const { get } = dataMeshApi(() => backend, OWNER);
   const names = async (query: string) => {
     const res = await get(`/products?${query}`);
     expect(res.status).toBe(200);
@@ -244,88 +93,30 @@ describe('the data mesh home through the REST API', () => {
   };
 
   beforeAll(async () => {
-    dir.setContent({
-      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        permissions.factory,
-        notifications,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                {
-                  allow: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
-                },
-              ],
-              locations: [
-                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
-              ],
+    backend = await startRouteTestBackend({
+      catalog: docs,
+      kinds: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
+      dataMesh: {
+        scorecards: {
+          defaultChecks: false,
+          checks: [
+            { id: 'any', title: 'Any', rule: 'true', level: 'bronze' },
+            {
+              id: 'tagged',
+              title: 'Tagged',
+              rule: 'has(entity.metadata.tags)',
+              level: 'silver',
             },
-            dataMesh: {
-              scorecards: {
-                defaultChecks: false,
-                checks: [
-                  { id: 'any', title: 'Any', rule: 'true', level: 'bronze' },
-                  {
-                    id: 'tagged',
-                    title: 'Tagged',
-                    rule: 'has(entity.metadata.tags)',
-                    level: 'silver',
-                  },
-                ],
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 1 },
-                },
-              },
-              governance: {
-                defaultPolicies: false,
-                policies: globalPolicies,
-                waivers: {
-                  maxDays: 30,
-                  schedule: {
-                    frequency: { hours: 24 },
-                    timeout: { minutes: 1 },
-                    initialDelay: { hours: 1 },
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
+          ],
+          schedule: QUIET_SCHEDULE,
+        },
+        governance: HOSPITAL_GOVERNANCE,
+      },
+      features: [permissions, notificationsStub().factory],
     });
-    // Wait until the products have their relations (lineage, contract), then evaluate them.
-    const hasRelation = async (name: string, type: string) => {
-      const res = await request(backend.server)
-        .get(`/api/catalog/entities/by-name/dataproduct/default/${name}`)
-        .set('Authorization', as(ADMIN));
-      return res.body.relations?.some((r: any) => r.type === type);
-    };
-    for (let i = 0; i < 150; i++) {
-      if (
-        (await hasRelation('cohort-study', 'dependsOn')) &&
-        (await hasRelation('patient-records', 'providesApi'))
-      ) {
-        break;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    for (const name of ['patient-records', 'cohort-study', 'leaky-extract']) {
-      const res = await request(backend.server)
-        .post(`/api/data-mesh/evaluate/dataproduct/default/${name}`)
-        .set('Authorization', as(ADMIN))
-        .send({});
-      if (res.status !== 200) {
-        throw new Error(`Evaluating ${name} answered ${res.status}`);
-      }
-    }
+    // patient-records provides its contract (the home searches its columns) before evaluating.
+    await waitForRelation(backend, 'patient-records', 'providesApi', as(ADMIN));
+    await evaluateHospitalMesh(backend);
   });
 
   afterAll(() => backend?.stop());

@@ -1,102 +1,57 @@
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
 import request from 'supertest';
-import { dataMeshPlugin } from '../plugin';
+import { TestBackend } from '../__testUtils__/backends';
+import {
+  QUIET_SCHEDULE,
+  SALES_CATALOG,
+  startRouteTestBackend,
+  waitForRelation,
+} from '../__testUtils__/routeTests';
 
 jest.setTimeout(60_000);
 
-const catalogInfo = `
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: { name: sales-data }
-spec: { type: team, children: [] }
----
-apiVersion: datamesh-portal.io/v1alpha1
-kind: Domain
-metadata: { name: sales }
-spec: { owner: sales-data }
----
-apiVersion: datamesh-portal.io/v1alpha1
-kind: DataProduct
-metadata: { name: orders }
-spec:
-  owner: sales-data
-  domain: sales
-  status: active
-  purpose: Every order placed in the web shop, cleaned.
----
+// A second product, without a purpose.
+const catalog = `${SALES_CATALOG}---
 apiVersion: datamesh-portal.io/v1alpha1
 kind: DataProduct
 metadata: { name: refunds }
 spec: { owner: sales-data, domain: sales, status: active }
 `;
 
-const config = (dir: string) => ({
-  catalog: {
-    rules: [{ allow: ['DataProduct', 'Domain', 'Group', 'Location'] }],
-    locations: [{ type: 'file', target: `${dir}/catalog-info.yaml` }],
-  },
-  dataMesh: {
-    scorecards: {
-      levels: ['bronze', 'silver'],
-      defaultChecks: false,
-      // The scheduled pass stays out of the way of the test.
-      schedule: {
-        frequency: { hours: 24 },
-        timeout: { minutes: 1 },
-        initialDelay: { hours: 1 },
+const dataMesh = {
+  scorecards: {
+    levels: ['bronze', 'silver'],
+    defaultChecks: false,
+    schedule: QUIET_SCHEDULE,
+    checks: [
+      {
+        id: 'has-purpose',
+        title: 'Purpose is documented',
+        category: 'documentation',
+        level: 'bronze',
+        rule: 'has(entity.spec.purpose) && size(entity.spec.purpose) >= 20',
       },
-      checks: [
-        {
-          id: 'has-purpose',
-          title: 'Purpose is documented',
-          category: 'documentation',
-          level: 'bronze',
-          rule: 'has(entity.spec.purpose) && size(entity.spec.purpose) >= 20',
-        },
-        {
-          id: 'tests-pass',
-          title: 'Contract tests pass',
-          category: 'quality',
-          level: 'silver',
-          weight: 3,
-          appliesTo: 'has(facts.ci)',
-          rule: 'facts.ci.testsFailed == 0',
-        },
-      ],
-    },
+      {
+        id: 'tests-pass',
+        title: 'Contract tests pass',
+        category: 'quality',
+        level: 'silver',
+        weight: 3,
+        appliesTo: 'has(facts.ci)',
+        rule: 'facts.ci.testsFailed == 0',
+      },
+    ],
   },
-});
+};
 
 describe('scorecards through the REST API', () => {
-  const dir = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   const user = mockCredentials.user.header();
 
   beforeAll(async () => {
-    dir.setContent({ 'catalog-info.yaml': catalogInfo });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        mockServices.rootConfig.factory({ data: config(dir.path) }),
-      ],
-    });
-    for (let i = 0; i < 100; i++) {
-      const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/dataproduct/default/refunds')
-        .set('Authorization', user);
-      if (res.status === 200 && res.body.relations?.length) break;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
+    backend = await startRouteTestBackend({ catalog, dataMesh });
+    await waitForRelation(backend, 'refunds');
   });
 
   afterAll(() => backend?.stop());
@@ -259,14 +214,10 @@ describe('scorecards through the REST API', () => {
 
 describe('scorecards when the permission policy denies', () => {
   it('refuses pushes and re-evaluations with 403', async () => {
-    const dir = createMockDirectory();
-    dir.setContent({ 'catalog-info.yaml': catalogInfo });
-    const backend = await startTestBackend({
+    const backend = await startRouteTestBackend({
+      catalog,
+      dataMesh,
       features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        mockServices.rootConfig.factory({ data: config(dir.path) }),
         mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
       ],
     });

@@ -2,25 +2,20 @@ import {
   BackstageCredentials,
   BackstageServicePrincipal,
   BackstageUserPrincipal,
-  createServiceFactory,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
-import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-module-data-mesh';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import YAML from 'yaml';
-import { dataMeshPlugin } from '../plugin';
+import { TestBackend } from '../__testUtils__/backends';
+import {
+  evaluateProducts,
+  mockPermissions,
+  notificationsStub,
+  QUIET_SCHEDULE,
+  startRouteTestBackend,
+  userOf,
+  waitForRelation,
+} from '../__testUtils__/routeTests';
 import { readDataMeshBackendConfig } from './config';
 import { createRouter, RouterOptions } from './router';
 
@@ -48,20 +43,11 @@ const SECRET = 'dataproduct:default/secret-product';
 // In every field of the hidden product and domain a body could carry.
 const MARKER = 'classified';
 
-type Principal = BackstageUserPrincipal | BackstageServicePrincipal;
-const principalOf = (credentials: BackstageCredentials) =>
-  credentials.principal as Principal;
-const userOf = (credentials: BackstageCredentials) => {
-  const principal = principalOf(credentials);
-  return principal.type === 'user' ? principal.userEntityRef : undefined;
-};
-
 /** The data mesh permissions of each caller (none of them depends on the product). */
 function decide(
   permission: string,
   credentials: BackstageCredentials,
 ): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
-  const principal = principalOf(credentials);
   if (!permission.startsWith('data-mesh.')) {
     // Catalog permissions outside the conditional read: as in a portal without a policy,
     // except that the reader may not read anything by ref (it is never asked here).
@@ -69,6 +55,9 @@ function decide(
       ? AuthorizeResult.DENY
       : AuthorizeResult.ALLOW;
   }
+  const principal = credentials.principal as
+    | BackstageUserPrincipal
+    | BackstageServicePrincipal;
   if (principal.type === 'service') {
     // As Backstage decides for a token restricted to data-mesh.facts.push: by permission
     // name, never by resource. Which products it may push for is dataMesh.facts.pipelines.
@@ -88,40 +77,23 @@ function decide(
   return AuthorizeResult.DENY;
 }
 
-const permissions = mockServices.permissions.mock({
-  async authorize(requests: EvaluatePermissionRequest[], options) {
-    return requests.map(r => ({
-      result: decide(r.permission.name, options.credentials),
-    }));
-  },
-  // The catalog's read permission: the reader sees nothing labelled restricted; the real
-  // catalog turns the condition into a filter.
-  async authorizeConditional(requests, options) {
-    const reader = userOf(options.credentials) === READER;
-    return requests.map(() =>
-      reader
-        ? {
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
+// The catalog's read permission: the reader sees nothing labelled restricted.
+const permissions = mockPermissions(decide, credentials =>
+  userOf(credentials) === READER
+    ? {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          not: {
+            rule: 'HAS_LABEL',
             resourceType: 'catalog-entity',
-            conditions: {
-              not: {
-                rule: 'HAS_LABEL',
-                resourceType: 'catalog-entity',
-                params: { label: 'restricted' },
-              },
-            },
-          }
-        : { result: AuthorizeResult.ALLOW },
-    ) as Awaited<ReturnType<PermissionsService['authorizeConditional']>>;
-  },
-});
-
-const notifications = createServiceFactory({
-  service: notificationService,
-  deps: {},
-  factory: () => ({ async send() {} }),
-});
+            params: { label: 'restricted' },
+          },
+        },
+      }
+    : { result: AuthorizeResult.ALLOW },
+);
 
 const restricted = { restricted: 'true' };
 const docs = [
@@ -190,11 +162,7 @@ const docs = [
       inputPorts: [{ name: 'open', dataProduct: 'open-product' }],
     },
   },
-].map(doc => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  ...doc,
-  spec: doc.spec ?? { type: 'team', children: [] },
-}));
+];
 
 const draft = {
   apiVersion: 'datamesh-portal.io/v1alpha1',
@@ -747,8 +715,7 @@ async function registeredRoutes(): Promise<string[]> {
 }
 
 describe('the security table of the data mesh API', () => {
-  const dir = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
 
   const send = (method: Row['method'], call: Call, as: Caller) => {
     const path = typeof call.path === 'function' ? call.path() : call.path;
@@ -759,73 +726,42 @@ describe('the security table of the data mesh API', () => {
   };
 
   beforeAll(async () => {
-    dir.setContent({
-      'catalog-info.yaml': docs.map(d => YAML.stringify(d)).join('---\n'),
+    backend = await startRouteTestBackend({
+      catalog: docs,
+      dataMesh: {
+        facts: {
+          pipelines: [
+            { subject: CI_SUBJECT, domains: ['open-domain'] },
+            { subject: 'other-pipeline', entityRefs: [SECRET] },
+          ],
+        },
+        scorecards: {
+          defaultChecks: false,
+          checks: [{ id: 'any', title: 'Any', rule: 'true' }],
+          schedule: QUIET_SCHEDULE,
+        },
+        governance: {
+          defaultPolicies: false,
+          policies: [
+            { id: 'domain-exists', rule: 'domain != null' },
+            { id: 'draft-review', enforcement: 'draft', rule: 'true' },
+          ],
+          waivers: { maxDays: 30, schedule: QUIET_SCHEDULE },
+        },
+      },
+      features: [permissions, notificationsStub().factory],
     });
-    const quiet = {
-      frequency: { hours: 24 },
-      timeout: { minutes: 1 },
-      initialDelay: { hours: 1 },
-    };
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        dataMeshPlugin,
-        permissions.factory,
-        notifications,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                { allow: ['DataProduct', 'Domain', 'Group', 'Location'] },
-              ],
-              locations: [
-                { type: 'file', target: `${dir.path}/catalog-info.yaml` },
-              ],
-            },
-            dataMesh: {
-              facts: {
-                pipelines: [
-                  { subject: CI_SUBJECT, domains: ['open-domain'] },
-                  { subject: 'other-pipeline', entityRefs: [SECRET] },
-                ],
-              },
-              scorecards: {
-                defaultChecks: false,
-                checks: [{ id: 'any', title: 'Any', rule: 'true' }],
-                schedule: quiet,
-              },
-              governance: {
-                defaultPolicies: false,
-                policies: [
-                  { id: 'domain-exists', rule: 'domain != null' },
-                  { id: 'draft-review', enforcement: 'draft', rule: 'true' },
-                ],
-                waivers: { maxDays: 30, schedule: quiet },
-              },
-            },
-          },
-        }),
-      ],
-    });
-    for (let i = 0; i < 150; i++) {
-      const res = await request(backend.server)
-        .get('/api/catalog/entities/by-name/dataproduct/default/secret-product')
-        .set('Authorization', AUTHORIZATION.admin());
-      if (res.body.relations?.some((r: any) => r.type === 'dependsOn')) break;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-    for (const name of ['open-product', 'secret-product']) {
-      const res = await send(
-        'post',
-        { path: `/evaluate/dataproduct/default/${name}` },
-        'admin',
-      );
-      if (res.status !== 200) {
-        throw new Error(`Evaluating ${name} answered ${res.status}`);
-      }
-    }
+    await waitForRelation(
+      backend,
+      'secret-product',
+      'dependsOn',
+      AUTHORIZATION.admin(),
+    );
+    await evaluateProducts(
+      backend,
+      ['open-product', 'secret-product'],
+      AUTHORIZATION.admin(),
+    );
     // A pending waiver on each product, for the waiver rows.
     for (const [key, entityRef, policyId] of [
       ['open', OPEN, 'open-domain-tagged'],
