@@ -9,7 +9,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { JsonObject } from '@backstage/types';
@@ -22,22 +21,6 @@ import { Knex } from 'knex';
 import net from 'net';
 import request from 'supertest';
 import { dataMeshPlugin } from '../plugin';
-
-/**
- * The PostgreSQL test database of a suite about a shared database server. Without a server the
- * suite fails with what to set, instead of passing without testing anything.
- */
-export function postgresOnly(): TestDatabases {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-  if (!databases.supports('POSTGRES_15')) {
-    it('needs PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING', () => {
-      expect(
-        process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
-      ).toBeDefined();
-    });
-  }
-  return databases;
-}
 
 /** A line logged by a test backend. */
 export interface LogLine {

@@ -13,8 +13,8 @@ import {
   triggerTask,
   waitFor,
   waitForProducts,
-  postgresOnly,
 } from '../__testUtils__/backends';
+import { postgresOnly } from '../__testUtils__/postgresOnly';
 
 jest.setTimeout(240_000);
 

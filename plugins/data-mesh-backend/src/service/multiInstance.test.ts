@@ -15,8 +15,8 @@ import {
   user,
   waitFor,
   waitForProducts,
-  postgresOnly,
 } from '../__testUtils__/backends';
+import { postgresOnly } from '../__testUtils__/postgresOnly';
 
 jest.setTimeout(240_000);
 
