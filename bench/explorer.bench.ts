@@ -273,9 +273,11 @@ test('the explorer over 10,000 data products', async ({ page }) => {
         } |`,
     ),
   ].join('\n');
+  // One section per database, so that a run on the other keeps its figures.
+  const marker = `explorer-bench-${POSTGRES ? 'postgres' : 'sqlite'}`;
   const section = [
-    '<!-- explorer-bench:start -->',
-    '## Data mesh home: explorer',
+    `<!-- ${marker}:start -->`,
+    `## Data mesh home: explorer, ${POSTGRES ? 'PostgreSQL' : 'SQLite'}`,
     '',
     `\`yarn bench:explorer\` (${new Date()
       .toISOString()
@@ -293,15 +295,16 @@ test('the explorer over 10,000 data products', async ({ page }) => {
     )} s. Each figure is the median of ${RUNS} runs; the REST figures are loopback round trips with the caller's catalog read, the Chromium figures from navigation to the first product row (app already loaded once).`,
     '',
     table,
-    '<!-- explorer-bench:end -->',
+    `<!-- ${marker}:end -->`,
   ].join('\n');
   console.log(`\n${table}\n`);
   const doc = path.join(REPO, 'docs/benchmarks.md');
   const existing = fs.existsSync(doc)
     ? fs.readFileSync(doc, 'utf8')
     : '# Benchmarks\n';
-  const marked =
-    /<!-- explorer-bench:start -->[\s\S]*<!-- explorer-bench:end -->/;
+  const marked = new RegExp(
+    `<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`,
+  );
   fs.writeFileSync(
     doc,
     marked.test(existing)

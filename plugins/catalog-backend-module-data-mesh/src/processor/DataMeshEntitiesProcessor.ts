@@ -23,8 +23,8 @@ import {
   isValidDataProductEntity,
   ODCS_API_TYPE,
   ODCS_ID_ANNOTATION,
-  parseOdcsContract,
 } from '@datamesh-portal/plugin-data-mesh-common';
+import { ContractVerdicts } from './ContractVerdicts';
 
 /**
  * Teaches the catalog the data mesh kinds: validates DataProduct and data mesh Domain entities,
@@ -35,6 +35,8 @@ import {
  * @public
  */
 export class DataMeshEntitiesProcessor implements CatalogProcessor {
+  private readonly contracts = new ContractVerdicts();
+
   constructor(
     private readonly options: {
       /** Resolves ports that name their contract by ODCS id; without it they get no relation. */
@@ -62,7 +64,7 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     if (isDataProductEntity(entity)) {
       await this.emitDataProductRelations(entity, emit);
     } else if (isApiEntity(entity) && entity.spec.type === ODCS_API_TYPE) {
-      return checkContract(entity, location, emit);
+      return checkContract(entity, location, emit, this.contracts);
     } else if (isValidDataMeshDomainEntity(entity)) {
       checkDomainPolicies(
         entity as DataMeshDomainEntityV1alpha1,
@@ -154,19 +156,14 @@ function checkContract(
   api: ApiEntity,
   location: LocationSpec,
   emit: CatalogProcessorEmit,
+  contracts: ContractVerdicts,
 ): Entity {
-  let contractId: string;
-  try {
-    contractId = parseOdcsContract(api.spec.definition).id;
-  } catch (error) {
+  const verdict = contracts.of(api.spec.definition);
+  if ('problem' in verdict) {
     emit(
       processingResult.inputError(
         location,
-        `API ${
-          api.metadata.name
-        }: spec.definition is not a valid ODCS contract: ${
-          (error as Error).message
-        }`,
+        `API ${api.metadata.name}: spec.definition is not a valid ODCS contract: ${verdict.problem}`,
       ),
     );
     return api;
@@ -177,7 +174,7 @@ function checkContract(
       ...api.metadata,
       annotations: {
         ...api.metadata.annotations,
-        [ODCS_ID_ANNOTATION]: contractId,
+        [ODCS_ID_ANNOTATION]: verdict.id,
       },
     },
   };
