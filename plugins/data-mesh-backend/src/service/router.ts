@@ -695,6 +695,10 @@ export async function createRouter(
     if (comment !== undefined && typeof comment !== 'string') {
       throw new InputError('comment: must be text');
     }
+    // An admin decides only on products they may read; others' waivers do not exist for them.
+    const existing = await waivers.get(id);
+    if (!existing) throw new NotFoundError(`No waiver ${id}`);
+    await readEntity(req, parseEntityRef(existing.entityRef));
     const waiver = await waivers.decide(id, {
       action: action as keyof typeof WAIVER_ACTIONS,
       actor: credentials.principal.userEntityRef,

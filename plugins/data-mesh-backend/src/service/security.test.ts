@@ -30,6 +30,9 @@ jest.setTimeout(120_000);
 
 // A governance admin: every data mesh permission, reads the whole catalog.
 const ADMIN = 'user:default/grace';
+// A governance admin of some domains: every data mesh permission, but like the reader the
+// catalog hides from them what is labelled restricted.
+const SCOPED_ADMIN = 'user:default/hopper';
 // A product owner: requests waivers and re-evaluates; reads the whole catalog.
 const OWNER = 'user:default/ada';
 // Any other user: no data mesh permission, and the catalog hides entities labelled restricted.
@@ -67,7 +70,7 @@ function decide(
       : AuthorizeResult.DENY;
   }
   const user = userOf(credentials);
-  if (user === ADMIN) return AuthorizeResult.ALLOW;
+  if (user === ADMIN || user === SCOPED_ADMIN) return AuthorizeResult.ALLOW;
   if (
     user === OWNER &&
     ['data-mesh.waiver.request', 'data-mesh.evaluate'].includes(permission)
@@ -77,9 +80,10 @@ function decide(
   return AuthorizeResult.DENY;
 }
 
-// The catalog's read permission: the reader sees nothing labelled restricted.
+// The catalog's read permission: the reader and the scoped admin see nothing labelled
+// restricted.
 const permissions = mockPermissions(decide, credentials =>
-  userOf(credentials) === READER
+  [READER, SCOPED_ADMIN].includes(userOf(credentials) ?? '')
     ? {
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'catalog',
@@ -175,10 +179,11 @@ const draft = {
   },
 };
 
-type Caller = 'none' | 'admin' | 'owner' | 'reader' | 'ci';
+type Caller = 'none' | 'admin' | 'scopedAdmin' | 'owner' | 'reader' | 'ci';
 const AUTHORIZATION: Record<Caller, () => string> = {
   none: () => mockCredentials.none.header(),
   admin: () => mockCredentials.user.header(ADMIN),
+  scopedAdmin: () => mockCredentials.user.header(SCOPED_ADMIN),
   owner: () => mockCredentials.user.header(OWNER),
   reader: () => mockCredentials.user.header(READER),
   ci: () => mockCredentials.service.header(),
@@ -566,12 +571,17 @@ const table: Row[] = [
   {
     method: 'post',
     route: '/waivers/:id/:action',
-    guard: 'a user with data-mesh.waiver.decide',
+    guard: 'a user with data-mesh.waiver.decide who may read the product',
     call: { path: () => `/waivers/${waiverIds.open}/approve`, body: {} },
     denied: [
       { as: 'owner', status: 403 },
       { as: 'reader', status: 403 },
       { as: 'ci', status: 403 },
+      {
+        as: 'scopedAdmin',
+        status: 404,
+        path: () => `/waivers/${waiverIds.secret}/approve`,
+      },
     ],
     allowed: {
       as: 'admin',
