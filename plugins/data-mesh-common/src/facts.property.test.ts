@@ -16,7 +16,7 @@ describe('fact sources, on generated names', () => {
       fc.property(source, name => {
         const problem = describeInvalidFactSource(name);
         if (problem !== undefined) {
-          return /^(must be a non-empty string|".*" (is longer than 64 characters|is not an identifier|is a reserved word)|"catalog" is computed)/s.test(
+          return /^(must be a non-empty string|".*" (is longer than 64 characters|is not an identifier|is a reserved word|cannot be read by rules)|"catalog" is computed)/s.test(
             problem,
           );
         }
