@@ -54,7 +54,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
   id => {
     const databases = TestDatabases.create({ ids: [id] });
 
-    async function setup() {
+    async function setup(catalog = catalogServiceMock({ entities })) {
       const knex = await databases.init(id);
       const store = await DatabaseDataMeshStore.create({
         database: mockServices.database({ knex }),
@@ -62,7 +62,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
       const sent: Sent[] = [];
       const evaluations = new EvaluationService({
         config,
-        catalog: catalogServiceMock({ entities }),
+        catalog,
         auth: mockServices.auth(),
         store,
         logger: mockServices.logger.mock(),
@@ -110,6 +110,29 @@ describe.each(TestDatabases.create().eachSupportedId())(
       // Nothing changed: nobody is told again.
       await evaluations.evaluateAll();
       expect(sent).toHaveLength(2);
+    });
+
+    it('a pass that fails after saving pages still tells the owners of what it saved', async () => {
+      // Two pages of products (a pass reads 1,000 at a time); the catalog fails on the second.
+      const many = Array.from({ length: 1001 }, (_, i) =>
+        product(`c-${String(i).padStart(4, '0')}`, 'team-c'),
+      );
+      const catalog = catalogServiceMock({ entities: many });
+      const firstPage = catalog.queryEntities.bind(catalog);
+      catalog.queryEntities = async (request, options) => {
+        if (request && 'cursor' in request) {
+          throw new Error('The catalog went away');
+        }
+        return firstPage(request, options);
+      };
+      const { evaluations, sent } = await setup(catalog);
+      await expect(evaluations.evaluateAll()).rejects.toThrow(
+        'The catalog went away',
+      );
+      // The next pass will not see these products change again: this is their one notice.
+      expect(sent.map(s => s.payload.title)).toEqual([
+        '1000 data products of team-c are not compliant',
+      ]);
     });
 
     it('a product evaluated on its own tells its owners at once', async () => {
