@@ -23,6 +23,7 @@ import {
   StoredScorecard,
 } from '../database/DataMeshStore';
 import { DataMeshBackendConfig } from './config';
+import { groupBy } from './groupBy';
 import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
@@ -251,13 +252,4 @@ export class EvaluationService {
     );
     return { products: seen.length };
   }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
-  }
-  return groups;
 }

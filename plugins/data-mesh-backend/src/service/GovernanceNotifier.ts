@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { StoredWaiver } from '../database/DataMeshStore';
+import { groupBy } from './groupBy';
 
 /** A product that became non-compliant, with the policies that block it. */
 export interface ComplianceBreach {
@@ -37,12 +38,8 @@ export class GovernanceNotifier {
    * notification per team, not one per product.
    */
   async productsBecameNonCompliant(breaches: ComplianceBreach[]) {
-    const byOwner = new Map<string, ComplianceBreach[]>();
-    for (const breach of breaches) {
-      // Without an owner the notifications backend finds nobody through the product either.
-      const key = breach.ownerRef ?? breach.entityRef;
-      byOwner.set(key, [...(byOwner.get(key) ?? []), breach]);
-    }
+    // Without an owner the notifications backend finds nobody through the product either.
+    const byOwner = groupBy(breaches, b => b.ownerRef ?? b.entityRef);
     for (const [ownerRef, owned] of byOwner) {
       if (owned.length === 1) {
         await this.productBecameNonCompliant(owned[0]);

@@ -63,9 +63,9 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
         { credentials },
       );
       const scorecards = await this.scorecards(page.items);
-      const columnsOf = await this.contractColumnsOf(page.items, credentials);
+      const columns = await this.contractColumnsOf(page.items, credentials);
       for (const [i, product] of page.items.entries()) {
-        yield this.document(product, scorecards[i], columnsOf(product));
+        yield this.document(product, scorecards[i], columns);
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
@@ -106,48 +106,46 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
     return items;
   }
 
-  /** The column names of each product's contracts, read from the catalog in one request. */
+  /** The column names of the products' contracts by contract ref, in one catalog request. */
   private async contractColumnsOf(
     products: Entity[],
     credentials: BackstageCredentials,
-  ): Promise<(product: Entity) => string[]> {
+  ): Promise<Map<string, string[]>> {
     const refs = [
       ...new Set(products.flatMap(p => productRelatedRefs(p).contracts)),
     ];
-    const { items } = refs.length
-      ? await this.options.catalog.getEntitiesByRefs(
-          {
-            entityRefs: refs,
-            fields: [
-              'kind',
-              'metadata.name',
-              'metadata.namespace',
-              'metadata.etag',
-              'spec.definition',
-            ],
-          },
-          { credentials },
-        )
-      : { items: [] };
-    const columns = new Map(
+    if (refs.length === 0) return new Map();
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs,
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.etag',
+          'spec.definition',
+        ],
+      },
+      { credentials },
+    );
+    return new Map(
       refs.map((ref, i) => {
         const api = items[i];
         return [ref, api ? this.contractColumns.columnsOf(ref, api) : []];
       }),
     );
-    return product =>
-      productRelatedRefs(product).contracts.flatMap(
-        ref => columns.get(ref) ?? [],
-      );
   }
 
   private document(
     product: Entity,
     scorecard: ScorecardSummary | null,
-    contractColumns: string[],
+    columnsByContract: Map<string, string[]>,
   ): DataProductSearchDocument {
     const spec = (product.spec ?? {}) as Record<string, unknown>;
-    const { domain, owner } = productRelatedRefs(product);
+    const { domain, owner, contracts } = productRelatedRefs(product);
+    const contractColumns = contracts.flatMap(
+      ref => columnsByContract.get(ref) ?? [],
+    );
     const namespace = product.metadata.namespace ?? 'default';
     const tags = product.metadata.tags ?? [];
     return {
