@@ -272,6 +272,89 @@ describe('data-mesh:publish:local', () => {
     );
   });
 
+  it('lets exactly one of two runs with the same name have the repository, intact', async () => {
+    root.addContent({
+      other: {
+        'catalog-info.yaml': descriptor.replace(/customer-orders/g, 'rival'),
+        'notes.md': 'the other run\n',
+      },
+    });
+    const first = setup({ repoName: 'customer-orders' });
+    const second = setup({ repoName: 'customer-orders' });
+    second.ctx.workspacePath = root.resolve('other');
+
+    const results = await Promise.allSettled([
+      first.action.handler(first.ctx),
+      second.action.handler(second.ctx),
+    ]);
+
+    const won = results.flatMap((r, i) =>
+      r.status === 'fulfilled' ? [i] : [],
+    );
+    expect(won).toHaveLength(1);
+    const lost = results.find(r => r.status === 'rejected') as
+      | PromiseRejectedResult
+      | undefined;
+    expect(lost?.reason).toBeInstanceOf(ConflictError);
+    expect(lost?.reason.message).toMatch(/already exists and is not empty/);
+    // The winner's files, all of them, committed, and nothing of the loser's.
+    const repo = root.resolve('repos/customer-orders');
+    const expected =
+      won[0] === 0
+        ? [
+            '.github/workflows/data-product.yaml',
+            'README.md',
+            'catalog-info.yaml',
+            'contracts/orders.odcs.yaml',
+            'docs/index.md',
+            'product/catalog-info.yaml',
+            'product/mkdocs.yml',
+          ]
+        : ['catalog-info.yaml', 'notes.md'];
+    expect((await git.listFiles({ fs, dir: repo })).sort()).toEqual(expected);
+    expect(fs.readFileSync(`${repo}/catalog-info.yaml`, 'utf8')).toBe(
+      won[0] === 0
+        ? descriptor
+        : descriptor.replace(/customer-orders/g, 'rival'),
+    );
+    expect(await git.log({ fs, dir: repo })).toHaveLength(1);
+    expect(
+      (await git.statusMatrix({ fs, dir: repo })).every(
+        ([, head, workdir, stage]) =>
+          head === 1 && workdir === 1 && stage === 1,
+      ),
+    ).toBe(true);
+    // Only the winner registered, and no staging directory is left behind.
+    const registered = [first, second].map(
+      run => run.catalog.addLocation.mock.calls.length,
+    );
+    expect(registered).toEqual(won[0] === 0 ? [1, 0] : [0, 1]);
+    expect(fs.readdirSync(root.resolve('repos'))).toEqual(['customer-orders']);
+  });
+
+  it('refuses a workspace with a symbolic link, naming it, and writes nothing', async () => {
+    root.addContent({ outside: { 'secret.txt': 'not for the repository' } });
+    fs.symlinkSync(
+      root.resolve('outside/secret.txt'),
+      root.resolve('workspace/docs/secret.txt'),
+    );
+    const { action, ctx, catalog } = setup({ repoName: 'customer-orders' });
+
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'docs/secret.txt in the workspace is a symbolic link: only files and directories can be published',
+    );
+    expect(fs.existsSync(root.resolve('repos'))).toBe(false);
+    expect(catalog.addLocation).not.toHaveBeenCalled();
+
+    // A linked directory too, and in a dry run as well.
+    fs.unlinkSync(root.resolve('workspace/docs/secret.txt'));
+    fs.symlinkSync(root.resolve('outside'), root.resolve('workspace/linked'));
+    const dryRun = setup({ repoName: 'customer-orders' }, { isDryRun: true });
+    await expect(dryRun.action.handler(dryRun.ctx)).rejects.toThrow(
+      /^linked in the workspace is a symbolic link/,
+    );
+  });
+
   it('refuses bad names, a missing descriptor and a missing configuration', async () => {
     const badName = setup({ repoName: '../escape' });
     await expect(badName.action.handler(badName.ctx)).rejects.toThrow(

@@ -126,11 +126,8 @@ export function createPublishLocalAction(options: {
       const descriptorFile = resolveSafeChildPath(repoPath, catalogInfoPath);
       const descriptorSource = resolveSafeChildPath(source, catalogInfoPath);
 
-      if (!(await isEmptyOrMissing(repoPath))) {
-        throw new ConflictError(
-          `${repoPath} already exists and is not empty: choose another name, or remove that directory first`,
-        );
-      }
+      if (!(await isEmptyOrMissing(repoPath))) throw alreadyExists(repoPath);
+      const files = await listWorkspaceFiles(source);
       const entities = await readDescriptor(descriptorSource, register);
       const main = entities.find(e => e.kind === 'DataProduct') ?? entities[0];
       const entityRef = main ? stringifyEntityRef(main) : undefined;
@@ -159,34 +156,49 @@ export function createPublishLocalAction(options: {
         return;
       }
 
+      // The repository is built in a directory of its own beside the target and renamed into
+      // place: a rename onto a non-empty directory fails, so of two runs with the same name
+      // exactly one gets it, and nobody ever sees (or deletes) a half-written repository.
       await fs.mkdir(publishDirectory, { recursive: true });
+      // Hidden, and never a valid repoName (those start with a letter or digit).
+      const staging = await fs.mkdtemp(
+        path.join(publishDirectory, `.${repoName}.publishing-`),
+      );
       let commitHash: string;
       try {
-        await fs.cp(source, repoPath, {
-          recursive: true,
-          filter: file => path.basename(file) !== '.git',
-        });
-        commitHash = await commitAll(repoPath, {
+        await copyFiles(source, staging, files);
+        commitHash = await commitAll(staging, {
           defaultBranch,
           message: commitMessage,
           author: authorOf(ctx),
         });
-        ctx.logger.info(
-          `Published ${repoPath} (branch ${defaultBranch}, commit ${commitHash.slice(
-            0,
-            7,
-          )})`,
-        );
-        if (register) {
+        await fs.rename(staging, repoPath).catch(error => {
+          throw ['ENOTEMPTY', 'EEXIST'].includes(error?.code)
+            ? alreadyExists(repoPath)
+            : error;
+        });
+      } catch (error) {
+        await fs.rm(staging, { recursive: true, force: true });
+        throw error;
+      }
+      ctx.logger.info(
+        `Published ${repoPath} (branch ${defaultBranch}, commit ${commitHash.slice(
+          0,
+          7,
+        )})`,
+      );
+      if (register) {
+        try {
           await registerLocation(descriptorFile, {
             logger: ctx.logger,
             credentials: await initiatorOrOwnCredentials(ctx, auth),
           });
+        } catch (error) {
+          // The repository is this run's own (the rename put it there): remove it, so that
+          // running the template again works.
+          await fs.rm(repoPath, { recursive: true, force: true });
+          throw error;
         }
-      } catch (error) {
-        // Leave nothing half done, so that running the template again works.
-        await fs.rm(repoPath, { recursive: true, force: true });
-        throw error;
       }
 
       for (const [name, value] of Object.entries(outputs)) {
@@ -242,6 +254,71 @@ export function createPublishLocalAction(options: {
         : '';
       throw new Error(
         `Could not register ${target} in the catalog: ${reason}${hint}`,
+      );
+    }
+  }
+}
+
+function alreadyExists(repoPath: string) {
+  return new ConflictError(
+    `${repoPath} already exists and is not empty: choose another name, or remove that directory first`,
+  );
+}
+
+/**
+ * The directories and files to publish, relative to `source`, without `.git` directories.
+ * Only directories and regular files are published: a symbolic link would make the
+ * repository (and the catalog reading it) reach outside the workspace.
+ */
+async function listWorkspaceFiles(
+  source: string,
+): Promise<Array<{ path: string; directory: boolean }>> {
+  const found: Array<{ path: string; directory: boolean }> = [];
+  async function visit(relative: string) {
+    const stat = await fs.lstat(path.join(source, relative));
+    const name = relative || source;
+    if (stat.isSymbolicLink()) {
+      throw new InputError(
+        `${name} in the workspace is a symbolic link: only files and directories can be published`,
+      );
+    }
+    if (!relative && !stat.isDirectory()) {
+      throw new InputError(
+        `sourcePath: ${source} is not a directory of the workspace`,
+      );
+    }
+    if (stat.isDirectory()) {
+      if (relative) found.push({ path: relative, directory: true });
+      const entries = await fs.readdir(path.join(source, relative));
+      for (const entry of entries.sort()) {
+        if (entry !== '.git') await visit(path.join(relative, entry));
+      }
+    } else if (stat.isFile()) {
+      found.push({ path: relative, directory: false });
+    } else {
+      throw new InputError(
+        `${name} in the workspace is not a regular file: only files and directories can be published`,
+      );
+    }
+  }
+  await visit('');
+  return found;
+}
+
+/** Copies what {@link listWorkspaceFiles} found; never overwrites. */
+async function copyFiles(
+  source: string,
+  target: string,
+  files: Array<{ path: string; directory: boolean }>,
+) {
+  for (const file of files) {
+    if (file.directory) {
+      await fs.mkdir(path.join(target, file.path));
+    } else {
+      await fs.copyFile(
+        path.join(source, file.path),
+        path.join(target, file.path),
+        fs.constants.COPYFILE_EXCL,
       );
     }
   }
