@@ -6,6 +6,7 @@
  */
 export * from './kinds';
 export * from './api';
+export * from './schema';
 export * from './facts';
 export * from './odps';
 export * from './odcs';
