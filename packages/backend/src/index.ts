@@ -6,7 +6,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
-import { catalogModuleDataMeshFileLocations } from '@datamesh-portal/plugin-scaffolder-backend-module-data-mesh';
+import { catalogModuleFileLocations } from './modules/catalogFileLocations';
 
 const backend = createBackend();
 
@@ -47,8 +47,8 @@ backend.add(
   import('@datamesh-portal/plugin-scaffolder-backend-module-data-mesh'),
 );
 // New products are published to a local directory (no Git host needed): let the catalog
-// register those repositories as file locations.
-backend.add(catalogModuleDataMeshFileLocations);
+// register those repositories as file locations, and no other files of this machine.
+backend.add(catalogModuleFileLocations);
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -4,5 +4,4 @@
  * @packageDocumentation
  */
 export { scaffolderModuleDataMesh as default } from './module';
-export { catalogModuleDataMeshFileLocations } from './catalogModule';
 export * from './actions';

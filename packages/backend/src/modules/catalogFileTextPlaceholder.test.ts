@@ -67,5 +67,5 @@ spec:
     } finally {
       await backend.stop();
     }
-  });
+  }, 60_000);
 });

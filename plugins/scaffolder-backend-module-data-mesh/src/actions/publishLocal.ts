@@ -250,7 +250,7 @@ export function createPublishLocalAction(options: {
         (error as { body?: { error?: { message?: string } } })?.body?.error
           ?.message ?? errorMessage(error);
       const hint = /allowed type/.test(reason)
-        ? ' (the catalog accepts file locations with the catalogModuleDataMeshFileLocations module of @datamesh-portal/plugin-scaffolder-backend-module-data-mesh)'
+        ? ' (the catalog accepts url locations only, unless a catalog module allows file locations: see data-mesh:publish:local in the README of @datamesh-portal/plugin-scaffolder-backend-module-data-mesh)'
         : '';
       throw new Error(
         `Could not register ${target} in the catalog: ${reason}${hint}`,
