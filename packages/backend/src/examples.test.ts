@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
+import { catalogModuleFileLocations } from './modules/catalogFileLocations';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 
 jest.setTimeout(120_000);
@@ -75,6 +76,8 @@ describe('the example organisations', () => {
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
         catalogModuleFileTextPlaceholder,
+        // Every example is read through the confined file reader of the example portal.
+        catalogModuleFileLocations,
         catalogModuleDataMesh,
         dataMeshPlugin,
         errorCollector,
