@@ -1,4 +1,5 @@
 import { isValidDataMeshDomainEntity } from './DataMeshDomainEntityV1alpha1';
+import { Problem } from '../validation/problems';
 
 const domain = {
   apiVersion: 'datamesh-portal.io/v1alpha1',
@@ -19,12 +20,16 @@ const domain = {
   },
 };
 
-function problemsOf(entity: unknown): string {
+/** The problems of an entity, each as `field: message`; the error's message joins them. */
+function problemsOf(entity: unknown): string[] {
   try {
     isValidDataMeshDomainEntity(entity);
   } catch (error) {
     expect(error).toMatchObject({ name: 'InputError' });
-    return (error as Error).message;
+    const { message, problems } = error as Error & { problems: Problem[] };
+    const lines = problems.map(p => `${p.field}: ${p.message}`);
+    expect(message).toBe(lines.join('; '));
+    return lines;
   }
   throw new Error('The entity was accepted');
 }
@@ -77,17 +82,15 @@ describe('data mesh Domain kind', () => {
           ],
         },
       }),
-    ).toBe(
-      [
-        'spec.stewards: is not a known field (known: owner, type, subdomainOf, dataSteward, policies)',
-        'spec.owner: must not be empty',
-        'spec.subdomainOf: 3 is a number, expected a string',
-        'spec.policies[0].id: "Bad Id" is not a policy id such as no-personal-data (lowercase letters and digits, single hyphens between them)',
-        'spec.policies[0].severity: "fatal" is not one of error, warning',
-        'spec.policies[1].rule: is required',
-        'spec.policies[2]: "x" is a string, expected an object',
-      ].join('; '),
-    );
+    ).toEqual([
+      'spec.stewards: is not a known field (known: owner, type, subdomainOf, dataSteward, policies)',
+      'spec.owner: must not be empty',
+      'spec.subdomainOf: must be a string, got 3',
+      'spec.policies[0].id: must be a policy id such as no-personal-data (lowercase letters and digits, single hyphens between them), got "Bad Id"',
+      'spec.policies[0].severity: must be one of error, warning, got "fatal"',
+      'spec.policies[1].rule: is required',
+      'spec.policies[2]: must be an object, got "x"',
+    ]);
   });
 
   it('refuses malformed entity refs', () => {
@@ -100,12 +103,10 @@ describe('data mesh Domain kind', () => {
           dataSteward: ':ada',
         },
       }),
-    ).toBe(
-      [
-        'spec.owner: "group:" is not a valid entity reference',
-        'spec.subdomainOf: "domain:/x" is not a valid entity reference',
-        'spec.dataSteward: ":ada" is not a valid entity reference',
-      ].join('; '),
-    );
+    ).toEqual([
+      'spec.owner: "group:" is not a valid entity reference',
+      'spec.subdomainOf: "domain:/x" is not a valid entity reference',
+      'spec.dataSteward: ":ada" is not a valid entity reference',
+    ]);
   });
 });

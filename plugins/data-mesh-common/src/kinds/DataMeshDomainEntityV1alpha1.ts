@@ -54,9 +54,11 @@ export const dataMeshDomainEntityV1alpha1Schema = dataMeshKindSchema({
           properties: {
             id: {
               type: 'string',
-              description:
-                'a policy id such as no-personal-data (lowercase letters and digits, single hyphens between them)',
               pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+              errorMessage: {
+                pattern:
+                  'must be a policy id such as no-personal-data (lowercase letters and digits, single hyphens between them)',
+              },
             },
             title: { type: 'string' },
             description: { type: 'string' },
@@ -88,7 +90,7 @@ export const DATA_MESH_DOMAIN_REF_DEFAULT_KINDS = {
 /**
  * Validates an entity as a data mesh Domain; false for any other kind or apiVersion (such as
  * the built-in `backstage.io/v1alpha1` Domain), true for a valid one. For an invalid one it
- * throws an `InputError` listing every problem, each naming its field, including malformed
+ * throws an `InputError` whose `problems` name each field and what is wrong, including malformed
  * refs in `spec.owner`, `spec.subdomainOf` and `spec.dataSteward`.
  * @public
  */

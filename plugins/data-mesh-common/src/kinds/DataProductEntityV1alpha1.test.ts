@@ -1,8 +1,10 @@
+import { serializeError } from '@backstage/errors';
 import {
   DataProductEntityV1alpha1,
   isDataProductEntity,
   isValidDataProductEntity,
 } from './DataProductEntityV1alpha1';
+import { MAX_PROBLEMS, Problem } from '../validation/problems';
 
 function product(
   spec: Partial<DataProductEntityV1alpha1['spec']> = {},
@@ -35,15 +37,23 @@ function product(
   };
 }
 
-/** The message of the error the validator throws for an entity. */
-function problemsOf(entity: unknown): string {
+/** The error the validator throws for an entity. */
+function errorOf(entity: unknown): Error & { problems: Problem[] } {
   try {
     isValidDataProductEntity(entity);
   } catch (error) {
     expect(error).toMatchObject({ name: 'InputError' });
-    return (error as Error).message;
+    return error as Error & { problems: Problem[] };
   }
   throw new Error('The entity was accepted');
+}
+
+/** The problems of an entity, each as `field: message`; the error's message joins them. */
+function problemsOf(entity: unknown): string[] {
+  const { message, problems } = errorOf(entity);
+  const lines = problems.map(p => `${p.field}: ${p.message}`);
+  expect(message).toBe(lines.join('; '));
+  return lines;
 }
 
 describe('DataProduct kind', () => {
@@ -101,37 +111,43 @@ describe('DataProduct kind', () => {
 
   it('reports a missing field, an unknown value and a wrong type in their exact words', () => {
     const { owner, ...spec } = product().spec;
-    expect(problemsOf({ ...product(), spec })).toBe('spec.owner: is required');
-    expect(problemsOf(product({ status: 'live' as any }))).toBe(
-      'spec.status: "live" is not one of proposed, draft, active, deprecated, retired',
-    );
-    expect(problemsOf(product({ personalData: 'yes' as any }))).toBe(
-      'spec.personalData: "yes" is a string, expected a boolean',
-    );
-    expect(problemsOf(product({ slos: { availability: '99' as any } }))).toBe(
-      'spec.slos.availability: "99" is a string, expected a number',
-    );
-    expect(problemsOf(product({ outputPorts: {} as any }))).toBe(
-      'spec.outputPorts: is an object, expected an array',
-    );
-    expect(problemsOf(product({ owner: '' }))).toBe(
+    expect(errorOf({ ...product(), spec }).problems).toEqual([
+      { field: 'spec.owner', message: 'is required' },
+    ]);
+    expect(errorOf(product({ status: 'live' as any })).problems).toEqual([
+      {
+        field: 'spec.status',
+        message:
+          'must be one of proposed, draft, active, deprecated, retired, got "live"',
+      },
+    ]);
+    expect(problemsOf(product({ personalData: 'yes' as any }))).toEqual([
+      'spec.personalData: must be a boolean, got "yes"',
+    ]);
+    expect(
+      problemsOf(product({ slos: { availability: '99' as any } })),
+    ).toEqual(['spec.slos.availability: must be a number, got "99"']);
+    expect(problemsOf(product({ outputPorts: {} as any }))).toEqual([
+      'spec.outputPorts: must be an array, got an object',
+    ]);
+    expect(problemsOf(product({ owner: '' }))).toEqual([
       'spec.owner: must not be empty',
-    );
+    ]);
   });
 
   it('lists the known fields of the object an unknown field is in', () => {
-    expect(problemsOf(product({ owners: 'group:x' } as any))).toBe(
+    expect(problemsOf(product({ owners: 'group:x' } as any))).toEqual([
       'spec.owners: is not a known field (known: owner, domain, status, type, version, purpose, usage, limitations, classification, personalData, inputPorts, outputPorts, slos, support, system, deprecation, odps)',
-    );
+    ]);
     expect(
       problemsOf(
         product({
           outputPorts: [{ name: 'orders', type: 'table', format: 'x' } as any],
         }),
       ),
-    ).toBe(
+    ).toEqual([
       'spec.outputPorts[0].format: is not a known field (known: name, type, version, description, contract, contractId, deprecated, odps)',
-    );
+    ]);
   });
 
   it('describes the patterns it knows in words', () => {
@@ -139,37 +155,41 @@ describe('DataProduct kind', () => {
       problemsOf(
         product({ outputPorts: [{ name: 'Bad Name!', type: 'table' }] }),
       ),
-    ).toBe(
-      'spec.outputPorts[0].name: "Bad Name!" is not a valid name (letters, digits and - _ . between them, at most 63 characters)',
-    );
-    expect(problemsOf(product({ slos: { freshness: '24 hours' } }))).toBe(
-      'spec.slos.freshness: "24 hours" is not an ISO-8601 duration such as PT24H',
-    );
-    expect(problemsOf(product({ deprecation: { sunset: 'next year' } }))).toBe(
-      'spec.deprecation.sunset: "next year" is not a date such as 2027-06-30',
-    );
+    ).toEqual([
+      'spec.outputPorts[0].name: must be a name of letters and digits with single - _ or . between them, got "Bad Name!"',
+    ]);
+    expect(problemsOf(product({ slos: { freshness: '24 hours' } }))).toEqual([
+      'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "24 hours"',
+    ]);
+    expect(
+      problemsOf(product({ deprecation: { sunset: 'next year' } })),
+    ).toEqual([
+      'spec.deprecation.sunset: must be a date such as 2027-06-30, got "next year"',
+    ]);
   });
 
   it('reports limits of numbers and lengths', () => {
-    expect(problemsOf(product({ slos: { availability: 120 } }))).toBe(
-      'spec.slos.availability: 120 is more than the maximum 100',
-    );
-    expect(problemsOf(product({ slos: { availability: -1 } }))).toBe(
-      'spec.slos.availability: -1 is less than the minimum 0',
-    );
+    expect(problemsOf(product({ slos: { availability: 120 } }))).toEqual([
+      'spec.slos.availability: must be <= 100, got 120',
+    ]);
+    expect(problemsOf(product({ slos: { availability: -1 } }))).toEqual([
+      'spec.slos.availability: must be >= 0, got -1',
+    ]);
     const long = 'a'.repeat(64);
     expect(
       problemsOf(product({ outputPorts: [{ name: long, type: 'table' }] })),
-    ).toBe(`spec.outputPorts[0].name: "${long}" is longer than 63 characters`);
+    ).toEqual([
+      `spec.outputPorts[0].name: must NOT have more than 63 characters, got "${long}"`,
+    ]);
   });
 
   it('cuts long values short in messages', () => {
     const long = 'x'.repeat(200);
-    expect(problemsOf(product({ status: long as any }))).toBe(
-      `spec.status: "${'x'.repeat(
+    expect(problemsOf(product({ status: long as any }))).toEqual([
+      `spec.status: must be one of proposed, draft, active, deprecated, retired, got "${'x'.repeat(
         79,
-      )}…" is not one of proposed, draft, active, deprecated, retired`,
-    );
+      )}…"`,
+    ]);
   });
 
   it('reports every problem at once, one message each', () => {
@@ -179,24 +199,22 @@ describe('DataProduct kind', () => {
       slos: { freshness: '24 hours', availability: 120 },
       outputPorts: [{ name: 'orders', type: 'spreadsheet' as any }],
     }).spec;
-    expect(problemsOf({ ...product(), spec })).toBe(
-      [
-        'spec.owner: is required',
-        'spec.status: "live" is not one of proposed, draft, active, deprecated, retired',
-        'spec.personalData: "yes" is a string, expected a boolean',
-        'spec.outputPorts[0].type: "spreadsheet" is not one of table, view, topic, file, api, dashboard, model, other',
-        'spec.slos.freshness: "24 hours" is not an ISO-8601 duration such as PT24H',
-        'spec.slos.availability: 120 is more than the maximum 100',
-      ].join('; '),
-    );
+    expect(problemsOf({ ...product(), spec })).toEqual([
+      'spec.owner: is required',
+      'spec.status: must be one of proposed, draft, active, deprecated, retired, got "live"',
+      'spec.personalData: must be a boolean, got "yes"',
+      'spec.outputPorts[0].type: must be one of table, view, topic, file, api, dashboard, model, other, got "spreadsheet"',
+      'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "24 hours"',
+      'spec.slos.availability: must be <= 100, got 120',
+    ]);
   });
 
   it('reports a missing or malformed spec', () => {
     const { spec, ...withoutSpec } = product();
-    expect(problemsOf(withoutSpec)).toBe('spec: is required');
-    expect(problemsOf({ ...product(), spec: [] })).toBe(
-      'spec: is an array, expected an object',
-    );
+    expect(problemsOf(withoutSpec)).toEqual(['spec: is required']);
+    expect(problemsOf({ ...product(), spec: [] })).toEqual([
+      'spec: must be an object, got an array',
+    ]);
   });
 
   it('leaves the envelope to the catalog', () => {
@@ -225,17 +243,15 @@ describe('DataProduct kind', () => {
           deprecation: { replacedBy: 'dataproduct:' },
         }),
       ),
-    ).toBe(
-      [
-        'spec.owner: "group:" is not a valid entity reference',
-        'spec.domain: "domain:/sales" is not a valid entity reference',
-        'spec.system: ":orders" is not a valid entity reference',
-        'spec.inputPorts[0].dataProduct: "x:y/" is not a valid entity reference',
-        'spec.inputPorts[0].contract: "api:" is not a valid entity reference',
-        'spec.outputPorts[0].contract: "default/" is not a valid entity reference',
-        'spec.deprecation.replacedBy: "dataproduct:" is not a valid entity reference',
-      ].join('; '),
-    );
+    ).toEqual([
+      'spec.owner: "group:" is not a valid entity reference',
+      'spec.domain: "domain:/sales" is not a valid entity reference',
+      'spec.system: ":orders" is not a valid entity reference',
+      'spec.inputPorts[0].dataProduct: "x:y/" is not a valid entity reference',
+      'spec.inputPorts[0].contract: "api:" is not a valid entity reference',
+      'spec.outputPorts[0].contract: "default/" is not a valid entity reference',
+      'spec.deprecation.replacedBy: "dataproduct:" is not a valid entity reference',
+    ]);
   });
 
   it('accepts refs with and without kind and namespace', () => {
@@ -265,12 +281,10 @@ describe('DataProduct kind', () => {
           ],
         }),
       ),
-    ).toBe(
-      [
-        'spec.inputPorts[1].name: "events" is used by another input port',
-        'spec.outputPorts[2].name: "orders" is used by another output port',
-      ].join('; '),
-    );
+    ).toEqual([
+      'spec.inputPorts[1].name: "events" is used by another input port',
+      'spec.outputPorts[2].name: "orders" is used by another output port',
+    ]);
     expect(
       isValidDataProductEntity(
         product({
@@ -291,5 +305,54 @@ describe('DataProduct kind', () => {
         spec: 'anything',
       }),
     ).toBe(false);
+  });
+
+  it('reports a bounded list quickly for a hostile descriptor', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const hostile = product({
+      status: huge as any,
+      // Thousands of unknown fields with long names, and as many ports of bad values.
+      ...(Object.fromEntries(
+        Array.from({ length: 5_000 }, (_, i) => [`${'y'.repeat(500)}${i}`, i]),
+      ) as any),
+      outputPorts: Array.from({ length: 5_000 }, (_, i) => ({
+        name: i === 0 ? `${huge}!` : 'Bad Name!',
+        type: 'spreadsheet' as any,
+        contract: 7 as any,
+      })),
+    });
+    const started = Date.now();
+    const { message, problems } = errorOf(hostile);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(problems).toHaveLength(MAX_PROBLEMS);
+    expect(problems[MAX_PROBLEMS - 1]).toEqual({
+      field: '',
+      message: expect.stringMatching(/^and \d+ more problems$/),
+    });
+    for (const { field, message: text } of problems) {
+      expect(field.length).toBeLessThanOrEqual(200);
+      expect(text.length).toBeLessThanOrEqual(1000);
+    }
+    // Ajv reports the unknown fields first; their names are cut short.
+    expect(problems[0]).toEqual({
+      field: `spec.${'y'.repeat(79)}…`,
+      message: expect.stringMatching(/^is not a known field/),
+    });
+    expect(message.length).toBeLessThan(MAX_PROBLEMS * 1_300);
+  });
+
+  it('keeps its problems through serializeError, as the error body carries them', () => {
+    const error = errorOf(product({ status: 'live' as any }));
+    expect(serializeError(error)).toMatchObject({
+      name: 'InputError',
+      message: error.message,
+      problems: [
+        {
+          field: 'spec.status',
+          message:
+            'must be one of proposed, draft, active, deprecated, retired, got "live"',
+        },
+      ],
+    });
   });
 });

@@ -9,7 +9,8 @@ import {
   OUTPUT_PORT_TYPES,
 } from './constants';
 import { DATA_PRODUCT_REF_DEFAULT_KINDS } from './refs';
-import { formatValue } from '../validation/formatSchemaErrors';
+import { Problem } from '../validation/problems';
+import { formatValue } from '../validation/schemaProblems';
 
 /** @public */
 export type DataProductStatus = (typeof DATA_PRODUCT_STATUSES)[number];
@@ -104,10 +105,12 @@ export interface DataProductEntityV1alpha1 extends Entity {
 const nonEmptyString = { type: 'string', minLength: 1 };
 const entityName = {
   type: 'string',
-  description:
-    'a valid name (letters, digits and - _ . between them, at most 63 characters)',
   pattern: '^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$',
   maxLength: 63,
+  errorMessage: {
+    pattern:
+      'must be a name of letters and digits with single - _ or . between them',
+  },
 };
 
 /** JSON schema of the DataProduct kind, on top of the catalog's Entity schema. @public */
@@ -174,7 +177,9 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
         properties: {
           freshness: {
             type: 'string',
-            description: 'an ISO-8601 duration such as PT24H',
+            errorMessage: {
+              pattern: 'must be an ISO-8601 duration such as PT24H',
+            },
             pattern:
               '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
           },
@@ -204,8 +209,8 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
         properties: {
           sunset: {
             type: 'string',
-            description: 'a date such as 2027-06-30',
             pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+            errorMessage: { pattern: 'must be a date such as 2027-06-30' },
           },
           replacedBy: nonEmptyString,
         },
@@ -227,8 +232,8 @@ const dataProductRefFields = {
 };
 
 /** Port names are unique among a product's input ports, and among its output ports. */
-function duplicatePortNames(entity: DataProductEntityV1alpha1): string[] {
-  const problems: string[] = [];
+function duplicatePortNames(entity: DataProductEntityV1alpha1): Problem[] {
+  const problems: Problem[] = [];
   const lists = [
     ['inputPorts', 'input port'],
     ['outputPorts', 'output port'],
@@ -237,11 +242,10 @@ function duplicatePortNames(entity: DataProductEntityV1alpha1): string[] {
     const seen = new Set<string>();
     (entity.spec[field] ?? []).forEach((port, i) => {
       if (seen.has(port.name)) {
-        problems.push(
-          `spec.${field}[${i}].name: ${formatValue(
-            port.name,
-          )} is used by another ${label}`,
-        );
+        problems.push({
+          field: `spec.${field}[${i}].name`,
+          message: `${formatValue(port.name)} is used by another ${label}`,
+        });
       }
       seen.add(port.name);
     });
@@ -252,9 +256,10 @@ function duplicatePortNames(entity: DataProductEntityV1alpha1): string[] {
 /**
  * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
  * entity is left to other validators) and true for a valid DataProduct. For an invalid one it
- * throws an `InputError` listing every problem, each naming its field, e.g.
- * `spec.status: "live" is not one of proposed, draft, active, deprecated, retired; spec.owner:
- * is required`: schema violations first, then malformed entity refs and duplicate port names.
+ * throws an `InputError` whose `problems` name each field and what is wrong, e.g.
+ * `{ field: 'spec.status', message: 'must be one of proposed, draft, active, deprecated,
+ * retired, got "live"' }`: schema violations, or else malformed entity refs and duplicate
+ * port names.
  * @public
  */
 export const isValidDataProductEntity =

@@ -1,11 +1,17 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { DATA_MESH_API_VERSION } from './constants';
 import {
-  formatSchemaErrors,
+  boundProblems,
+  formatProblems,
+  inputErrorWithProblems,
+  Problem,
+} from '../validation/problems';
+import {
+  ERROR_MESSAGE_KEYWORD,
   formatValue,
-} from '../validation/formatSchemaErrors';
+  schemaProblems,
+} from '../validation/schemaProblems';
 
 /** JSON schema of a data mesh kind: the catalog's Entity envelope plus the kind's own spec. */
 export function dataMeshKindSchema(options: {
@@ -45,9 +51,9 @@ export type KindValidatorOptions<T extends Entity> = {
   refFields?: Record<string, string>;
   /**
    * Checks beyond what a schema can say (such as names unique within a list), run on an
-   * entity that passes the schema. Returns the problems, each as `<path>: <message>`.
+   * entity that passes the schema. Returns the problems.
    */
-  check?: (entity: T) => string[];
+  check?: (entity: T) => Problem[];
 };
 
 type SchemaNode = {
@@ -79,6 +85,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 function compileKindSchema(schema: object): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  ajv.addKeyword(ERROR_MESSAGE_KEYWORD);
   ajv.addSchema({ $id: 'Entity', type: 'object' });
   return ajv.compile(schema);
 }
@@ -107,8 +114,8 @@ function valuesAt(value: unknown, path: string): Array<[string, unknown]> {
 function checkRefs(
   entity: Entity,
   refFields: Record<string, string> = {},
-): string[] {
-  const problems: string[] = [];
+): Problem[] {
+  const problems: Problem[] = [];
   for (const [path, defaultKind] of Object.entries(refFields)) {
     for (const [at, ref] of valuesAt(entity, path)) {
       if (typeof ref !== 'string') continue;
@@ -118,9 +125,10 @@ function checkRefs(
           defaultNamespace: entity.metadata?.namespace ?? 'default',
         });
       } catch {
-        problems.push(
-          `${at}: ${formatValue(ref)} is not a valid entity reference`,
-        );
+        problems.push({
+          field: at,
+          message: `${formatValue(ref)} is not a valid entity reference`,
+        });
       }
     }
   }
@@ -130,8 +138,8 @@ function checkRefs(
 /**
  * A type guard over a kind schema: false for other kinds and apiVersions, so the entity is left
  * to other validators; true for a valid entity of the kind; for an invalid one, throws an
- * `InputError` listing every problem, each as `<path>: <what is wrong>`, joined by `; `.
- * The schema is compiled on first use.
+ * `InputError` whose `problems` list every problem (its message joins them for people). The
+ * schema is compiled on first use.
  */
 export function createKindValidator<T extends Entity>(
   schema: object,
@@ -153,17 +161,17 @@ export function createKindValidator<T extends Entity>(
       return false;
     }
     if (!validate) validate = compileKindSchema(schema);
-    if (!validate(entity)) {
-      const messages = formatSchemaErrors(validate.errors, { data: entity });
-      throw new InputError(
-        messages.length > 0 ? messages.join('; ') : 'The entity is invalid',
-      );
+    const problems = boundProblems(
+      validate(entity)
+        ? [
+            ...checkRefs(entity as T, options.refFields),
+            ...(options.check?.(entity as T) ?? []),
+          ]
+        : schemaProblems(validate.errors, entity),
+    );
+    if (problems.length > 0) {
+      throw inputErrorWithProblems(formatProblems(problems), problems);
     }
-    const problems = [
-      ...checkRefs(entity as T, options.refFields),
-      ...(options.check?.(entity as T) ?? []),
-    ];
-    if (problems.length > 0) throw new InputError(problems.join('; '));
     return true;
   };
 }

@@ -36,6 +36,13 @@ function expectFieldError(error: Error | undefined) {
   expect(error).toBeDefined();
   expect(error!.name).toBe('InputError');
   expect(error!.message).toMatch(PROBLEM);
+  // The problems travel as a list, each with its field and what is wrong.
+  const { problems } = error as Error & { problems?: unknown };
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      { field: expect.any(String), message: expect.stringMatching(/\S/) },
+    ]),
+  );
 }
 
 const slug = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}$/);

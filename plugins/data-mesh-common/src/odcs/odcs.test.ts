@@ -6,6 +6,7 @@ import {
   parseOdcsContract,
   validateOdcsContract,
 } from '.';
+import { MAX_PROBLEMS, Problem } from '../validation/problems';
 
 function findFiles(dir: string, pattern: RegExp): string[] {
   return fs
@@ -41,14 +42,30 @@ const minimal = {
   status: 'active',
 };
 
-function problemsOf(document: unknown): string {
+function errorOf(document: unknown): Error & { problems?: Problem[] } {
   try {
     validateOdcsContract(document);
   } catch (error) {
     expect(error).toMatchObject({ name: 'InputError' });
-    return (error as Error).message;
+    return error as Error & { problems?: Problem[] };
   }
   throw new Error('The document was accepted');
+}
+
+function messageOf(document: unknown): string {
+  return errorOf(document).message;
+}
+
+/** The schema problems of a document, each as `field: message`; the message joins them. */
+function problemsOf(document: unknown): string[] {
+  const { message, problems = [] } = errorOf(document);
+  const lines = problems.map(p =>
+    p.field ? `${p.field}: ${p.message}` : p.message,
+  );
+  expect(message).toBe(
+    `The contract is not a valid ODCS contract: ${lines.join('; ')}`,
+  );
+  return lines;
 }
 
 function parseProblemOf(text: string): string {
@@ -110,23 +127,21 @@ schema:
   });
 
   it('names the path of a value of the wrong type', () => {
-    expect(problemsOf({ ...minimal, version: 3 })).toBe(
-      'The contract is not a valid ODCS contract: version: 3 is a number, expected a string',
-    );
+    expect(errorOf({ ...minimal, version: 3 }).problems).toEqual([
+      { field: 'version', message: 'must be a string, got 3' },
+    ]);
     expect(
       problemsOf({
         ...minimal,
         schema: [{ name: 'orders', properties: 'order_id' }],
       }),
-    ).toBe(
-      'The contract is not a valid ODCS contract: schema[0].properties: "order_id" is a string, expected an array',
-    );
+    ).toEqual(['schema[0].properties: must be an array, got "order_id"']);
     expect(
       parseProblemOf(
         'apiVersion: v3.1.0\nkind: DataContract\nid: x\nversion: 3\nstatus: active\n',
       ),
     ).toBe(
-      'The contract is not a valid ODCS contract: version: 3 is a number, expected a string',
+      'The contract is not a valid ODCS contract: version: must be a string, got 3',
     );
   });
 
@@ -148,13 +163,11 @@ schema:
           },
         ],
       }),
-    ).toBe(
-      [
-        'The contract is not a valid ODCS contract: version: is required',
-        'colour: is not a known field (known: version, kind, apiVersion, id, name, tenant, tags, status, servers, dataProduct, description, domain, schema, support, price, team, roles, slaDefaultElement, slaProperties, authoritativeDefinitions, customProperties, contractCreatedTs)',
-        'schema[0].properties[1].logicalType: "money" is not one of string, date, timestamp, time, number, integer, object, array, boolean',
-      ].join('; '),
-    );
+    ).toEqual([
+      'version: is required',
+      'colour: is not a known field (known: version, kind, apiVersion, id, name, tenant, tags, status, servers, dataProduct, description, domain, schema, support, price, team, roles, slaDefaultElement, slaProperties, authoritativeDefinitions, customProperties, contractCreatedTs)',
+      'schema[0].properties[1].logicalType: must be one of string, date, timestamp, time, number, integer, object, array, boolean, got "money"',
+    ]);
   });
 
   it('gives one message where the schema offers alternatives', () => {
@@ -164,9 +177,9 @@ schema:
         ...minimal,
         slaProperties: [{ property: 'latency', value: { days: 4 } }],
       }),
-    ).toBe(
-      'The contract is not a valid ODCS contract: slaProperties[0].value: is an object, expected a string, a number, a boolean or null',
-    );
+    ).toEqual([
+      'slaProperties[0].value: must be a string, a number, a boolean or null, got an object',
+    ]);
     // Quality operators: exactly one of them.
     expect(
       problemsOf({
@@ -178,28 +191,99 @@ schema:
           },
         ],
       }),
-    ).toBe(
-      'The contract is not a valid ODCS contract: schema[0].quality[0]: has mustBe and mustNotBe, only one of them is allowed',
-    );
+    ).toEqual([
+      'schema[0].quality[0]: must have only one of mustBe, mustNotBe',
+    ]);
     // The team: an object, or (before v3.1.0) a list of members.
-    expect(problemsOf({ ...minimal, team: 'sales-data' })).toBe(
-      'The contract is not a valid ODCS contract: team: "sales-data" is a string, expected an object or an array',
-    );
+    expect(problemsOf({ ...minimal, team: 'sales-data' })).toEqual([
+      'team: must be an object or an array, got "sales-data"',
+    ]);
     expect(
       problemsOf({ ...minimal, team: { members: [{ username: 7 }] } }),
-    ).toBe(
-      'The contract is not a valid ODCS contract: team.members[0].username: 7 is a number, expected a string',
+    ).toEqual(['team.members[0].username: must be a string, got 7']);
+  });
+
+  it('tells a field of a failed branch from an unknown one, and names a forbidden field', () => {
+    // A quality rule of type sql: its query is checked, not reported as unknown.
+    expect(
+      problemsOf({
+        ...minimal,
+        schema: [{ name: 'orders', quality: [{ type: 'sql', query: 5 }] }],
+      }),
+    ).toEqual([
+      'schema[0].quality[0]: must have exactly one of mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, mustBeLessOrEqualTo, mustBeBetween, mustNotBeBetween',
+      'schema[0].quality[0].query: must be a string, got 5',
+    ]);
+    expect(
+      problemsOf({
+        ...minimal,
+        schema: [
+          {
+            name: 'orders',
+            quality: [{ metric: 'rowCount', mustBe: 1, colour: 'red' }],
+          },
+        ],
+      }),
+    ).toEqual(['schema[0].quality[0].colour: is not a known field']);
+    expect(
+      problemsOf({
+        ...minimal,
+        schema: [
+          {
+            name: 'orders',
+            properties: [
+              {
+                name: 'customer_id',
+                relationships: [
+                  { from: 'orders.customer_id', to: 'customers.id' },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      'schema[0].properties[0].relationships[0].from: is not allowed here',
+    ]);
+  });
+
+  it('reports a bounded list quickly for a hostile contract', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const started = Date.now();
+    const { problems = [] } = errorOf({
+      ...minimal,
+      version: 3,
+      ...Object.fromEntries(
+        Array.from({ length: 5_000 }, (_, i) => [
+          `${huge.slice(0, 300)}${i}`,
+          i,
+        ]),
+      ),
+      schema: Array.from({ length: 2_000 }, () => ({
+        name: huge,
+        properties: [{ name: 'a', logicalType: huge }],
+        quality: [{ type: 'sql', query: 5, mustBe: 1, mustNotBe: 2 }],
+      })),
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(problems).toHaveLength(MAX_PROBLEMS);
+    expect(problems[MAX_PROBLEMS - 1].message).toMatch(
+      /^and \d+ more problems$/,
     );
+    for (const { field, message } of problems) {
+      expect(field.length).toBeLessThanOrEqual(200);
+      expect(message.length).toBeLessThanOrEqual(1000);
+    }
   });
 
   it('refuses a document that is not an object', () => {
-    expect(problemsOf('hello')).toBe(
+    expect(messageOf('hello')).toBe(
       'The contract must be an object with fields such as apiVersion, kind, id and version, but it is a string',
     );
-    expect(problemsOf([])).toBe(
+    expect(messageOf([])).toBe(
       'The contract must be an object with fields such as apiVersion, kind, id and version, but it is a list',
     );
-    expect(problemsOf(null)).toBe(
+    expect(messageOf(null)).toBe(
       'The contract must be an object with fields such as apiVersion, kind, id and version, but it is null',
     );
     expect(parseProblemOf('hello')).toBe(

@@ -1,7 +1,7 @@
 import Ajv2019, { ValidateFunction } from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
-import { InputError } from '@backstage/errors';
-import { formatSchemaErrors } from '../validation/formatSchemaErrors';
+import { formatProblems, inputErrorWithProblems } from '../validation/problems';
+import { schemaProblems } from '../validation/schemaProblems';
 import { OdcsContract } from './types';
 import { assertContractObject, readOdcsContract } from './readOdcsContract';
 // Unchanged copy of the Bitol ODCS v3.1.0 JSON schema (Apache-2.0, see LICENSE-ODCS), from
@@ -30,23 +30,19 @@ function odcsValidator(): ValidateFunction {
 /**
  * Checks a parsed document against the official ODCS v3.1.0 JSON schema, which also accepts
  * the earlier v3 and v2.2 `apiVersion`s. Returns the document typed as a contract, or throws an
- * `InputError` listing every problem with its path, e.g.
- * `schema[0].properties[1].logicalType: "strin" is not one of string, date, ...`.
+ * `InputError` whose `problems` name each field and what is wrong, e.g.
+ * `{ field: 'schema[0].properties[1].logicalType', message: 'must be one of string, date, ...,
+ * got "strin"' }`.
  * @public
  */
 export function validateOdcsContract(document: unknown): OdcsContract {
   assertContractObject(document);
   const validate = odcsValidator();
   if (!validate(document)) {
-    const problems = formatSchemaErrors(validate.errors, {
-      data: document,
-      schema: odcsSchemaV310,
-      rootLabel: 'contract',
-      // The schema's descriptions document fields rather than their patterns.
-      patternDescriptions: 'append',
-    });
-    throw new InputError(
-      `The contract is not a valid ODCS contract: ${problems.join('; ')}`,
+    const problems = schemaProblems(validate.errors, document);
+    throw inputErrorWithProblems(
+      `The contract is not a valid ODCS contract: ${formatProblems(problems)}`,
+      problems,
     );
   }
   return document as OdcsContract;

@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/types';
 import {
   DATA_MESH_API_VERSION,
@@ -20,7 +19,21 @@ import {
   odpsNameToEntityName,
   odpsToOutputPortType,
 } from './mapping';
-import { formatOdpsPath, isJsonObject, validateOdpsDocument } from './schemas';
+import { isJsonObject, validateOdpsDocument } from './schemas';
+import {
+  formatProblems,
+  inputErrorWithProblems,
+  Problem,
+  problemsOf,
+} from '../validation/problems';
+import { formatValue } from '../validation/schemaProblems';
+
+function invalidDocument(problems: Problem[]) {
+  return inputErrorWithProblems(
+    `Invalid ODPS document: ${formatProblems(problems)}`,
+    problems,
+  );
+}
 
 /** Options of {@link importOdpsDocument}. @public */
 export type OdpsImportOptions = {
@@ -164,7 +177,7 @@ function withSharedPortFields<
  * entity. Everything without a first-class place in the kind is kept in `spec.odps` (and in
  * each port's `odps`) so that {@link exportOdpsDocument} gives the document back.
  *
- * @throws InputError listing each problem with its path when the document is invalid.
+ * @throws InputError with the `problems` of an invalid document, each naming its field.
  * @public
  */
 export function importOdpsDocument(
@@ -173,12 +186,10 @@ export function importOdpsDocument(
 ): DataProductEntityV1alpha1 {
   const validation = validateOdpsDocument(doc);
   if (!validation.valid) {
-    throw new InputError(
-      `Invalid ODPS document: ${validation.errors.join('; ')}`,
-    );
+    throw invalidDocument(validation.errors);
   }
   const source = doc as JsonObject;
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const odps: JsonObject = {};
   const defaulted: OdpsDefaultedField[] = [];
 
@@ -201,20 +212,22 @@ export function importOdpsDocument(
   }
   if (!name) {
     const field = odpsName === undefined ? 'id' : 'name';
-    problems.push(
-      `${field}: must contain letters or digits to name the entity, got ${JSON.stringify(
+    problems.push({
+      field,
+      message: `must contain letters or digits to name the entity, got ${formatValue(
         odpsName ?? id,
       )}`,
-    );
+    });
   }
 
   const status = source.status as string;
   if (!(DATA_PRODUCT_STATUSES as readonly string[]).includes(status)) {
-    problems.push(
-      `status: must be one of ${DATA_PRODUCT_STATUSES.join(
+    problems.push({
+      field: 'status',
+      message: `must be one of ${DATA_PRODUCT_STATUSES.join(
         ', ',
-      )}, got ${JSON.stringify(status)}`,
-    );
+      )}, got ${formatValue(status)}`,
+    });
   }
 
   // v0.9.0 keeps the team as a list of members; v1.0.0 as an object with members.
@@ -287,11 +300,12 @@ export function importOdpsDocument(
       odps[key] = [];
     }
   };
-  const checkPortName = (path: string, portName: string) => {
+  const checkPortName = (field: string, portName: string) => {
     if (!isValidPortName(portName)) {
-      problems.push(
-        `${path}.name: ${PORT_NAME_RULE}, got ${JSON.stringify(portName)}`,
-      );
+      problems.push({
+        field,
+        message: `${PORT_NAME_RULE}, got ${formatValue(portName)}`,
+      });
     }
   };
 
@@ -299,7 +313,7 @@ export function importOdpsDocument(
     objects(source.inputPorts).map((port, i) => {
       const extras = new Extras(port);
       const portName = extras.takeString('name') ?? '';
-      checkPortName(formatOdpsPath(['inputPorts', i]), portName);
+      checkPortName(`inputPorts[${i}].name`, portName);
       return withSharedPortFields<DataProductInputPort>(
         { name: portName },
         extras,
@@ -312,7 +326,7 @@ export function importOdpsDocument(
     objects(source.outputPorts).map((port, i) => {
       const extras = new Extras(port);
       const portName = extras.takeString('name') ?? '';
-      checkPortName(formatOdpsPath(['outputPorts', i]), portName);
+      checkPortName(`outputPorts[${i}].name`, portName);
       const description = extras.takeString('description');
       const odpsType = extras.takeString('type');
       const portType = odpsToOutputPortType(odpsType ?? '');
@@ -331,9 +345,10 @@ export function importOdpsDocument(
     const extras = new Extras(entry);
     const channel = extras.takeNonEmpty('channel');
     if (channel === undefined) {
-      problems.push(
-        `${formatOdpsPath(['support', i, 'channel'])}: must not be empty`,
-      );
+      problems.push({
+        field: `support[${i}].channel`,
+        message: 'must not be empty',
+      });
     }
     const result: DataProductSupportChannel = { channel: channel ?? '' };
     for (const field of ['url', 'description', 'tool', 'scope'] as const) {
@@ -347,7 +362,7 @@ export function importOdpsDocument(
   keepEmpty('support');
 
   if (problems.length > 0) {
-    throw new InputError(`Invalid ODPS document: ${problems.join('; ')}`);
+    throw invalidDocument(problems);
   }
 
   const annotations: Record<string, string> = { [ODPS_ID_ANNOTATION]: id };
@@ -389,10 +404,12 @@ export function importOdpsDocument(
   try {
     isValidDataProductEntity(entity);
   } catch (error) {
-    throw new InputError(
-      `ODPS document ${JSON.stringify(id)} does not make a valid DataProduct: ${
+    // The problems name fields of the entity (`spec.owner`), not of the document.
+    throw inputErrorWithProblems(
+      `ODPS document ${formatValue(id)} does not make a valid DataProduct: ${
         (error as Error).message
       }`,
+      problemsOf(error) ?? [],
     );
   }
   return entity;

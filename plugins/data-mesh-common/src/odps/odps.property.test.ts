@@ -26,13 +26,20 @@ const PATH =
     .source;
 // `Invalid ODPS document: <path>: ...` or `ODPS document "<id>" does not make a valid DataProduct: spec...: ...`.
 const NAMES_A_FIELD = new RegExp(
-  `^(Invalid ODPS document: (expected an object, got|\\(document\\): |${PATH}: )|ODPS document .* does not make a valid DataProduct: (spec|metadata)[.[]${PATH}: )`,
+  `^(Invalid ODPS document: (must be an object, got|${PATH}: )|ODPS document .* does not make a valid DataProduct: (spec|metadata)[.[]${PATH}: )`,
 );
 
 function expectFieldError(error: Error | undefined) {
   expect(error).toBeDefined();
   expect(error!.name).toBe('InputError');
   expect(error!.message).toMatch(NAMES_A_FIELD);
+  // The problems travel as a list, each with its field and what is wrong.
+  const { problems } = error as Error & { problems?: unknown };
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      { field: expect.any(String), message: expect.stringMatching(/\S/) },
+    ]),
+  );
 }
 
 const slug = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}$/);

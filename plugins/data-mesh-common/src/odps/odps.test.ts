@@ -5,6 +5,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
+import { formatProblems, Problem } from '../validation/problems';
 import {
   DataProductEntityV1alpha1,
   ODPS_ID_ANNOTATION,
@@ -280,9 +281,13 @@ describe('ODPS v1.1.0', () => {
         }),
       ).errors,
     ).toEqual([
-      'inputPorts[0].extra: is not allowed',
-      'deprecated: must be a boolean',
-      'synonyms[0].synonym: is required',
+      {
+        field: 'inputPorts[0].extra',
+        message:
+          'is not a known field (known: name, version, contractId, tags, customProperties, authoritativeDefinitions, deprecated)',
+      },
+      { field: 'deprecated', message: 'must be a boolean, got "yes"' },
+      { field: 'synonyms[0].synonym', message: 'is required' },
     ]);
   });
 });
@@ -599,13 +604,13 @@ describe('invalid documents', () => {
     [
       'an array',
       [minimal()],
-      'Invalid ODPS document: expected an object, got an array',
+      'Invalid ODPS document: must be an object, got an array',
     ],
-    ['null', null, 'Invalid ODPS document: expected an object, got null'],
+    ['null', null, 'Invalid ODPS document: must be an object, got null'],
     [
       'a string',
       'kind: DataProduct',
-      'Invalid ODPS document: expected an object, got a string',
+      'Invalid ODPS document: must be an object, got "kind: DataProduct"',
     ],
     [
       'another kind',
@@ -626,16 +631,39 @@ describe('invalid documents', () => {
         support: [{ channel: 'chat' }],
         surprise: true,
       }),
-      'Invalid ODPS document: surprise: is not allowed; status: must be a string; tenant: must be a string; support[0].url: is required; productCreatedTs: must be a valid date-time',
+      'Invalid ODPS document: surprise: is not a known field (known: apiVersion, kind, id, name, version, status, domain, tenant, authoritativeDefinitions, description, customProperties, tags, inputPorts, outputPorts, managementPorts, support, team, productCreatedTs); status: must be a string, got 1; tenant: must be a string, got 2; support[0].url: is required; productCreatedTs: must be a valid date-time, got "yesterday"',
     ],
     [
       'a v1.0.0 document with a team list',
       minimal({ team: [{ username: 'jdoe' }] }),
-      'Invalid ODPS document: team: must be an object',
+      'Invalid ODPS document: team: must be an object, got an array',
     ],
   ])('refuses %s', (_, doc, message) => {
     const error = importError(doc);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(message);
+    // The message is made of the problems the error carries.
+    const { problems } = error as Error & { problems: Problem[] };
+    expect(`Invalid ODPS document: ${formatProblems(problems)}`).toBe(message);
+  });
+
+  it('carries the problems of the entity the document would make', () => {
+    let error: unknown;
+    try {
+      importOdpsDocument(minimal(), { ...options, defaultOwner: 'group:' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({
+      message:
+        'ODPS document "f6c5c8e4-0000-4000-8000-000000000001" does not make a valid DataProduct: spec.owner: "group:" is not a valid entity reference',
+      problems: [
+        {
+          field: 'spec.owner',
+          message: '"group:" is not a valid entity reference',
+        },
+      ],
+    });
   });
 });

@@ -1,6 +1,8 @@
-import Ajv2019, { ErrorObject, ValidateFunction } from 'ajv/dist/2019';
+import Ajv2019, { ValidateFunction } from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { JsonObject, JsonValue } from '@backstage/types';
+import { Problem } from '../validation/problems';
+import { formatValue, schemaProblems } from '../validation/schemaProblems';
 // Unchanged copies of the Bitol ODPS JSON schemas (Apache-2.0, see LICENSE-ODPS), from
 // github.com/bitol-io/open-data-product-standard schema/ at f3441a7b316b94beb236468ffeb0786f50200c98.
 import odpsSchemaV100 from './odps-json-schema-v1.0.0.json';
@@ -92,7 +94,7 @@ function validatorFor(structure: OdpsStructure): ValidateFunction {
   let validate = validators.get(structure);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv2019({ allErrors: true, strict: false });
+      ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
       addFormats(ajv);
     }
     let schema: object = odpsV100Schema;
@@ -107,79 +109,18 @@ function validatorFor(structure: OdpsStructure): ValidateFunction {
   return validate;
 }
 
-/** `/outputPorts/0/version` → `outputPorts[0].version` */
-export function formatOdpsPath(segments: Array<string | number>): string {
-  return segments
-    .map((segment, i) => {
-      if (typeof segment === 'number' || /^\d+$/.test(segment)) {
-        return `[${segment}]`;
-      }
-      // A key that is not a plain name is quoted, else `description. ` hides a field named " ".
-      if (!/^[A-Za-z_$][\w$-]*$/.test(segment)) {
-        return `[${JSON.stringify(segment)}]`;
-      }
-      return i === 0 ? segment : `.${segment}`;
-    })
-    .join('');
-}
-
-function pointerSegments(pointer: string): string[] {
-  return pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function describeError(error: ErrorObject): string {
-  const segments: Array<string | number> = pointerSegments(error.instancePath);
-  const params = error.params as Record<string, any>;
-  let message: string;
-  switch (error.keyword) {
-    case 'required':
-      segments.push(params.missingProperty);
-      message = 'is required';
-      break;
-    case 'additionalProperties':
-      segments.push(params.additionalProperty);
-      message = 'is not allowed';
-      break;
-    case 'type':
-      message = `must be ${/^[aeiou]/.test(params.type) ? 'an' : 'a'} ${
-        params.type
-      }`;
-      break;
-    case 'enum':
-      message = `must be one of ${(params.allowedValues as unknown[]).join(
-        ', ',
-      )}`;
-      break;
-    case 'format':
-      message = `must be a valid ${params.format}`;
-      break;
-    default:
-      message = error.message ?? 'is invalid';
-  }
-  return `${formatOdpsPath(segments) || '(document)'}: ${message}`;
-}
-
 /** Result of {@link validateOdpsDocument}. @public */
 export type OdpsValidationResult = {
   /** True when the document can be imported. */
   valid: boolean;
   /** The structure the document was read as; absent when it is not an ODPS document at all. */
   structure?: OdpsStructure;
-  /** Each problem as `path: message`, e.g. `outputPorts[0].version: is required`. */
-  errors: string[];
+  /**
+   * The problems, each with its field, e.g. `{ field: 'outputPorts[0].version', message:
+   * 'is required' }`; a problem of the document as a whole has an empty field.
+   */
+  errors: Problem[];
 };
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  return type === 'undefined' ? 'nothing' : `a ${type}`;
-}
 
 /** True for a plain JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -213,13 +154,20 @@ export function validateOdpsDocument(doc: unknown): OdpsValidationResult {
   if (!isJsonObject(doc)) {
     return {
       valid: false,
-      errors: [`expected an object, got ${describeValue(doc)}`],
+      errors: [
+        { field: '', message: `must be an object, got ${formatValue(doc)}` },
+      ],
     };
   }
   if (doc.kind !== undefined && doc.kind !== 'DataProduct') {
     return {
       valid: false,
-      errors: [`kind: must be DataProduct, got ${JSON.stringify(doc.kind)}`],
+      errors: [
+        {
+          field: 'kind',
+          message: `must be DataProduct, got ${formatValue(doc.kind)}`,
+        },
+      ],
     };
   }
   if (
@@ -229,9 +177,12 @@ export function validateOdpsDocument(doc: unknown): OdpsValidationResult {
     return {
       valid: false,
       errors: [
-        `apiVersion: must be one of ${ODPS_API_VERSIONS.join(
-          ', ',
-        )}, got ${JSON.stringify(doc.apiVersion)}`,
+        {
+          field: 'apiVersion',
+          message: `must be one of ${ODPS_API_VERSIONS.join(
+            ', ',
+          )}, got ${formatValue(doc.apiVersion)}`,
+        },
       ],
     };
   }
@@ -240,8 +191,11 @@ export function validateOdpsDocument(doc: unknown): OdpsValidationResult {
   if (validate(doc)) {
     return { valid: true, structure, errors: [] };
   }
-  const errors = [...new Set((validate.errors ?? []).map(describeError))];
-  return { valid: false, structure, errors };
+  return {
+    valid: false,
+    structure,
+    errors: schemaProblems(validate.errors, doc),
+  };
 }
 
 /**

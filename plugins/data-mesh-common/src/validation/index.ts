@@ -1,2 +1,10 @@
-export { formatSchemaErrors } from './formatSchemaErrors';
-export type { FormatSchemaErrorsOptions } from './formatSchemaErrors';
+export {
+  boundProblems,
+  formatProblem,
+  formatProblems,
+  inputErrorWithProblems,
+  MAX_PROBLEMS,
+  problemsOf,
+} from './problems';
+export type { Problem } from './problems';
+export { schemaProblems } from './schemaProblems';
