@@ -10,6 +10,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import request from 'supertest';
 import YAML from 'yaml';
+import { Problem, problemsOf } from '@datamesh-portal/plugin-data-mesh-common';
 import { catalogModuleDataMesh } from './module';
 
 jest.setTimeout(60_000);
@@ -55,6 +56,7 @@ const api = (name: string, definition: string) => ({
 describe('catalogModuleDataMesh in the catalog', () => {
   const dir = createMockDirectory();
   const errors = new Map<string, string>();
+  const problems = new Map<string, Problem[]>();
   // Collects processing errors per entity, as the logs module would log them.
   const errorCollector = createBackendModule({
     pluginId: 'catalog',
@@ -64,9 +66,14 @@ describe('catalogModuleDataMesh in the catalog', () => {
         deps: { processing: catalogProcessingExtensionPoint },
         async init({ processing }) {
           processing.setOnProcessingErrorHandler(event => {
-            errors.set(
-              event.unprocessedEntity.metadata.name,
-              event.errors.map(e => e.message).join('\n'),
+            const name = event.unprocessedEntity.metadata.name;
+            errors.set(name, event.errors.map(e => e.message).join('\n'));
+            // The catalog wraps a validator's error as the cause of its own.
+            problems.set(
+              name,
+              event.errors.flatMap(
+                e => problemsOf(e) ?? problemsOf(e.cause) ?? [],
+              ),
             );
           });
         },
@@ -266,18 +273,18 @@ describe('catalogModuleDataMesh in the catalog', () => {
     ['no-owner', 'spec.owner: is required'],
     [
       'unknown-status',
-      'spec.status: "live" is not one of proposed, draft, active, deprecated, retired',
+      'spec.status: must be one of proposed, draft, active, deprecated, retired, got "live"',
     ],
     ['port-without-name', 'spec.outputPorts[0].name: is required'],
-    ['wrong-types', 'spec.personalData: "yes" is a string, expected a boolean'],
+    ['wrong-types', 'spec.personalData: must be a boolean, got "yes"'],
     ['malformed-ref', 'spec.owner: "group:" is not a valid entity reference'],
     ['unknown-field', 'spec.owners: is not a known field'],
     [
       'wrong-contract',
-      'schema[0].properties[0].logicalType: "varchar(3)" is not one of',
+      'schema[0].properties[0].logicalType: must be one of string, date,',
     ],
     ['huge-contract', 'more than the 2.0 MB allowed'],
-    ['bad-policies', 'spec.policies[0] "broken": rule: '],
+    ['bad-policies', 'spec.policies[0].rule: policy "broken": '],
   ])('refuses %s with an error naming the field', async (name, message) => {
     await waitFor(
       async () => errors.get(name),
@@ -285,6 +292,31 @@ describe('catalogModuleDataMesh in the catalog', () => {
     );
     expect(errors.get(name)).toContain(message);
     expect(await byName(name)).toBeUndefined();
+  });
+
+  it('keeps the problems as a list on the processing errors', async () => {
+    await waitFor(
+      async () => problems.get('wrong-types'),
+      found => Boolean(found?.length),
+    );
+    expect(problems.get('wrong-types')).toEqual([
+      { field: 'spec.personalData', message: 'must be a boolean, got "yes"' },
+    ]);
+    expect(problems.get('wrong-contract')).toEqual([
+      {
+        field: 'schema[0].properties[0].logicalType',
+        message:
+          'must be one of string, date, timestamp, time, number, integer, object, array, boolean, got "varchar(3)"',
+      },
+    ]);
+    expect(problems.get('bad-policies')).toEqual([
+      {
+        field: 'spec.policies[0].rule',
+        message: expect.stringMatching(/^policy "broken": /),
+      },
+    ]);
+    // The size limit is no schema problem: the message alone says it.
+    expect(problems.get('huge-contract')).toEqual([]);
   });
 
   it('keeps processing everything else after refusing bad input', async () => {

@@ -4,7 +4,11 @@ import {
   parseEntityYaml,
   processingResult,
 } from '@backstage/plugin-catalog-node';
-import { importOdpsDocument } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  importOdpsDocument,
+  inputErrorWithProblems,
+  problemsOf,
+} from '@datamesh-portal/plugin-data-mesh-common';
 
 /** What a product imported from ODPS gets where the document names no owner or domain. */
 export interface OdpsImportDefaults {
@@ -41,12 +45,16 @@ export function createOdpsEntityDataParser(
           importOdpsDocument(result.entity, defaults),
         );
       } catch (error) {
-        yield processingResult.inputError(
-          result.location,
-          `ODPS document ${location.target} is invalid: ${
-            (error as Error).message
-          }`,
-        );
+        yield {
+          type: 'error',
+          location: result.location,
+          error: inputErrorWithProblems(
+            `ODPS document ${location.target} is invalid: ${
+              (error as Error).message
+            }`,
+            problemsOf(error) ?? [],
+          ),
+        };
       }
     }
   };

@@ -36,11 +36,15 @@ describe('ContractVerdicts', () => {
     const problem = verdicts.of(invalid);
     expect(problem).toEqual({
       problem: expect.stringContaining('The contract'),
+      problems: expect.arrayContaining([
+        { field: 'apiVersion', message: 'is required' },
+      ]),
     });
     expect(verdicts.of(invalid)).toEqual(problem);
     expect(parse).toHaveBeenCalledTimes(1);
     expect(verdicts.of({ kind: 'DataContract' })).toEqual({
       problem: expect.any(String),
+      problems: [],
     });
     verdicts.of({ kind: 'DataContract' });
     expect(parse).toHaveBeenCalledTimes(3);

@@ -1,14 +1,23 @@
-import { parseOdcsContract } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  parseOdcsContract,
+  Problem,
+  problemsOf,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { createHash } from 'node:crypto';
 
-/** A contract's id, or why its definition is not a valid contract. */
-export type ContractVerdict = { id: string } | { problem: string };
+/** A contract's id, or why its definition is not a valid contract (with its schema problems). */
+export type ContractVerdict =
+  | { id: string }
+  | { problem: string; problems: Problem[] };
 
 function verdictOn(definition: unknown): ContractVerdict {
   try {
     return { id: parseOdcsContract(definition as string).id };
   } catch (error) {
-    return { problem: (error as Error).message };
+    return {
+      problem: (error as Error).message,
+      problems: problemsOf(error) ?? [],
+    };
   }
 }
 

@@ -65,7 +65,18 @@ describe('DataMeshEntitiesProcessor', () => {
         ...product,
         spec: { ...product.spec, status: 'live' },
       }),
-    ).rejects.toThrow(/status/);
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'spec.status: must be one of proposed, draft, active, deprecated, retired, got "live"',
+      problems: [
+        {
+          field: 'spec.status',
+          message:
+            'must be one of proposed, draft, active, deprecated, retired, got "live"',
+        },
+      ],
+    });
   });
 
   it('emits owner, domain, system, lineage and contract relations with default kinds', async () => {
@@ -180,8 +191,24 @@ describe('DataMeshEntitiesProcessor', () => {
       const [[result]] = emit.mock.calls;
       expect(result.type).toBe('error');
       expect(result.error.name).toBe('InputError');
-      expect(result.error.message).toMatch(
-        /^Domain domain:default\/research has invalid policies: spec\.policies\[1\] "broken": rule: .* \(line 1, column \d+\); spec\.policies\[2\] "unknown-variable": rule: .*nothing.*$/,
+      expect(result.error.problems).toEqual([
+        {
+          field: 'spec.policies[1].rule',
+          message: expect.stringMatching(
+            /^policy "broken": .* \(line 1, column \d+\)$/,
+          ),
+        },
+        {
+          field: 'spec.policies[2].rule',
+          message: expect.stringMatching(
+            /^policy "unknown-variable": .*nothing/,
+          ),
+        },
+      ]);
+      expect(result.error.message).toBe(
+        `Domain domain:default/research has invalid policies: ${result.error.problems
+          .map((p: any) => `${p.field}: ${p.message}`)
+          .join('; ')}`,
       );
     });
 
@@ -192,8 +219,15 @@ describe('DataMeshEntitiesProcessor', () => {
         location,
         emit,
       );
+      expect(emit.mock.calls[0][0].error.problems).toEqual([
+        {
+          field: 'spec.policies[0].id',
+          message:
+            '"personal-data-protected" is a global policy; a domain adds policies of its own and cannot redefine a global one',
+        },
+      ]);
       expect(emit.mock.calls[0][0].error.message).toContain(
-        'spec.policies[0].id: "personal-data-protected" is a global policy; a domain adds policies of its own and cannot redefine a global one',
+        'spec.policies[0].id: "personal-data-protected" is a global policy',
       );
     });
   });

@@ -9,6 +9,7 @@ import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   CatalogProcessor,
   CatalogProcessorEmit,
+  CatalogProcessorResult,
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
@@ -20,11 +21,30 @@ import {
   DataProductEntityV1alpha1,
   isDataProductEntity,
   isValidDataMeshDomainEntity,
+  formatProblems,
+  inputErrorWithProblems,
   isValidDataProductEntity,
   ODCS_API_TYPE,
   ODCS_ID_ANNOTATION,
+  Problem,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { ContractVerdicts } from './ContractVerdicts';
+
+/**
+ * A processing error carrying its problems: the catalog shows the message (which lists them)
+ * and keeps the list on the stored error.
+ */
+function problemsError(
+  location: LocationSpec,
+  message: string,
+  problems: Problem[],
+): CatalogProcessorResult {
+  return {
+    type: 'error',
+    location,
+    error: inputErrorWithProblems(message, problems),
+  };
+}
 
 /**
  * Teaches the catalog the data mesh kinds: validates DataProduct and data mesh Domain entities,
@@ -111,12 +131,13 @@ function checkDomainPolicies(
 ) {
   const policies = domain.spec.policies ?? [];
   const indexOf = (id: string) => policies.findIndex(p => p.id === id);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const [index, policy] of policies.entries()) {
     if (globalPolicyIds.includes(policy.id)) {
-      problems.push(
-        `spec.policies[${index}].id: "${policy.id}" is a global policy; a domain adds policies of its own and cannot redefine a global one`,
-      );
+      problems.push({
+        field: `spec.policies[${index}].id`,
+        message: `"${policy.id}" is a global policy; a domain adds policies of its own and cannot redefine a global one`,
+      });
     }
   }
   try {
@@ -129,20 +150,20 @@ function checkDomainPolicies(
     for (const p of error.problems) {
       const where =
         p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : '';
-      problems.push(
-        `spec.policies[${indexOf(p.ruleId)}] "${p.ruleId}": ${p.field}: ${
-          p.message
-        }${where}`,
-      );
+      problems.push({
+        field: `spec.policies[${indexOf(p.ruleId)}].${p.field}`,
+        message: `policy "${p.ruleId}": ${p.message}${where}`,
+      });
     }
   }
   if (problems.length) {
     emit(
-      processingResult.inputError(
+      problemsError(
         location,
         `Domain ${stringifyEntityRef(
           domain,
-        )} has invalid policies: ${problems.join('; ')}`,
+        )} has invalid policies: ${formatProblems(problems)}`,
+        problems,
       ),
     );
   }
@@ -160,10 +181,12 @@ function checkContract(
 ): Entity {
   const verdict = contracts.of(api.spec.definition);
   if ('problem' in verdict) {
+    // The problems name fields of the contract document, as its message does.
     emit(
-      processingResult.inputError(
+      problemsError(
         location,
         `API ${api.metadata.name}: spec.definition is not a valid ODCS contract: ${verdict.problem}`,
+        verdict.problems,
       ),
     );
     return api;
