@@ -16,6 +16,7 @@ import {
   LocalContractLookup,
   runCheck,
 } from '.';
+import { loadEntities } from './entities';
 import { ENTITIES, FIXTURES, NOW, PACKAGE_DIR, product } from './__testUtils__';
 
 jest.setTimeout(30_000);
@@ -120,7 +121,7 @@ describe('checkDescriptors', () => {
       )}: line 2: DataProduct broken-orders: spec.owner: is required`,
       `${product(
         'invalid',
-      )}: line 2: DataProduct broken-orders: spec.status: "live" is not one of proposed, draft, active, deprecated, retired`,
+      )}: line 2: DataProduct broken-orders: spec.status: must be one of proposed, draft, active, deprecated, retired, got "live"`,
       'nowhere.yaml: no such file or directory',
     ]);
   });
@@ -140,6 +141,70 @@ describe('checkDescriptors', () => {
         `${copy}: line 3: dataproduct:default/orders is also defined in ${product(
           'compliant',
         )} at line 3`,
+      ]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadEntities', () => {
+  it('gives each problem of an invalid contract and of an invalid ODPS document its own line', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'data-mesh-check-'));
+    try {
+      const file = path.join(dir, 'entities.yaml');
+      await fs.writeFile(
+        file,
+        [
+          'apiVersion: backstage.io/v1alpha1',
+          'kind: API',
+          'metadata:',
+          '  name: orders-contract',
+          'spec:',
+          '  type: odcs',
+          '  lifecycle: production',
+          '  owner: sales-data',
+          '  definition: |',
+          '    apiVersion: v3.1.0',
+          '    kind: DataContract',
+          '    id: orders',
+          '    status: active',
+          '    colour: red',
+          '---',
+          'apiVersion: v1.0.0',
+          'kind: DataProduct',
+          'id: x',
+          'status: live',
+          'tenant: 2',
+          '',
+        ].join('\n'),
+      );
+      const error = await loadEntities([file], {
+        cwd: dir,
+        strict: true,
+        odps: { defaultOwner: 'group:a', defaultDomain: 'b' },
+      }).catch(e => e);
+      expect(error).toBeInstanceOf(CheckInputError);
+      expect(error.problems).toEqual([
+        `${file}: line 16: ODPS document: tenant: must be a string, got 2`,
+      ]);
+      const loaded = await loadEntities([file], {
+        cwd: dir,
+        strict: false,
+        odps: { defaultOwner: 'group:a', defaultDomain: 'b' },
+      });
+      const refused = '(left out, as the catalog would refuse it)';
+      expect(loaded.warnings).toEqual([
+        `${file}: line 1: API orders-contract: spec.definition is not a valid ODCS contract: version: is required ${refused}`,
+        expect.stringMatching(
+          new RegExp(
+            `^${file.replace(
+              /[.*+?^${}()|[\]\\]/g,
+              '\\$&',
+            )}: line 1: API orders-contract: spec.definition is not a valid ODCS contract: colour: is not a known field \\(known: .*\\) \\(left out, as the catalog would refuse it\\)$`,
+          ),
+        ),
+        `${file}: line 16: ODPS document: tenant: must be a string, got 2 ${refused}`,
       ]);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

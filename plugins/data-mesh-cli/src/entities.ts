@@ -15,10 +15,16 @@ import {
   ODCS_ID_ANNOTATION,
   OdpsImportOptions,
   parseOdcsContract,
+  problemsOf,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CheckInputError, errorMessage, splitFieldProblems } from './errors';
+import {
+  CheckInputError,
+  errorLines,
+  errorMessage,
+  problemLines,
+} from './errors';
 import { expandPaths, readYamlDocuments, YamlDocument } from './files';
 
 /** An entity read from a local file. */
@@ -69,6 +75,22 @@ function describe(data: Record<string, unknown>): string {
     : String(data.kind);
 }
 
+/** A contract the catalog would refuse: its problems, one line each. */
+class InvalidContract extends Error {
+  readonly lines: string[];
+
+  constructor(error: unknown) {
+    const where = 'spec.definition is not a valid ODCS contract';
+    const problems = problemsOf(error);
+    // Schema problems one a line; a contract that is no YAML or too large, its message.
+    const lines = problems
+      ? problemLines(problems, where)
+      : [`${where}: ${errorMessage(error)}`];
+    super(lines.join('; '));
+    this.lines = lines;
+  }
+}
+
 /** A contract the catalog would fetch from a URL: not read offline. */
 class RemoteContract extends Error {
   constructor(readonly target: string) {
@@ -114,9 +136,7 @@ async function withContractId(
   try {
     contractId = parseOdcsContract(text).id;
   } catch (error) {
-    throw new Error(
-      `spec.definition is not a valid ODCS contract: ${errorMessage(error)}`,
-    );
+    throw new InvalidContract(error);
   }
   return {
     ...api,
@@ -132,15 +152,16 @@ async function withContractId(
 }
 
 /**
- * One document as the catalog would take it: an entity, or a problem (`strict`: it is an
- * error) or nothing (not an entity at all, such as an ODCS document next to the entities).
+ * One document as the catalog would take it: an entity, or its problems, one line each
+ * (`strict`: they are errors), or nothing (not an entity at all, such as an ODCS document
+ * next to the entities).
  */
 async function toEntity(
   document: YamlDocument,
   options: { cwd: string; odps: OdpsImportOptions },
 ): Promise<
   | { entity: Entity; warning?: string }
-  | { problem: string; isDataProduct: boolean }
+  | { problems: string[]; isDataProduct: boolean }
   | undefined
 > {
   if (!isObject(document.data)) return undefined;
@@ -153,7 +174,7 @@ async function toEntity(
       >;
     } catch (error) {
       return {
-        problem: `ODPS document: ${errorMessage(error)}`,
+        problems: errorLines(error, 'ODPS document'),
         isDataProduct: true,
       };
     }
@@ -166,9 +187,11 @@ async function toEntity(
   if (!isDataProduct && !isObject(data.metadata)) return undefined;
   if (isDataProduct && data.apiVersion !== DATA_MESH_API_VERSION) {
     return {
-      problem: `${describe(data)}: apiVersion: ${JSON.stringify(
-        data.apiVersion,
-      )} is not ${DATA_MESH_API_VERSION}`,
+      problems: [
+        `${describe(data)}: apiVersion: ${JSON.stringify(
+          data.apiVersion,
+        )} is not ${DATA_MESH_API_VERSION}`,
+      ],
       isDataProduct,
     };
   }
@@ -179,7 +202,7 @@ async function toEntity(
     entity = enforced;
   } catch (error) {
     return {
-      problem: `${describe(data)}: ${envelopeMessage(error)}`,
+      problems: [`${describe(data)}: ${envelopeMessage(error)}`],
       isDataProduct,
     };
   }
@@ -187,12 +210,7 @@ async function toEntity(
     isValidDataProductEntity(entity);
     isValidDataMeshDomainEntity(entity);
   } catch (error) {
-    return {
-      problem: splitFieldProblems(errorMessage(error))
-        .map(p => `${describe(data)}: ${p}`)
-        .join('\n'),
-      isDataProduct,
-    };
+    return { problems: errorLines(error, describe(data)), isDataProduct };
   }
   if (
     entity.kind.toLocaleLowerCase('en-US') === 'api' &&
@@ -210,7 +228,10 @@ async function toEntity(
         };
       }
       return {
-        problem: `${describe(data)}: ${errorMessage(error)}`,
+        problems:
+          error instanceof InvalidContract
+            ? error.lines.map(line => `${describe(data)}: ${line}`)
+            : [`${describe(data)}: ${errorMessage(error)}`],
         isDataProduct,
       };
     }
@@ -274,8 +295,8 @@ export async function loadEntities(
       const result = await toEntity(document, options);
       if (!result) continue;
       const where = `${document.file}: line ${document.line}`;
-      if ('problem' in result) {
-        const lines = result.problem.split('\n').map(p => `${where}: ${p}`);
+      if ('problems' in result) {
+        const lines = result.problems.map(p => `${where}: ${p}`);
         if (options.strict && result.isDataProduct) {
           problems.push(...lines);
           products++;

@@ -105,11 +105,68 @@ describe('data-mesh-check', () => {
     expect(stderr).toContain(
       `error: ${product(
         'invalid',
-      )}: line 2: DataProduct broken-orders: spec.status: "live" is not one of proposed, draft, active, deprecated, retired\n`,
+      )}: line 2: DataProduct broken-orders: spec.status: must be one of proposed, draft, active, deprecated, retired, got "live"\n`,
     );
     expect(stderr).toContain(
       'line 2: DataProduct broken-orders: spec.owner: is required\n',
     );
+  });
+
+  it('prints one line per problem from the list, whatever the values hold, at most 50', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'data-mesh-check-'));
+    const descriptor = (lines: string[]) =>
+      [
+        'apiVersion: datamesh-portal.io/v1alpha1',
+        'kind: DataProduct',
+        'metadata:',
+        '  name: orders',
+        'spec:',
+        '  owner: group:commerce-data-team',
+        '  domain: commerce',
+        ...lines,
+        '',
+      ].join('\n');
+    try {
+      const tricky = path.join(dir, 'tricky.yaml');
+      // A value that reads like another problem stays on its own problem's line.
+      const status = 'live; spec.owner: is required';
+      await fs.writeFile(
+        tricky,
+        descriptor([`  status: "${status}"`, '  personalData: "yes"']),
+      );
+      let { code, stderr } = await run([tricky]);
+      expect(code).toBe(2);
+      expectCleanErrors(stderr);
+      let where = `error: ${tricky}: line 1: DataProduct orders: `;
+      expect(stderr).toBe(
+        [
+          `${where}spec.status: must be one of proposed, draft, active, deprecated, retired, got "${status}"`,
+          `${where}spec.personalData: must be a boolean, got "yes"`,
+          '',
+        ].join('\n'),
+      );
+
+      const flood = path.join(dir, 'flood.yaml');
+      await fs.writeFile(
+        flood,
+        descriptor([
+          '  status: active',
+          ...Array.from({ length: 2_000 }, (_, i) => `  field${i}: x`),
+        ]),
+      );
+      ({ code, stderr } = await run([flood]));
+      expect(code).toBe(2);
+      expectCleanErrors(stderr);
+      where = `error: ${flood}: line 1: DataProduct orders: `;
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(50);
+      expect(lines[0]).toBe(
+        `${where}spec.field0: is not a known field (known: owner, domain, status, type, version, purpose, usage, limitations, classification, personalData, inputPorts, outputPorts, slos, support, system, deprecation, odps)`,
+      );
+      expect(lines[49]).toBe(`${where}and 1951 more problems`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a YAML syntax error with exit code 2, naming the line', async () => {
