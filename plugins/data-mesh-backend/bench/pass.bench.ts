@@ -14,7 +14,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseDataMeshStore } from '../src/database/DatabaseDataMeshStore';
+import { createDataMeshStores } from '../src/database/stores';
 import { EvaluationService } from '../src/service/EvaluationService';
 import { readDataMeshBackendConfig } from '../src/service/config';
 
@@ -104,14 +104,14 @@ afterAll(() => {
 describe.each(databases.eachSupportedId())('scorecard pass on %p', id => {
   it(`evaluates and stores ${PRODUCTS} products`, async () => {
     const knex = await databases.init(id);
-    const store = await DatabaseDataMeshStore.create({
+    const stores = await createDataMeshStores({
       database: mockServices.database({ knex }),
     });
     const service = new EvaluationService({
       config: readDataMeshBackendConfig(new ConfigReader({})),
       catalog: catalogServiceMock({ entities: syntheticCatalog() }),
       auth: mockServices.auth(),
-      store,
+      stores,
       logger: mockServices.logger.mock(),
     });
 
@@ -140,7 +140,7 @@ describe.each(databases.eachSupportedId())('scorecard pass on %p', id => {
       { length: 100 },
       (_, i) => `dataproduct:default/product-${i * 97}`,
     );
-    const stored = await store.getScorecards(sample);
+    const stored = await stores.scorecards.getScorecards(sample);
     expect(stored.size).toBe(100);
     const scores = new Set([...stored.values()].map(s => s.score));
     expect(scores.size).toBeGreaterThan(1);

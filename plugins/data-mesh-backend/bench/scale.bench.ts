@@ -57,8 +57,9 @@ import autocannon from 'autocannon';
 import { AddressInfo } from 'net';
 import path from 'path';
 import { Knex } from 'knex';
-import { DatabaseDataMeshStore } from '../src/database/DatabaseDataMeshStore';
-import { FactObservation } from '../src/database/DataMeshStore';
+import { DatabaseFactStore } from '../src/database/DatabaseFactStore';
+import { FactObservation } from '../src/database/FactStore';
+import { createDataMeshStores } from '../src/database/stores';
 import { dataMeshPlugin } from '../src/plugin';
 import { readDataMeshBackendConfig } from '../src/service/config';
 import { EvaluationService } from '../src/service/EvaluationService';
@@ -512,7 +513,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
   });
 
   it(`seeds ${PRODUCTS * FACT_SOURCES.length} facts`, async () => {
-    const store = await DatabaseDataMeshStore.create({
+    const store = await DatabaseFactStore.create({
       database: deps.database!,
     });
     const observedAt = new Date(Date.now() - 60 * 60_000);
@@ -547,7 +548,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
   });
 
   it('runs full passes over the real catalog', async () => {
-    const store = await DatabaseDataMeshStore.create({
+    const stores = await createDataMeshStores({
       database: deps.database!,
       skipMigrations: true,
     });
@@ -556,7 +557,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       config: readDataMeshBackendConfig(new ConfigReader({})),
       catalog: deps.catalog!,
       auth: deps.auth!,
-      store,
+      stores,
       logger: mockServices.logger.mock(),
     });
     global.gc?.();
@@ -590,7 +591,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       (_, i) =>
         `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
     );
-    const stored = await store.getScorecards(sample);
+    const stored = await stores.scorecards.getScorecards(sample);
     expect(stored.size).toBe(100);
     expect(
       new Set([...stored.values()].map(s => s.score)).size,

@@ -10,7 +10,7 @@ import {
   dataMeshFactProvidersExtensionPoint,
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
-import { DatabaseDataMeshStore } from './database/DatabaseDataMeshStore';
+import { createDataMeshStores } from './database/stores';
 import { scheduleFactProviders } from './service/factProviders';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDataMeshBackendConfig } from './service/config';
@@ -60,7 +60,7 @@ export const dataMeshPlugin = createBackendPlugin({
         const { config, httpRouter, scheduler, logger } = deps;
         deps.permissionsRegistry.addPermissions(dataMeshPermissions);
 
-        const store = await DatabaseDataMeshStore.create({
+        const stores = await createDataMeshStores({
           database: deps.database,
         });
         const backendConfig = readDataMeshBackendConfig(config);
@@ -70,18 +70,17 @@ export const dataMeshPlugin = createBackendPlugin({
           config: backendConfig,
           catalog: deps.catalog,
           auth: deps.auth,
-          store,
+          stores,
           logger,
           notifier,
         });
         const waivers = new WaiverService({
           config: backendConfig.waivers,
-          store,
+          store: stores.waivers,
           evaluations,
           logger,
           notifier,
         });
-
         // The scheduler's lock makes each task run on one instance at a time.
         await scheduler.scheduleTask({
           id: 'data-mesh-evaluate-all',
@@ -104,7 +103,7 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           catalog: deps.catalog,
           auth: deps.auth,
-          store,
+          facts: stores.facts,
           evaluations,
         });
 
@@ -115,7 +114,7 @@ export const dataMeshPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog: deps.catalog,
-            store,
+            stores,
             evaluations,
             waivers,
           }),

@@ -1,11 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DatabaseDataMeshStore } from './DatabaseDataMeshStore';
-import {
-  ProductIndexFields,
-  ProductQuery,
-  ScorecardToSave,
-} from './DataMeshStore';
+import { migrationsDirectory } from './client';
+import { ProductIndexEntry, ProductQuery } from './ProductIndexStore';
+import { ScorecardToSave } from './ScorecardStore';
+import { DataMeshStores, createDataMeshStores } from './stores';
 
 jest.setTimeout(60_000);
 
@@ -17,13 +15,16 @@ const t0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const ref = (name: string) => `dataproduct:default/${name}`;
 
+/** A product's result and, unless `index` is null, its explorer fields. */
+type Evaluated = ScorecardToSave & { index?: ProductIndexEntry };
+
 function product(
   name: string,
   score: number,
-  extra: Omit<Partial<ScorecardToSave>, 'index'> & {
-    index?: Partial<ProductIndexFields>;
+  extra: Partial<ScorecardToSave> & {
+    index?: Partial<ProductIndexEntry>;
   } = {},
-): ScorecardToSave {
+): Evaluated {
   const { index, ...rest } = extra;
   return {
     entityRef: ref(name),
@@ -37,6 +38,7 @@ function product(
     evaluatedAt: at(0),
     ...rest,
     index: {
+      entityRef: ref(name),
       name,
       status: 'active',
       type: 'source-aligned',
@@ -51,19 +53,39 @@ function product(
 const page = { limit: 25, offset: 0 };
 
 describe.each(databases.eachSupportedId())(
-  'the product explorer index on %p',
+  'DatabaseProductIndexStore, the product explorer index, on %p',
   databaseId => {
     let knex: Knex;
-    let store: DatabaseDataMeshStore;
+    let stores: DataMeshStores;
     const names = async (query: Partial<ProductQuery>) =>
-      (await store.queryProducts({ ...page, ...query })).items.map(i => i.name);
+      (
+        await stores.productIndex.queryProducts({ ...page, ...query })
+      ).items.map(i => i.name);
+
+    /**
+     * Saves results and the index rows of those not ignored in one transaction, as the
+     * evaluation service does.
+     */
+    async function save(results: Evaluated[]) {
+      await stores.transaction(async transaction => {
+        const { ignored } = await stores.scorecards.saveScorecards(results, {
+          transaction,
+        });
+        await stores.productIndex.saveProducts(
+          results.flatMap(r =>
+            r.index && !ignored.includes(r.entityRef) ? [r.index] : [],
+          ),
+          { transaction },
+        );
+      });
+    }
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabaseDataMeshStore.create({
+      stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
-      await store.saveScorecards([
+      await save([
         product('patient-records', 80, {
           index: {
             title: 'Patient Records',
@@ -91,7 +113,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('returns every indexed product by name with its fields', async () => {
-      const result = await store.queryProducts(page);
+      const result = await stores.productIndex.queryProducts(page);
       expect(result.totalCount).toBe(3);
       expect(result.items.map(i => i.name)).toEqual([
         'billing',
@@ -176,7 +198,7 @@ describe.each(databases.eachSupportedId())(
         'cohort-study',
         'billing',
       ]);
-      const second = await store.queryProducts({
+      const second = await stores.productIndex.queryProducts({
         sort: '-score',
         limit: 1,
         offset: 1,
@@ -185,7 +207,9 @@ describe.each(databases.eachSupportedId())(
         items: [expect.objectContaining({ name: 'patient-records' })],
         totalCount: 3,
       });
-      expect(await store.queryProducts({ limit: 10, offset: 3 })).toEqual({
+      expect(
+        await stores.productIndex.queryProducts({ limit: 10, offset: 3 }),
+      ).toEqual({
         items: [],
         totalCount: 3,
       });
@@ -193,7 +217,7 @@ describe.each(databases.eachSupportedId())(
 
     it('shows only the visible products', async () => {
       expect(
-        await store.queryProducts({
+        await stores.productIndex.queryProducts({
           ...page,
           entityRefs: ['DataProduct:default/Billing', ref('cohort-study')],
         }),
@@ -204,7 +228,9 @@ describe.each(databases.eachSupportedId())(
         ],
         totalCount: 2,
       });
-      expect(await store.queryProducts({ ...page, entityRefs: [] })).toEqual({
+      expect(
+        await stores.productIndex.queryProducts({ ...page, entityRefs: [] }),
+      ).toEqual({
         items: [],
         totalCount: 0,
       });
@@ -217,7 +243,7 @@ describe.each(databases.eachSupportedId())(
         ref('patient-records'),
         ref('billing'),
       ];
-      const result = await store.queryProducts({
+      const result = await stores.productIndex.queryProducts({
         sort: '-score',
         limit: 1,
         offset: 1,
@@ -230,7 +256,7 @@ describe.each(databases.eachSupportedId())(
         totalCount: 2,
       });
       expect(
-        await store.queryProducts({
+        await stores.productIndex.queryProducts({
           ...page,
           text: 'cohort',
           entityRefs: visible,
@@ -239,7 +265,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('replaces the index with each result and deletes it with the result', async () => {
-      await store.saveScorecards([
+      await save([
         product('billing', 20, {
           evaluatedAt: at(5),
           index: { status: 'deprecated', searchText: 'billing' },
@@ -254,8 +280,14 @@ describe.each(databases.eachSupportedId())(
       expect(await names({ statuses: ['retired'] })).toEqual([]);
       expect(await names({ text: 'invoices' })).toEqual([]);
 
-      await store.deleteScorecardsExcept([ref('billing')]);
-      expect(await store.queryProducts(page)).toEqual({
+      await stores.transaction(async transaction => {
+        const gone = await stores.scorecards.deleteScorecardsExcept(
+          [ref('billing')],
+          { transaction },
+        );
+        await stores.productIndex.deleteProducts(gone, { transaction });
+      });
+      expect(await stores.productIndex.queryProducts(page)).toEqual({
         items: [expect.objectContaining({ name: 'billing', score: 20 })],
         totalCount: 1,
       });
@@ -266,42 +298,56 @@ describe.each(databases.eachSupportedId())(
       expect(Number(n)).toBe(1);
     });
 
+    it('writes only the rows that changed, the last entry of a product winning', async () => {
+      const billing: ProductIndexEntry = {
+        entityRef: 'DataProduct:default/Billing',
+        name: 'billing',
+        status: 'draft',
+        type: 'source-aligned',
+        classification: 'internal',
+        personalData: false,
+        searchText: 'Billing\nInvoices',
+      };
+      const { productIndex } = stores;
+      // As the evaluation before saved it: nothing is written again.
+      expect(await productIndex.saveProducts([billing])).toEqual({
+        written: 0,
+      });
+      expect(
+        await productIndex.saveProducts([
+          { ...billing, status: 'retired' },
+          { ...billing, status: 'active' },
+        ]),
+      ).toEqual({ written: 1 });
+      expect(await names({ statuses: ['active'], text: 'invoices' })).toEqual(
+        expect.arrayContaining(['billing']),
+      );
+      // Unknown personal data is not the same as none.
+      expect(
+        await productIndex.saveProducts([
+          { ...billing, status: 'active', personalData: null },
+        ]),
+      ).toEqual({ written: 1 });
+      expect(await names({ personalData: [false] })).toEqual(['cohort-study']);
+
+      await productIndex.deleteProducts(['DataProduct:default/Billing']);
+      expect(await names({})).toEqual(['cohort-study', 'patient-records']);
+      await productIndex.deleteProducts([]);
+    });
+
     it('undoes its migration alone, keeping the scorecards', async () => {
-      const directory = DatabaseDataMeshStore.migrationsDirectory;
+      const directory = migrationsDirectory;
       const [, undone] = await knex.migrate.down({ directory });
       expect(undone).toEqual(['20261125030000_product_index.js']);
       expect(await knex.schema.hasTable('product_index')).toBe(false);
-      expect(await store.getScorecard(ref('billing'))).toEqual(
+      expect(await stores.scorecards.getScorecard(ref('billing'))).toEqual(
         expect.objectContaining({ score: 95 }),
       );
       await knex.migrate.latest({ directory });
-      expect(await store.queryProducts(page)).toEqual({
+      expect(await stores.productIndex.queryProducts(page)).toEqual({
         items: [],
         totalCount: 0,
       });
-    });
-
-    it('reads histories of many products with their state at the start', async () => {
-      await store.saveScorecards([
-        product('billing', 50, { evaluatedAt: at(10) }),
-      ]);
-      await store.saveScorecards([
-        product('billing', 60, { evaluatedAt: at(20) }),
-      ]);
-      const histories = await store.getScorecardHistories(
-        [ref('billing'), ref('cohort-study'), ref('nothing')],
-        at(15),
-      );
-      expect([...histories.keys()].sort()).toEqual([
-        ref('billing'),
-        ref('cohort-study'),
-      ]);
-      expect(histories.get(ref('billing'))!.map(p => p.score)).toEqual([
-        50, 60,
-      ]);
-      expect(histories.get(ref('cohort-study'))!.map(p => p.score)).toEqual([
-        40,
-      ]);
     });
   },
 );

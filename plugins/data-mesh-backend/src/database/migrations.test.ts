@@ -1,14 +1,19 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DatabaseDataMeshStore } from './DatabaseDataMeshStore';
+import { GovernanceResult } from '@datamesh-portal/plugin-data-mesh-common';
+import { migrationsDirectory } from './client';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { ScorecardToSave } from './ScorecardStore';
+import { createDataMeshStores, DataMeshStores } from './stores';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const directory = DatabaseDataMeshStore.migrationsDirectory;
+const directory = migrationsDirectory;
 const at = (minutes: number) =>
   new Date(Date.UTC(2026, 0, 1) + minutes * 60_000);
+const product = (i: number) => `dataproduct:default/product-${i}`;
 
 /** The tables each migration creates, in order. */
 const MIGRATIONS: Array<[string, string[]]> = [
@@ -21,17 +26,17 @@ const MIGRATIONS: Array<[string, string[]]> = [
 ];
 const ALL_TABLES = MIGRATIONS.flatMap(([, tables]) => tables).sort();
 
-/** Writes through the store so that every table of the store has rows. */
-async function populate(store: DatabaseDataMeshStore, round: number) {
+/** Writes through the stores so that every table of theirs has rows. */
+async function populate(stores: DataMeshStores, round: number) {
   for (let i = 0; i < 3; i++) {
     const entityRef = `dataproduct:default/product-${i}`;
-    await store.addFacts({
+    await stores.facts.addFacts({
       entityRef,
       source: 'ci',
       facts: { testsFailed: i, round },
       observedAt: at(round * 10 + i),
     });
-    await store.saveScorecards([
+    await stores.scorecards.saveScorecards([
       {
         entityRef,
         domainRef: 'domain:default/sales',
@@ -51,15 +56,18 @@ async function populate(store: DatabaseDataMeshStore, round: number) {
           },
         ],
         evaluatedAt: at(round * 10 + i),
-        index: {
-          name: `product-${i}`,
-          title: `Product ${i}`,
-          status: 'active',
-        },
+      },
+    ]);
+    await stores.productIndex.saveProducts([
+      {
+        entityRef,
+        name: `product-${i}`,
+        title: `Product ${i}`,
+        status: 'active',
       },
     ]);
   }
-  const waiver = await store.createWaiver({
+  const requested = await stores.waivers.createWaiver({
     entityRef: 'dataproduct:default/product-1',
     policyId: 'personal-data-restricted',
     reason: `Round ${round}`,
@@ -67,8 +75,10 @@ async function populate(store: DatabaseDataMeshStore, round: number) {
     requestedAt: at(round * 10),
     expiresAt: at(round * 10 + 5),
   });
-  await store.decideWaiver(waiver.id, {
-    action: 'approve',
+  if (!('created' in requested)) throw new Error('Waiver request blocked');
+  await stores.waivers.updateWaiverStatus(requested.created.id, {
+    from: 'pending',
+    to: 'approved',
     actor: 'user:default/admin',
     at: at(round * 10 + 1),
   });
@@ -109,10 +119,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('goes down one migration at a time keeping the other tables rows, and up again', async () => {
-      const store = await DatabaseDataMeshStore.create({
+      const stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
-      await populate(store, 1);
+      await populate(stores, 1);
       const full = await counts();
       expect(Object.keys(full).sort()).toEqual(ALL_TABLES);
       expect(await tables()).toEqual(ALL_TABLES);
@@ -135,21 +145,22 @@ describe.each(databases.eachSupportedId())(
         expect(done).toEqual([name]);
       }
       expect(await tables()).toEqual(ALL_TABLES);
-      await populate(store, 2);
+      await populate(stores, 2);
       const again = await counts();
       for (const table of ALL_TABLES) {
         expect(again[table]).toBeGreaterThan(0);
       }
       expect(
-        (await store.getScorecard('dataproduct:default/product-2'))!.score,
+        (await stores.scorecards.getScorecard('dataproduct:default/product-2'))!
+          .score,
       ).toBe(54);
     });
 
     it('rolls everything back on a populated database and migrates to the latest again', async () => {
-      const store = await DatabaseDataMeshStore.create({
+      const stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
-      await populate(store, 1);
+      await populate(stores, 1);
       const before = await counts();
 
       await knex.migrate.rollback({ directory }, true);
@@ -160,13 +171,13 @@ describe.each(databases.eachSupportedId())(
       );
 
       // The store starts on it as on a new database and fills every table the same way.
-      const again = await DatabaseDataMeshStore.create({
+      const again = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
       await populate(again, 1);
       expect(await counts()).toEqual(before);
       expect(
-        await again.getLatestFacts(['dataproduct:default/product-0']),
+        await again.facts.getLatestFacts(['dataproduct:default/product-0']),
       ).toEqual(
         new Map([
           [
@@ -183,6 +194,239 @@ describe.each(databases.eachSupportedId())(
           ],
         ]),
       );
+    });
+  },
+);
+
+/** A scorecard result of product i, as the store tests save them. */
+function scorecard(
+  i: number,
+  overrides: Partial<ScorecardToSave> = {},
+): ScorecardToSave {
+  return {
+    entityRef: product(i),
+    domainRef: `domain:default/domain-${i % 4}`,
+    ownerRef: `group:default/team-${i % 3}`,
+    score: i % 101,
+    level: i % 2 ? 'bronze' : null,
+    checks: [{ id: 'check-0', outcome: 'pass' }],
+    compliant: true,
+    policyResults: policies('pass'),
+    evaluatedAt: at(0),
+    ...overrides,
+  };
+}
+
+function policies(
+  ...outcomes: Array<GovernanceResult['outcome']>
+): GovernanceResult[] {
+  return outcomes.map((outcome, i) => ({
+    id: `policy-${i}`,
+    severity: 'error',
+    enforcement: 'enforce',
+    origin: 'global',
+    outcome,
+    blocking: outcome === 'fail',
+  }));
+}
+
+async function createWaiver(
+  stores: DataMeshStores,
+  request: Parameters<DataMeshStores['waivers']['createWaiver']>[0],
+) {
+  const result = await stores.waivers.createWaiver(request);
+  if (!('created' in result)) throw new Error('Waiver request blocked');
+  return result.created;
+}
+
+describe.each(databases.eachSupportedId())(
+  'the stores across migrations on %p',
+  databaseId => {
+    let knex: Knex;
+    let stores: DataMeshStores;
+
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      stores = await createDataMeshStores({
+        database: mockServices.database({ knex }),
+      });
+    });
+    const waiverRequest = {
+      entityRef: product(1),
+      policyId: 'personal-data-restricted',
+      reason: 'Migration test',
+      expiresAt: at(100),
+      requestedBy: 'user:default/alice',
+      requestedAt: at(0),
+    };
+
+    it('rolls back and migrates again on a populated database', async () => {
+      await stores.facts.addFacts({
+        entityRef: product(1),
+        source: 'ci',
+        facts: { ok: true },
+        observedAt: at(1),
+      });
+      await stores.scorecards.saveScorecards([scorecard(1), scorecard(2)]);
+      const waiver = await createWaiver(stores, waiverRequest);
+      await stores.waivers.updateWaiverStatus(waiver.id, {
+        from: 'pending',
+        to: 'approved',
+        actor: 'user:default/admin',
+        at: at(1),
+      });
+
+      await knex.migrate.rollback({ directory }, true);
+      for (const table of [
+        'fact_observations',
+        'facts_latest',
+        'scorecards',
+        'scorecard_history',
+        'waivers',
+        'waiver_events',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+
+      await knex.migrate.latest({ directory });
+      const again = await createDataMeshStores({
+        database: mockServices.database({ knex }),
+      });
+      expect((await again.scorecards.getScorecards([product(1)])).size).toBe(0);
+      await again.scorecards.saveScorecards([scorecard(1)]);
+      expect((await again.scorecards.getScorecard(product(1)))!.score).toBe(1);
+      expect(await again.waivers.listWaivers()).toEqual([]);
+      await createWaiver(again, waiverRequest);
+
+      // Populated again, down and up once more.
+      await knex.migrate.rollback({ directory }, true);
+      await knex.migrate.latest({ directory });
+      expect(await knex.schema.hasTable('scorecards')).toBe(true);
+      expect(await knex.schema.hasTable('waivers')).toBe(true);
+    });
+
+    it('undoes the governance migration alone, keeping the scorecards and their indexes', async () => {
+      const indexes = async (table: string): Promise<string[]> =>
+        databaseId.startsWith('POSTGRES')
+          ? knex('pg_indexes')
+              .where({ schemaname: 'public', tablename: table })
+              .pluck('indexname')
+          : knex('sqlite_master')
+              .where({ type: 'index', tbl_name: table })
+              .whereNotNull('sql')
+              .pluck('name');
+      const columns = async (table: string) =>
+        Object.keys(await knex(table).columnInfo()).sort();
+      // Both migrations applied.
+      expect(await columns('scorecards')).toEqual(
+        [
+          'checks',
+          'compliant',
+          'domain_ref',
+          'entity_ref',
+          'evaluated_at',
+          'level',
+          'owner_ref',
+          'policy_results',
+          'score',
+        ].sort(),
+      );
+
+      await stores.scorecards.saveScorecards([
+        scorecard(1, { compliant: false, policyResults: policies('fail') }),
+        scorecard(2),
+      ]);
+      await createWaiver(stores, waiverRequest);
+
+      // The later product index migration is undone first.
+      await knex.migrate.down({ directory });
+      const [, undone] = await knex.migrate.down({ directory });
+      expect(undone).toEqual(['20261125010000_governance.js']);
+      expect(await knex.schema.hasTable('waivers')).toBe(false);
+      expect(await knex.schema.hasTable('waiver_events')).toBe(false);
+      expect(await columns('scorecards')).toEqual(
+        [
+          'checks',
+          'domain_ref',
+          'entity_ref',
+          'evaluated_at',
+          'level',
+          'owner_ref',
+          'score',
+        ].sort(),
+      );
+      expect(await columns('scorecard_history')).toEqual(
+        ['entity_ref', 'evaluated_at', 'id', 'level', 'score'].sort(),
+      );
+      expect(await indexes('scorecards')).toEqual(
+        expect.arrayContaining([
+          'scorecards_domain_score_idx',
+          'scorecards_owner_score_idx',
+        ]),
+      );
+      expect(await indexes('scorecard_history')).toEqual(
+        expect.arrayContaining(['scorecard_history_entity_evaluated_idx']),
+      );
+      const rows = await knex('scorecards')
+        .orderBy('entity_ref')
+        .select('entity_ref', 'score', 'evaluated_at');
+      expect(rows.map(r => r.entity_ref)).toEqual([product(1), product(2)]);
+      const [{ n }] = await knex('scorecard_history').count('* as n');
+      expect(Number(n)).toBe(2);
+
+      // Up again: the results kept count as compliant until re-evaluated.
+      await knex.migrate.latest({ directory });
+      expect(await stores.scorecards.getScorecard(product(1))).toEqual(
+        expect.objectContaining({
+          score: 1,
+          compliant: true,
+          policyResults: [],
+          evaluatedAt: at(0),
+        }),
+      );
+      expect(await stores.scorecards.getScorecardHistory(product(1))).toEqual([
+        { evaluatedAt: at(0), score: 1, level: 'bronze', compliant: true },
+      ]);
+      const result = await stores.scorecards.saveScorecards([
+        scorecard(1, {
+          compliant: false,
+          policyResults: policies('fail'),
+          evaluatedAt: at(10),
+        }),
+        scorecard(2, { evaluatedAt: at(10) }),
+      ]);
+      expect(result.changed.map(c => c.entityRef)).toEqual([
+        product(1),
+        product(2),
+      ]);
+      expect(result.changed[0].previous).toEqual({
+        score: 1,
+        level: 'bronze',
+        compliant: true,
+      });
+      expect(await stores.waivers.listWaivers()).toEqual([]);
+      await createWaiver(stores, waiverRequest);
+    });
+
+    it('skips migrations when asked to', async () => {
+      const fresh = await databases.init(databaseId);
+      await createDataMeshStores({
+        database: mockServices.database({ knex: fresh }),
+        skipMigrations: true,
+      });
+      expect(await fresh.schema.hasTable('scorecards')).toBe(false);
+      await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex: fresh }),
+        skipMigrations: true,
+      });
+      expect(await fresh.schema.hasTable('scorecards')).toBe(false);
+      await createDataMeshStores({
+        database: mockServices.database({
+          knex: fresh,
+          migrations: { skip: true },
+        }),
+      });
+      expect(await fresh.schema.hasTable('scorecards')).toBe(false);
     });
   },
 );

@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseDataMeshStore } from './DatabaseDataMeshStore';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const at = (minutes: number) =>
@@ -9,7 +9,7 @@ describe.each(databases.eachSupportedId())(
   'removing the results of products gone from the catalog on %p',
   databaseId => {
     it('keeps results saved after the pass began, even of products it did not read', async () => {
-      const store = await DatabaseDataMeshStore.create({
+      const store = await DatabaseScorecardStore.create({
         database: mockServices.database({
           knex: await databases.init(databaseId),
         }),
@@ -22,7 +22,6 @@ describe.each(databases.eachSupportedId())(
         compliant: true,
         policyResults: [],
         evaluatedAt: at(minutes),
-        index: { name },
       });
       // `gone` left the catalog; `new` entered it after the pass read it and was evaluated
       // on a fact push while the pass ran (started at minute 10).

@@ -1,7 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DatabaseDataMeshStore } from './DatabaseDataMeshStore';
-import { ScorecardToSave } from './DataMeshStore';
+import { ProductIndexEntry } from './ProductIndexStore';
+import { ScorecardToSave } from './ScorecardStore';
+import { createDataMeshStores, DataMeshStores } from './stores';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +31,7 @@ const NAMES = [
 ];
 const ref = (name: string) => `dataproduct:default/${name}`;
 
-function product(name: string, i: number): ScorecardToSave {
+function result(name: string, i: number): ScorecardToSave {
   return {
     entityRef: ref(name),
     domainRef: `domain:default/${name}`,
@@ -41,14 +42,18 @@ function product(name: string, i: number): ScorecardToSave {
     compliant: true,
     policyResults: [],
     evaluatedAt: at,
-    index: {
-      name,
-      status: name,
-      type: name,
-      classification: name,
-      personalData: false,
-      searchText: `${name}\nproduct`,
-    },
+  };
+}
+
+function indexEntry(name: string): ProductIndexEntry {
+  return {
+    entityRef: ref(name),
+    name,
+    status: name,
+    type: name,
+    classification: name,
+    personalData: false,
+    searchText: `${name}\nproduct`,
   };
 }
 
@@ -56,16 +61,17 @@ describe.each(databases.eachSupportedId())(
   'SQL metacharacters in stored values on %p',
   databaseId => {
     let knex: Knex;
-    let store: DatabaseDataMeshStore;
+    let stores: DataMeshStores;
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabaseDataMeshStore.create({
+      stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
-      await store.saveScorecards(NAMES.map(product));
+      await stores.scorecards.saveScorecards(NAMES.map(result));
+      await stores.productIndex.saveProducts(NAMES.map(indexEntry));
       for (const name of NAMES) {
-        await store.addFacts({
+        await stores.facts.addFacts({
           entityRef: ref(name),
           source: name,
           facts: { value: name },
@@ -81,10 +87,12 @@ describe.each(databases.eachSupportedId())(
     const page = { limit: 100, offset: 0 };
 
     it.each(NAMES)('finds %p by its ref, and only it', async name => {
-      const scorecards = await store.getScorecards([ref(name)]);
+      const scorecards = await stores.scorecards.getScorecards([ref(name)]);
       expect([...scorecards.keys()]).toEqual([ref(name)]);
-      expect((await store.getScorecard(ref(name)))?.entityRef).toBe(ref(name));
-      const { items } = await store.queryProducts({
+      expect((await stores.scorecards.getScorecard(ref(name)))?.entityRef).toBe(
+        ref(name),
+      );
+      const { items } = await stores.productIndex.queryProducts({
         ...page,
         entityRefs: [ref(name)],
       });
@@ -92,19 +100,19 @@ describe.each(databases.eachSupportedId())(
     });
 
     it.each(NAMES)('stores facts of source %p as they are', async name => {
-      const latest = await store.getLatestFacts([ref(name)]);
+      const latest = await stores.facts.getLatestFacts([ref(name)]);
       expect([...latest.keys()]).toEqual([ref(name)]);
       const sources = latest.get(ref(name))!;
       expect([...sources.keys()]).toEqual([name]);
       expect(sources.get(name)!.facts).toEqual({ value: name });
-      const history = await store.getFactHistory(ref(name), name);
+      const history = await stores.facts.getFactHistory(ref(name), name);
       expect(history.map(h => h.facts)).toEqual([{ value: name }]);
     });
 
     it.each(NAMES)(
       'searches for %p literally: % and _ are no wildcards, quotes end nothing',
       async name => {
-        const { items, totalCount } = await store.queryProducts({
+        const { items, totalCount } = await stores.productIndex.queryProducts({
           ...page,
           text: name,
         });
@@ -117,7 +125,7 @@ describe.each(databases.eachSupportedId())(
     it.each(['%', '_', "'", '"', ';', '--', '\\'])(
       'finds exactly the names holding %p',
       async fragment => {
-        const { items } = await store.queryProducts({
+        const { items } = await stores.productIndex.queryProducts({
           ...page,
           text: fragment,
         });
@@ -129,9 +137,9 @@ describe.each(databases.eachSupportedId())(
 
     it.each(NAMES)('filters on the value %p exactly', async name => {
       const found = async (query: object) =>
-        (await store.queryProducts({ ...page, ...query })).items.map(
-          i => i.name,
-        );
+        (
+          await stores.productIndex.queryProducts({ ...page, ...query })
+        ).items.map(i => i.name);
       expect(await found({ statuses: [name] })).toEqual([name]);
       expect(await found({ types: [name] })).toEqual([name]);
       expect(await found({ classifications: [name] })).toEqual([name]);
@@ -145,15 +153,21 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('rolls up a domain and an owner with metacharacters in their refs', async () => {
-      const domain = await store.getRollup('domain', "domain:default/o'brien");
+      const domain = await stores.scorecards.getRollup(
+        'domain',
+        "domain:default/o'brien",
+      );
       expect(domain.products).toBe(1);
       expect(domain.worst.map(w => w.entityRef)).toEqual([ref("o'brien")]);
-      const owner = await store.getRollup('owner', 'group:default/100%');
+      const owner = await stores.scorecards.getRollup(
+        'owner',
+        'group:default/100%',
+      );
       expect(owner.worst.map(w => w.entityRef)).toEqual([ref('100%')]);
     });
 
     it('leaves every table intact', async () => {
-      const { totalCount } = await store.queryProducts(page);
+      const { totalCount } = await stores.productIndex.queryProducts(page);
       expect(totalCount).toBe(NAMES.length);
     });
   },

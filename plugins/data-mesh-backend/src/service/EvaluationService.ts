@@ -17,23 +17,22 @@ import {
   CatalogContractLookup,
   ContractColumnIndex,
 } from '@datamesh-portal/plugin-data-mesh-node';
-import {
-  DataMeshStore,
-  ProductIndexFields,
-  StoredScorecard,
-} from '../database/DataMeshStore';
+import { ProductIndexEntry } from '../database/ProductIndexStore';
+import { StoredScorecard } from '../database/ScorecardStore';
+import { DataMeshStores } from '../database/stores';
 import { DataMeshBackendConfig } from './config';
 import { groupBy } from './groupBy';
 import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
 import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /** The explorer's fields of a product; its search text is the product's search terms. */
-export function productIndexFields(
+export function productIndexEntry(
   product: Entity,
   contractColumns: string[] = [],
-): ProductIndexFields {
+): ProductIndexEntry {
   const spec = (product.spec ?? {}) as Record<string, unknown>;
   return {
+    entityRef: refKey(product),
     name: product.metadata.name,
     title: textOrNull(product.metadata.title),
     status: textOrNull(spec.status),
@@ -65,7 +64,7 @@ export class EvaluationService {
       config: DataMeshBackendConfig;
       catalog: CatalogService;
       auth: AuthService;
-      store: DataMeshStore;
+      stores: DataMeshStores;
       logger: LoggerService;
       notifier?: GovernanceNotifier;
       /** The clock; tests move it. */
@@ -73,7 +72,10 @@ export class EvaluationService {
     },
   ) {
     this.evaluator = new DataProductEvaluator(options.config.rules);
-    this.contexts = new RuleContextBuilder(options);
+    this.contexts = new RuleContextBuilder({
+      ...options,
+      facts: options.stores.facts,
+    });
     this.contracts = new CatalogContractLookup(options.catalog, options.auth);
     this.now = options.now ?? (() => new Date());
   }
@@ -147,7 +149,7 @@ export class EvaluationService {
     const refs = products.map(product => refKey(product));
     const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
       this.contexts.build(products, evaluatedAt, pass),
-      this.options.store.listWaivers({
+      this.options.stores.waivers.listWaivers({
         entityRefs: refs,
         statuses: ['approved'],
         limit: Number.MAX_SAFE_INTEGER,
@@ -155,6 +157,7 @@ export class EvaluationService {
     ]);
     const waiversOf = groupBy(waivers, w => w.entityRef);
     const blockingIds = new Map<string, string[]>();
+    const indexEntries: ProductIndexEntry[] = [];
     const results = products.map((product, i) => {
       const { scorecard, governance } = this.evaluator.evaluate(
         contexts.get(refs[i])!,
@@ -174,18 +177,31 @@ export class EvaluationService {
         refs[i],
         waived.results.filter(r => r.blocking).map(r => r.id),
       );
+      indexEntries.push(productIndexEntry(product, contractColumns));
       return {
         entityRef: refs[i],
         domainRef: domain ?? null,
         ownerRef: owner ?? null,
-        index: productIndexFields(product, contractColumns),
         ...scorecard,
         compliant: waived.compliant,
         policyResults: governance.results,
         evaluatedAt,
       };
     });
-    const { changed } = await this.options.store.saveScorecards(results);
+    const { scorecards, productIndex, transaction } = this.options.stores;
+    // The explorer's rows change with the results, in their transaction: the explorer never
+    // lists a product with fields of one evaluation and the score of another.
+    const { changed } = await transaction(async tx => {
+      const saved = await scorecards.saveScorecards(results, {
+        transaction: tx,
+      });
+      const ignored = new Set(saved.ignored);
+      await productIndex.saveProducts(
+        indexEntries.filter(entry => !ignored.has(entry.entityRef)),
+        { transaction: tx },
+      );
+      return saved;
+    });
     // The store reports each transition once, so owners hear of each breach once.
     const ownerOf = new Map(results.map(r => [r.entityRef, r.ownerRef]));
     const breaches = changed
@@ -240,8 +256,14 @@ export class EvaluationService {
       await this.options.notifier?.productsBecameNonCompliant(breaches);
     }
     // Results saved since the pass began are newer than its read of the catalog: kept.
-    const removed = await this.options.store.deleteScorecardsExcept(seen, {
-      evaluatedBefore: startedAt,
+    const { scorecards, productIndex, transaction } = this.options.stores;
+    const removed = await transaction(async tx => {
+      const gone = await scorecards.deleteScorecardsExcept(seen, {
+        evaluatedBefore: startedAt,
+        transaction: tx,
+      });
+      await productIndex.deleteProducts(gone, { transaction: tx });
+      return gone;
     });
     this.options.logger.info(
       `Evaluated ${seen.length} data products${

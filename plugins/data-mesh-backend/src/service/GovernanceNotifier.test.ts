@@ -3,7 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseDataMeshStore } from '../database/DatabaseDataMeshStore';
+import { createDataMeshStores } from '../database/stores';
 import { readDataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
 import { GovernanceNotifier } from './GovernanceNotifier';
@@ -56,7 +56,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
 
     async function setup(catalog = catalogServiceMock({ entities })) {
       const knex = await databases.init(id);
-      const store = await DatabaseDataMeshStore.create({
+      const stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
       const sent: Sent[] = [];
@@ -64,7 +64,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
         config,
         catalog,
         auth: mockServices.auth(),
-        store,
+        stores,
         logger: mockServices.logger.mock(),
         notifier: new GovernanceNotifier(
           { send: async notification => void sent.push(notification) },

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { StoredWaiver } from '../database/DataMeshStore';
+import { StoredWaiver } from '../database/WaiverStore';
 import { groupBy } from './groupBy';
 
 /** A product that became non-compliant, with the policies that block it. */

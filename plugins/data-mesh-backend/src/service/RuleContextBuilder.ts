@@ -8,7 +8,7 @@ import {
   productRuleContext,
   RuleContextInput,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { DataMeshStore } from '../database/DataMeshStore';
+import { FactStore, LatestFacts } from '../database/FactStore';
 
 // Keeps catalog requests well under URL and payload limits.
 const REFS_PER_REQUEST = 500;
@@ -63,7 +63,7 @@ export class RuleContextBuilder {
     private readonly options: {
       catalog: CatalogService;
       auth: AuthService;
-      store: DataMeshStore;
+      facts: FactStore;
     },
   ) {}
 
@@ -94,7 +94,7 @@ export class RuleContextBuilder {
         .filter((ref): ref is string => Boolean(ref));
       const [{ entities, domains }, facts] = await Promise.all([
         this.fetchWithDomains([...related], domainRefs),
-        this.options.store.getLatestFacts(productRefs),
+        this.options.facts.getLatestFacts(productRefs),
       ]);
       return this.assemble(
         products,
@@ -121,7 +121,7 @@ export class RuleContextBuilder {
     const [entities, domains, facts] = await Promise.all([
       this.fetchEntities([...related]),
       domainsRead,
-      this.options.store.getLatestFacts(productRefs),
+      this.options.facts.getLatestFacts(productRefs),
     ]);
     return this.assemble(
       products,
@@ -137,7 +137,7 @@ export class RuleContextBuilder {
     products: Entity[],
     productRefs: string[],
     now: Date,
-    facts: Awaited<ReturnType<DataMeshStore['getLatestFacts']>>,
+    facts: LatestFacts,
     domains: Map<string, Entity>,
     findEntity: (ref: string) => Entity | undefined,
   ): RuleContexts {

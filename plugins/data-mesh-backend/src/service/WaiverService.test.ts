@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatabaseDataMeshStore } from '../database/DatabaseDataMeshStore';
+import { createDataMeshStores } from '../database/stores';
 import { readDataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
 import { GovernanceNotifier } from './GovernanceNotifier';
@@ -61,7 +61,7 @@ describe.each(TestDatabases.create().eachSupportedId())(
 
     async function setup() {
       const knex = await databases.init(id);
-      const store = await DatabaseDataMeshStore.create({
+      const stores = await createDataMeshStores({
         database: mockServices.database({ knex }),
       });
       let now = new Date('2026-11-25T09:00:00Z');
@@ -86,20 +86,21 @@ describe.each(TestDatabases.create().eachSupportedId())(
       const shared = {
         catalog: catalogServiceMock({ entities }),
         auth: mockServices.auth(),
-        store,
         logger: mockServices.logger.mock(),
         notifier,
         now: clock.now,
       };
-      const evaluations = new EvaluationService({ config, ...shared });
+      const evaluations = new EvaluationService({ config, stores, ...shared });
       const waivers = new WaiverService({
         config: config.waivers,
+        store: stores.waivers,
         evaluations,
         ...shared,
       });
       const product = entities[1];
       const compliant = async () =>
-        (await store.getScorecard(PRODUCT))!.compliant;
+        (await stores.scorecards.getScorecard(PRODUCT))!.compliant;
+      const store = stores.waivers;
       return { store, clock, sent, evaluations, waivers, product, compliant };
     }
 
@@ -174,6 +175,199 @@ describe.each(TestDatabases.create().eachSupportedId())(
           requestedBy: 'user:default/ada',
         }),
       ).resolves.toMatchObject({ status: 'pending' });
+    });
+
+    /** The error a call fails with. */
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => {
+          throw new Error('Expected the call to fail');
+        },
+        (error: Error) => ({ name: error.name, message: error.message }),
+      );
+    const MINUTE = 60_000;
+
+    it('approves, rejects and revokes only from the allowed states', async () => {
+      const { clock, waivers, product, store } = await setup();
+      const ask = (expiresInDays = 10) =>
+        waivers.request({
+          product,
+          policyId: 'personal-data-protected',
+          reason: 'The masking job ships next sprint',
+          expiresAt: new Date(
+            clock.now().getTime() + expiresInDays * DAY,
+          ).toISOString(),
+          requestedBy: 'user:default/ada',
+        });
+      const admin = 'user:default/grace';
+      const decide = (
+        waiverId: string,
+        action: 'approve' | 'reject' | 'revoke',
+        actor = admin,
+        comment?: string,
+      ) =>
+        waivers.decide(waiverId, {
+          action,
+          actor,
+          ...(comment ? { comment } : {}),
+        });
+
+      // Approve a pending waiver, then revoke it.
+      const first = await ask();
+      const requestedAt = clock.now();
+      clock.advance(5 * MINUTE);
+      expect(
+        await decide(first.id, 'approve', admin, 'Until the masking job ships'),
+      ).toMatchObject({
+        status: 'approved',
+        decidedBy: admin,
+        decidedAt: clock.now().toISOString(),
+        decisionComment: 'Until the masking job ships',
+      });
+      const approvedAt = clock.now();
+      for (const action of ['approve', 'reject'] as const) {
+        expect(await failure(decide(first.id, action))).toEqual({
+          name: 'ConflictError',
+          message: `Waiver ${
+            first.id
+          } is approved; only a pending waiver can be ${
+            action === 'approve' ? 'approved' : 'rejected'
+          }`,
+        });
+      }
+      clock.advance(2 * MINUTE);
+      expect(
+        await decide(first.id, 'revoke', 'user:default/bob'),
+      ).toMatchObject({ status: 'revoked', decidedBy: 'user:default/bob' });
+      expect(await failure(decide(first.id, 'revoke'))).toEqual({
+        name: 'ConflictError',
+        message: `Waiver ${first.id} is revoked; only an approved waiver can be revoked`,
+      });
+      expect((await waivers.get(first.id))!.events).toEqual([
+        {
+          action: 'requested',
+          actor: 'user:default/ada',
+          at: requestedAt.toISOString(),
+        },
+        {
+          action: 'approved',
+          actor: admin,
+          at: approvedAt.toISOString(),
+          comment: 'Until the masking job ships',
+        },
+        {
+          action: 'revoked',
+          actor: 'user:default/bob',
+          at: clock.now().toISOString(),
+        },
+      ]);
+
+      // Reject a pending waiver; then nothing else is allowed.
+      const second = await ask();
+      expect(await failure(decide(second.id, 'revoke'))).toEqual({
+        name: 'ConflictError',
+        message: `Waiver ${second.id} is pending; only an approved waiver can be revoked`,
+      });
+      expect(
+        await decide(second.id, 'reject', admin, 'Mask it first'),
+      ).toMatchObject({ status: 'rejected', decisionComment: 'Mask it first' });
+      for (const action of ['approve', 'reject', 'revoke'] as const) {
+        expect((await failure(decide(second.id, action))).message).toMatch(
+          new RegExp(`^Waiver ${second.id} is rejected; only an? `),
+        );
+      }
+      expect((await waivers.get(second.id))!.events.map(e => e.action)).toEqual(
+        ['requested', 'rejected'],
+      );
+
+      // An approved waiver past its expiry cannot be revoked, even before it is marked.
+      const third = await ask(1);
+      await decide(third.id, 'approve');
+      clock.advance(DAY);
+      expect(await failure(decide(third.id, 'revoke'))).toEqual({
+        name: 'ConflictError',
+        message: `Waiver ${third.id} expired at ${clock
+          .now()
+          .toISOString()}; only an unexpired waiver can be revoked`,
+      });
+      expect((await store.getWaiver(third.id))!.status).toBe('approved');
+
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      expect(await failure(decide(unknown, 'approve'))).toEqual({
+        name: 'NotFoundError',
+        message: `Waiver ${unknown} not found`,
+      });
+    });
+
+    it('lets one of two concurrent decisions win; the other is refused as the later one', async () => {
+      const { clock, waivers, product, store } = await setup();
+      const requested = await waivers.request({
+        product,
+        policyId: 'personal-data-protected',
+        reason: 'Classification review is scheduled.',
+        expiresAt: new Date(clock.now().getTime() + DAY).toISOString(),
+        requestedBy: 'user:default/ada',
+      });
+      const outcomes = await Promise.allSettled([
+        waivers.decide(requested.id, {
+          action: 'approve',
+          actor: 'user:default/grace',
+        }),
+        waivers.decide(requested.id, {
+          action: 'reject',
+          actor: 'user:default/alan',
+        }),
+      ]);
+      const won = outcomes.flatMap(o =>
+        o.status === 'fulfilled' ? [o.value] : [],
+      );
+      const lost = outcomes.flatMap(o =>
+        o.status === 'rejected' ? [o.reason] : [],
+      );
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0].name).toBe('ConflictError');
+      expect(lost[0].message).toBe(
+        `Waiver ${requested.id} is ${
+          won[0].status
+        }; only a pending waiver can be ${
+          won[0].status === 'approved' ? 'rejected' : 'approved'
+        }`,
+      );
+      expect(
+        (await store.getWaiverEvents(requested.id)).map(e => e.action),
+      ).toEqual(['requested', won[0].status]);
+    });
+
+    it('refuses a second request while one is pending or approved and unexpired', async () => {
+      const { clock, waivers, product } = await setup();
+      const ask = () =>
+        waivers.request({
+          product,
+          policyId: 'personal-data-protected',
+          reason: 'Classification review is scheduled.',
+          expiresAt: new Date(clock.now().getTime() + 10 * DAY).toISOString(),
+          requestedBy: 'user:default/ada',
+        });
+      const first = await ask();
+      const prefix = `Waiver ${first.id} of policy personal-data-protected for ${PRODUCT}`;
+      const suffix =
+        'a new waiver can only be requested after it is rejected, revoked or expired';
+      expect(await failure(ask())).toEqual({
+        name: 'ConflictError',
+        message: `${prefix} is pending; ${suffix}`,
+      });
+      await waivers.decide(first.id, {
+        action: 'approve',
+        actor: 'user:default/grace',
+      });
+      expect(await failure(ask())).toEqual({
+        name: 'ConflictError',
+        message: `${prefix} is approved until ${first.expiresAt}; ${suffix}`,
+      });
+      // Once it has expired, a new one may be requested.
+      clock.advance(10 * DAY);
+      await expect(ask()).resolves.toMatchObject({ status: 'pending' });
     });
 
     it('lets a rejected waiver change nothing', async () => {

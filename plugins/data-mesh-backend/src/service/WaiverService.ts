@@ -1,15 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   Waiver,
   WaiverResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import {
-  DataMeshStore,
-  StoredWaiver,
-  WaiverDecision,
-} from '../database/DataMeshStore';
+import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { DataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
 import { GovernanceNotifier } from './GovernanceNotifier';
@@ -18,11 +14,49 @@ import { refKey } from './RuleContextBuilder';
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_REASON = 2000;
 
+/** The decisions of a governance admin: from which status to which. */
+const DECISIONS = {
+  approve: { from: 'pending', to: 'approved' },
+  reject: { from: 'pending', to: 'rejected' },
+  revoke: { from: 'approved', to: 'revoked' },
+} as const;
+
+/** A decision on a waiver by a governance admin. */
+export interface WaiverDecision {
+  action: keyof typeof DECISIONS;
+  /** Entity ref of the admin. */
+  actor: string;
+  comment?: string;
+}
+
+/** Why a decision cannot be taken on a waiver as it is at `at`; undefined if it can. */
+function refusal(
+  waiver: StoredWaiver,
+  action: WaiverDecision['action'],
+  at: Date,
+): string | undefined {
+  const { from, to } = DECISIONS[action];
+  if (waiver.status !== from) {
+    return action === 'revoke'
+      ? `Waiver ${waiver.id} is ${waiver.status}; only an approved waiver can be revoked`
+      : `Waiver ${waiver.id} is ${waiver.status}; only a pending waiver can be ${to}`;
+  }
+  // An approved waiver past its expiry no longer applies, even before the sweep marks it.
+  if (action === 'revoke' && waiver.expiresAt.getTime() <= at.getTime()) {
+    return `Waiver ${
+      waiver.id
+    } expired at ${waiver.expiresAt.toISOString()}; only an unexpired waiver can be revoked`;
+  }
+  return undefined;
+}
+
 /**
  * Waivers: exceptions for one policy on one product, requested by its owners, decided by
- * governance admins, applying until they expire. Approving or revoking re-evaluates the product
- * at once; the scheduled sweep closes expired waivers (re-evaluating their products) and
- * reminds owners before a waiver expires.
+ * governance admins, applying until they expire. The service holds the state machine (pending
+ * to approved or rejected, approved to revoked or expired); the store applies each transition
+ * as a conditional update, so that concurrent decisions cannot both win. Approving or revoking
+ * re-evaluates the product at once; the scheduled sweep closes expired waivers (re-evaluating
+ * their products) and reminds owners before a waiver expires.
  */
 export class WaiverService {
   private readonly now: () => Date;
@@ -30,7 +64,7 @@ export class WaiverService {
   constructor(
     private readonly options: {
       config: DataMeshBackendConfig['waivers'];
-      store: DataMeshStore;
+      store: WaiverStore;
       evaluations: EvaluationService;
       logger: LoggerService;
       notifier?: GovernanceNotifier;
@@ -76,18 +110,51 @@ export class WaiverService {
       requestedBy: input.requestedBy,
       requestedAt: now,
     });
-    return this.toWaiver(stored);
+    if ('blockedBy' in stored) {
+      // One waiver per product and policy is pending or in force at a time.
+      const { id, status, entityRef } = stored.blockedBy;
+      const state =
+        status === 'pending'
+          ? 'is pending'
+          : `is approved until ${stored.blockedBy.expiresAt.toISOString()}`;
+      throw new ConflictError(
+        `Waiver ${id} of policy ${policyId} for ${entityRef} ${state}; a new waiver can only be requested after it is rejected, revoked or expired`,
+      );
+    }
+    return this.toWaiver(stored.created);
   }
 
-  /** Approves, rejects or revokes a waiver; the product's verdict follows at once. */
-  async decide(
-    id: string,
-    decision: Omit<WaiverDecision, 'at'>,
-  ): Promise<Waiver> {
-    const waiver = await this.options.store.decideWaiver(id, {
-      ...decision,
-      at: this.now(),
+  /**
+   * Approves or rejects a pending waiver, or revokes an approved unexpired one; the product's
+   * verdict follows at once. NotFoundError for an unknown id; ConflictError when the waiver is
+   * not in a state that allows the decision, also when another decision won a race for it.
+   */
+  async decide(id: string, decision: WaiverDecision): Promise<Waiver> {
+    const { store } = this.options;
+    const at = this.now();
+    const current = await store.getWaiver(id);
+    if (!current) {
+      throw new NotFoundError(`Waiver ${id} not found`);
+    }
+    const refused = refusal(current, decision.action, at);
+    if (refused) {
+      throw new ConflictError(refused);
+    }
+    const waiver = await store.updateWaiverStatus(id, {
+      ...DECISIONS[decision.action],
+      actor: decision.actor,
+      at,
+      ...(decision.comment !== undefined ? { comment: decision.comment } : {}),
+      ...(decision.action === 'revoke' ? { unexpiredAt: at } : {}),
     });
+    if (!waiver) {
+      // Changed since it was read: refused as the later of the two decisions.
+      const latest = await store.getWaiver(id);
+      throw new ConflictError(
+        (latest && refusal(latest, decision.action, at)) ??
+          `Waiver ${id} changed while being decided; try again`,
+      );
+    }
     if (decision.action !== 'reject') {
       await this.options.evaluations.evaluateRefs([waiver.entityRef]);
     }

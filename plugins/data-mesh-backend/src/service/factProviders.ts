@@ -11,7 +11,7 @@ import {
   CollectedFacts,
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
-import { DataMeshStore } from '../database/DataMeshStore';
+import { FactObservation, FactStore } from '../database/FactStore';
 import { refKey } from './RuleContextBuilder';
 import { EvaluationService } from './EvaluationService';
 
@@ -101,6 +101,37 @@ async function collectWithin(
 }
 
 /**
+ * The observations of a provider's run about the known entities (lowercase refs). Each is
+ * checked, as the API checks pushed facts: a malformed one fails the run before anything is
+ * stored.
+ */
+export function observationsOf(
+  source: string,
+  collected: CollectedFacts[],
+  known: Set<string>,
+  now: Date,
+): FactObservation[] {
+  return collected
+    .filter(c => known.has(c.entityRef.toLocaleLowerCase('en-US')))
+    .map(({ entityRef, facts, observedAt }) => {
+      if (!facts || typeof facts !== 'object' || Array.isArray(facts)) {
+        throw new InputError(
+          `Fact provider ${source}: facts of ${entityRef} must be a JSON object`,
+        );
+      }
+      if (
+        observedAt !== undefined &&
+        !(observedAt instanceof Date && !Number.isNaN(observedAt.getTime()))
+      ) {
+        throw new InputError(
+          `Fact provider ${source}: observedAt of ${entityRef} must be a valid date`,
+        );
+      }
+      return { entityRef, source, facts, observedAt: observedAt ?? now };
+    });
+}
+
+/**
  * Runs each fact provider on its own schedule (and under the scheduler's lock, so once across
  * instances): it gets every data product, its observations are stored, and the products whose
  * latest facts changed are re-evaluated. A provider that throws, hangs or times out only fails
@@ -115,10 +146,10 @@ export async function scheduleFactProviders(options: {
   logger: LoggerService;
   catalog: CatalogService;
   auth: AuthService;
-  store: DataMeshStore;
+  facts: FactStore;
   evaluations: EvaluationService;
 }) {
-  const { providers, scheduler, logger, catalog, auth, store, evaluations } =
+  const { providers, scheduler, logger, catalog, auth, facts, evaluations } =
     options;
   for (const provider of providers) {
     const timeoutMs = factProviderTimeout(options.config, provider);
@@ -144,17 +175,13 @@ export async function scheduleFactProviders(options: {
           );
           throw error;
         }
-        const known = new Set(entities.map(e => refKey(e)));
-        const now = new Date();
-        const { updatedEntityRefs } = await store.addFactsBatch(
-          collected
-            .filter(c => known.has(c.entityRef.toLocaleLowerCase('en-US')))
-            .map(c => ({
-              entityRef: c.entityRef,
-              source: provider.source,
-              facts: c.facts,
-              observedAt: c.observedAt ?? now,
-            })),
+        const { updatedEntityRefs } = await facts.addFactsBatch(
+          observationsOf(
+            provider.source,
+            collected,
+            new Set(entities.map(e => refKey(e))),
+            new Date(),
+          ),
         );
         await evaluations.evaluateRefs(updatedEntityRefs);
         logger.info(

@@ -16,10 +16,11 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import express, { Request } from 'express';
 import {
-  DataMeshStore,
+  ProductIndexStore,
   ProductQuery,
   ProductSort,
-} from '../database/DataMeshStore';
+} from '../database/ProductIndexStore';
+import { ScorecardStore } from '../database/ScorecardStore';
 import { computeInsight } from './insight';
 import { refKey } from './RuleContextBuilder';
 
@@ -27,7 +28,8 @@ import { refKey } from './RuleContextBuilder';
 export interface HomeRoutesOptions {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
-  store: DataMeshStore;
+  scorecards: ScorecardStore;
+  productIndex: ProductIndexStore;
   /** The scorecard levels in force, lowest first. */
   levels: () => string[];
   now: () => Date;
@@ -182,7 +184,7 @@ export function addHomeRoutes(
   router: express.Router,
   options: HomeRoutesOptions,
 ) {
-  const { httpAuth, catalog, store, now } = options;
+  const { httpAuth, catalog, scorecards, productIndex, now } = options;
 
   const readableProductRefs = async (req: Request) => {
     const { items } = await catalog.getEntities(
@@ -199,7 +201,7 @@ export function addHomeRoutes(
     // Parameters first: a bad request costs no catalog read.
     const query = parseProductQuery(req.query, options.levels());
     const entityRefs = await readableProductRefs(req);
-    const { items, totalCount } = await store.queryProducts({
+    const { items, totalCount } = await productIndex.queryProducts({
       ...query,
       entityRefs,
     });
@@ -217,7 +219,7 @@ export function addHomeRoutes(
 
   router.get('/insight', async (req, res) => {
     const entityRefs = await readableProductRefs(req);
-    res.json(await computeInsight(store, entityRefs, now()));
+    res.json(await computeInsight(scorecards, entityRefs, now()));
   });
 
   router.get('/domain-map', async (req, res) => {
@@ -242,7 +244,7 @@ export function addHomeRoutes(
     const products = items.filter(e => isKind(e, 'dataproduct'));
     const domainRefs = new Set(domains.map(d => refKey(d)));
     const productRefs = new Set(products.map(p => refKey(p)));
-    const scorecards = await store.getScorecards([...productRefs]);
+    const stored = await scorecards.getScorecards([...productRefs]);
     const body: DomainMapResponse = {
       domains: domains
         .map(domain => {
@@ -257,13 +259,13 @@ export function addHomeRoutes(
       products: products
         .map(product => {
           const ref = refKey(product);
-          const stored = scorecards.get(ref);
+          const scorecard = stored.get(ref);
           return {
             entityRef: ref,
             title: product.metadata.title ?? null,
             domainRef: productRelatedRefs(product).domain ?? null,
-            level: stored?.level ?? null,
-            compliant: stored ? stored.compliant : null,
+            level: scorecard?.level ?? null,
+            compliant: scorecard ? scorecard.compliant : null,
           };
         })
         .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseDataMeshStore } from '../database/DatabaseDataMeshStore';
-import { ScorecardToSave } from '../database/DataMeshStore';
+import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
+import { ScorecardToSave } from '../database/ScorecardStore';
 import { computeInsight } from './insight';
 
 jest.setTimeout(60_000);
@@ -35,7 +35,7 @@ function result(
 describe.each(databases.eachSupportedId())('mesh insight on %p', databaseId => {
   it('computes domains, a daily trend, regressions and the leaderboard', async () => {
     const knex = await databases.init(databaseId);
-    const store = await DatabaseDataMeshStore.create({
+    const store = await DatabaseScorecardStore.create({
       database: mockServices.database({ knex }),
     });
     // a: 80 since long ago, 40 three days ago (a regression).

@@ -2,7 +2,10 @@ import {
   MeshInsightDomain,
   MeshInsightResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { DataMeshStore, ScorecardHistoryItem } from '../database/DataMeshStore';
+import {
+  ScorecardHistoryItem,
+  ScorecardStore,
+} from '../database/ScorecardStore';
 
 const DAY = 86_400_000;
 /** Days of the trend, today included. */
@@ -32,7 +35,7 @@ function stateAt(points: ScorecardHistoryItem[], time: number) {
  * - `leaderboard`: domains by average score, best first.
  */
 export async function computeInsight(
-  store: DataMeshStore,
+  store: ScorecardStore,
   entityRefs: string[],
   now: Date,
 ): Promise<MeshInsightResponse> {

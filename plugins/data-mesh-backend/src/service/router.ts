@@ -51,12 +51,10 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import YAML from 'yaml';
-import {
-  DataMeshStore,
-  FactObservation,
-  StoredScorecard,
-  StoredWaiver,
-} from '../database/DataMeshStore';
+import { FactObservation } from '../database/FactStore';
+import { StoredScorecard } from '../database/ScorecardStore';
+import { DataMeshStores } from '../database/stores';
+import { StoredWaiver } from '../database/WaiverStore';
 import { EvaluationService } from './EvaluationService';
 import { FactPipelineScope } from './config';
 import { addHomeRoutes, pageParams } from './homeRoutes';
@@ -70,7 +68,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
-  store: DataMeshStore;
+  stores: DataMeshStores;
   evaluations: EvaluationService;
   waivers: WaiverService;
   /** The clock; tests move it. */
@@ -151,7 +149,7 @@ export function pipelineMayPush(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { auth, httpAuth, permissions, catalog, store, evaluations, waivers } =
+  const { auth, httpAuth, permissions, catalog, stores, evaluations, waivers } =
     options;
   const now = options.now ?? (() => new Date());
   const db = await options.database.getClient();
@@ -227,7 +225,7 @@ export async function createRouter(
   /** Approved waivers of the given products, by product. */
   const approvedWaivers = async (entityRefs: string[]) => {
     const byRef = new Map<string, StoredWaiver[]>();
-    for (const waiver of await store.listWaivers({
+    for (const waiver of await stores.waivers.listWaivers({
       entityRefs,
       statuses: ['approved'],
       limit: Number.MAX_SAFE_INTEGER,
@@ -346,7 +344,7 @@ export async function createRouter(
       throw new InputError(`entityRef: ${entityRef} is not a DataProduct`);
     }
 
-    const { isLatest } = await store.addFacts({
+    const { isLatest } = await stores.facts.addFacts({
       entityRef,
       source: body.source as string,
       facts: body.facts as FactObservation['facts'],
@@ -354,7 +352,7 @@ export async function createRouter(
     });
     const [scorecard] = isLatest
       ? await evaluations.evaluateAndSave([entity])
-      : [await store.getScorecard(entityRef)];
+      : [await stores.scorecards.getScorecard(entityRef)];
     res.status(201).json({
       entityRef,
       source: body.source,
@@ -421,7 +419,7 @@ export async function createRouter(
    * arrived in the catalog) is evaluated now, so nobody waits for the next scheduled pass.
    */
   const latestResult = async (entity: Entity): Promise<StoredScorecard> => {
-    const stored = await store.getScorecard(refKey(entity));
+    const stored = await stores.scorecards.getScorecard(refKey(entity));
     if (stored) return stored;
     if (!isDataProductEntity(entity)) {
       throw new NotFoundError(`${refKey(entity)} is not a DataProduct`);
@@ -459,7 +457,7 @@ export async function createRouter(
       },
       { credentials: await httpAuth.credentials(req) },
     );
-    const stored = await store.getScorecards(
+    const stored = await stores.scorecards.getScorecards(
       refs.filter((_ref, i) => readable[i]),
     );
     const body: ScorecardSummariesResponse = {
@@ -487,7 +485,7 @@ export async function createRouter(
     );
     const entity = await readEntity(req, routeRef(req));
     // The most recent `limit` points after skipping the `offset` newest, oldest first.
-    const recent = await store.getScorecardHistory(refKey(entity), {
+    const recent = await stores.scorecards.getScorecardHistory(refKey(entity), {
       limit: limit + offset,
     });
     const items = recent.slice(0, Math.max(0, recent.length - offset));
@@ -511,7 +509,7 @@ export async function createRouter(
     const visible = await withoutDraftsUnlessAllowed(req);
     const [policies, productWaivers] = await Promise.all([
       evaluations.policiesFor(entity),
-      store.listWaivers({ entityRefs: [entityRef] }),
+      stores.waivers.listWaivers({ entityRefs: [entityRef] }),
     ]);
     const governance = currentGovernance(
       stored,
@@ -533,9 +531,9 @@ export async function createRouter(
     const visible = await withoutDraftsUnlessAllowed(req);
     const refs = await readableProductRefs(req);
     const [stored, approved, pending, { items: domains }] = await Promise.all([
-      store.getScorecards(refs),
+      stores.scorecards.getScorecards(refs),
       approvedWaivers(refs),
-      store.listWaivers({ entityRefs: refs, statuses: ['pending'] }),
+      stores.waivers.listWaivers({ entityRefs: refs, statuses: ['pending'] }),
       catalog.getEntities(
         { filter: { kind: 'Domain' } },
         { credentials: await httpAuth.credentials(req) },
@@ -637,7 +635,7 @@ export async function createRouter(
       ? [...statuses, 'approved']
       : statuses;
     const items = (
-      await store.listWaivers({
+      await stores.waivers.listWaivers({
         entityRefs,
         ...(wanted.length ? { statuses: wanted as WaiverStatus[] } : {}),
         limit: offset + limit,
@@ -730,7 +728,7 @@ export async function createRouter(
       },
       { credentials: await httpAuth.credentials(req) },
     );
-    const rollup = await store.getRollup(groupBy, targetRef, {
+    const rollup = await stores.scorecards.getRollup(groupBy, targetRef, {
       entityRefs: items.map(e => refKey(e)),
     });
     const body: ScorecardRollupResponse = {
@@ -745,7 +743,8 @@ export async function createRouter(
   addHomeRoutes(router, {
     httpAuth,
     catalog,
-    store,
+    scorecards: stores.scorecards,
+    productIndex: stores.productIndex,
     levels: () => evaluations.config.rules.levels,
     now,
   });

@@ -1,0 +1,96 @@
+import { WriteOptions } from './client';
+
+/** The explorer's searchable fields of one product. */
+export interface ProductIndexEntry {
+  entityRef: string;
+  /** metadata.name */
+  name: string;
+  title?: string | null;
+  status?: string | null;
+  type?: string | null;
+  classification?: string | null;
+  personalData?: boolean | null;
+  /**
+   * Free text to search (name, title, description, tags, port names); the store lowercases
+   * it. Defaults to the name.
+   */
+  searchText?: string;
+}
+
+/** Sort orders of {@link ProductIndexStore.queryProducts}; `-` is descending. */
+export type ProductSort = 'name' | '-name' | 'score' | '-score';
+
+/**
+ * Query of the explorer. Each list is an OR of its values; different fields are ANDed.
+ * Empty or missing lists do not filter.
+ */
+export interface ProductQuery {
+  /** Substring of the product's search text (case-insensitive). */
+  text?: string;
+  domainRefs?: string[];
+  ownerRefs?: string[];
+  statuses?: string[];
+  types?: string[];
+  classifications?: string[];
+  personalData?: boolean[];
+  /** Levels; `none` matches products without a level. */
+  levels?: string[];
+  compliant?: boolean[];
+  /** Default `name`; ties by entity ref. */
+  sort?: ProductSort;
+  limit: number;
+  offset: number;
+  /**
+   * Restricts the query to these products (those the caller may read). Undefined means
+   * every product; an empty list means none.
+   */
+  entityRefs?: string[];
+}
+
+/** One product of the explorer. */
+export interface ProductIndexItem {
+  entityRef: string;
+  name: string;
+  title: string | null;
+  domainRef: string | null;
+  ownerRef: string | null;
+  status: string | null;
+  type: string | null;
+  classification: string | null;
+  personalData: boolean | null;
+  score: number;
+  level: string | null;
+  compliant: boolean;
+  evaluatedAt: Date;
+}
+
+/**
+ * The explorer's index: one row of searchable fields per product, joined with its latest
+ * scorecard when queried (a product is listed once it has both). Whoever evaluates products
+ * writes their rows, in the transaction that saves their results.
+ *
+ * All entity refs are `kind:namespace/name` strings; the store lowercases every ref it is
+ * given, and the refs it returns are lowercase.
+ */
+export interface ProductIndexStore {
+  /**
+   * Writes (replaces) the index rows of the given products, in the caller's transaction when
+   * given; the last entry of a product wins. Rows equal to the stored ones are not rewritten,
+   * so a pass that changes nothing writes nothing here. Returns how many rows were written.
+   */
+  saveProducts(
+    entries: ProductIndexEntry[],
+    options?: WriteOptions,
+  ): Promise<{ written: number }>;
+
+  /** Deletes the index rows of the given products (products that left the catalog). */
+  deleteProducts(entityRefs: string[], options?: WriteOptions): Promise<void>;
+
+  /**
+   * The explorer: products with an index row and a scorecard matching the query, one page
+   * of them and the total count. Filtering, sorting and paging run in SQL.
+   */
+  queryProducts(
+    query: ProductQuery,
+  ): Promise<{ items: ProductIndexItem[]; totalCount: number }>;
+}

@@ -1,0 +1,41 @@
+import { Knex } from 'knex';
+import { migratedClient, StoreOptions, Transaction } from './client';
+import { DatabaseFactStore } from './DatabaseFactStore';
+import { DatabaseProductIndexStore } from './DatabaseProductIndexStore';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { DatabaseWaiverStore } from './DatabaseWaiverStore';
+import { FactStore } from './FactStore';
+import { ProductIndexStore } from './ProductIndexStore';
+import { ScorecardStore } from './ScorecardStore';
+import { WaiverStore } from './WaiverStore';
+
+/** The data mesh backend's stores, one per concern, on one database. */
+export interface DataMeshStores {
+  facts: FactStore;
+  scorecards: ScorecardStore;
+  productIndex: ProductIndexStore;
+  waivers: WaiverStore;
+  /**
+   * Runs `fn` in one database transaction; the writes that are given it (their
+   * `transaction` option) commit together when `fn` resolves, or not at all.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+/** The stores on the plugin's database, migrated once to the latest schema. */
+export async function createDataMeshStores(
+  options: StoreOptions,
+): Promise<DataMeshStores> {
+  return dataMeshStoresOn(await migratedClient(options));
+}
+
+/** The stores on a migrated knex client. */
+export function dataMeshStoresOn(db: Knex): DataMeshStores {
+  return {
+    facts: new DatabaseFactStore(db),
+    scorecards: new DatabaseScorecardStore(db),
+    productIndex: new DatabaseProductIndexStore(db),
+    waivers: new DatabaseWaiverStore(db),
+    transaction: fn => db.transaction(trx => fn(trx)),
+  };
+}
