@@ -415,8 +415,8 @@ export async function createRouter(
   });
 
   /**
-   * The latest result of a readable entity. A product that no pass has reached yet (it just
-   * arrived in the catalog) is evaluated now, so nobody waits for the next scheduled pass.
+   * The latest result of a readable entity. Reading never evaluates: a product gets its first
+   * result from a pass, a fact push or an explicit evaluation, and answers 404 until then.
    */
   const latestResult = async (entity: Entity): Promise<StoredScorecard> => {
     const stored = await stores.scorecards.getScorecard(refKey(entity));
@@ -424,8 +424,7 @@ export async function createRouter(
     if (!isDataProductEntity(entity)) {
       throw new NotFoundError(`${refKey(entity)} is not a DataProduct`);
     }
-    const [evaluated] = await evaluations.evaluateAndSave([entity]);
-    return evaluated;
+    throw new NotFoundError(`${refKey(entity)} has not been evaluated yet`);
   };
 
   router.get('/scorecards/:kind/:namespace/:name', async (req, res) => {
@@ -435,7 +434,7 @@ export async function createRouter(
   });
 
   // The latest results of many products at once (search indexing, catalog tables); only what
-  // the caller may read, and no evaluation on read: a batch must stay cheap.
+  // the caller may read.
   router.post('/scorecards/by-refs', async (req, res) => {
     const entityRefs = req.body?.entityRefs;
     if (

@@ -62,6 +62,36 @@ describe('scorecards through the REST API', () => {
       .set('Authorization', mockCredentials.service.header())
       .send(body);
 
+  it('answers 404 for a product never evaluated: reading does not evaluate', async () => {
+    const get = (path: string) =>
+      request(backend.server)
+        .get(`/api/data-mesh${path}`)
+        .set('Authorization', user);
+    for (const path of [
+      '/scorecards/dataproduct/default/refunds',
+      '/governance/dataproduct/default/refunds',
+      // Asked again: the first reads stored nothing.
+      '/scorecards/dataproduct/default/refunds',
+    ]) {
+      const res = await get(path);
+      expect([path, res.status, res.body.error]).toEqual([
+        path,
+        404,
+        expect.objectContaining({
+          name: 'NotFoundError',
+          message: 'dataproduct:default/refunds has not been evaluated yet',
+        }),
+      ]);
+    }
+    const group = await get('/scorecards/group/default/sales-data');
+    expect(group.status).toBe(404);
+    expect(group.body.error.message).toBe(
+      'group:default/sales-data is not a DataProduct',
+    );
+    const rollup = await get('/rollups/domain/default/sales');
+    expect(rollup.body).toMatchObject({ products: 0, averageScore: null });
+  });
+
   it('scores a product on demand, and again when a pipeline pushes facts', async () => {
     const evaluated = await request(backend.server)
       .post('/api/data-mesh/evaluate/dataproduct/default/orders')
