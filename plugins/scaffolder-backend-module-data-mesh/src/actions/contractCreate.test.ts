@@ -136,9 +136,16 @@ describe('data-mesh:contract:create', () => {
       workspacePath: workspace.path,
     });
 
-    await expect(action.handler(ctx)).rejects.toThrow(
-      /^The contract of port orders is not a valid ODCS contract: columns\[2\] \(amount\)\.type: "money" is not one of string, date, timestamp/,
-    );
+    const problem = {
+      field: 'columns[2] (amount).type',
+      message:
+        'must be one of string, date, timestamp, time, number, integer, object, array, boolean, got "money"',
+    };
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      name: 'InputError',
+      message: `The contract of port orders is not a valid ODCS contract: ${problem.field}: ${problem.message}`,
+      problems: [problem],
+    });
     expect(fs.readdirSync(workspace.path)).toEqual([]);
     expect(ctx.output).not.toHaveBeenCalled();
   });
@@ -157,9 +164,14 @@ describe('data-mesh:contract:create', () => {
       workspacePath: workspace.path,
     });
 
-    await expect(action.handler(ctx)).rejects.toThrow(
-      'The contract is invalid: columns[1].name: "id" is used by another column; columns[2].name: is required',
-    );
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      message:
+        'The contract is invalid: columns[1].name: "id" is used by another column; columns[2].name: is required',
+      problems: [
+        { field: 'columns[1].name', message: '"id" is used by another column' },
+        { field: 'columns[2].name', message: 'is required' },
+      ],
+    });
     expect(fs.readdirSync(workspace.path)).toEqual([]);
   });
 

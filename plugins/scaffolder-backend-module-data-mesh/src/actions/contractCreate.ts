@@ -2,11 +2,15 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  compactEntityRef,
+  formatProblems,
+  inputErrorWithProblems,
   OdcsContract,
   OdcsSchemaProperty,
   OdcsSlaProperty,
+  Problem,
+  problemsOf,
   validateOdcsContract,
-  compactEntityRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -192,17 +196,15 @@ export function createContractCreateAction() {
       try {
         validateOdcsContract(document);
       } catch (error) {
-        const problems = (error as Error).message.replace(
-          /^The contract is not a valid ODCS contract: /,
-          '',
-        );
-        throw new InputError(
+        const problems = (problemsOf(error) ?? []).map(problem => ({
+          ...problem,
+          field: asColumnField(problem.field, columns),
+        }));
+        throw inputErrorWithProblems(
           `The contract of port ${
             port.name
-          } is not a valid ODCS contract: ${withColumnNames(
-            problems,
-            columns,
-          )}`,
+          } is not a valid ODCS contract: ${formatProblems(problems)}`,
+          problems,
         );
       }
 
@@ -238,22 +240,25 @@ type Column = {
 };
 
 function checkColumnNames(columns: Column[]) {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const seen = new Set<string>();
   columns.forEach((column, i) => {
+    const field = `columns[${i}].name`;
     if (typeof column.name !== 'string' || !column.name.trim()) {
-      problems.push(`columns[${i}].name: is required`);
+      problems.push({ field, message: 'is required' });
     } else if (seen.has(column.name)) {
-      problems.push(
-        `columns[${i}].name: ${JSON.stringify(
-          column.name,
-        )} is used by another column`,
-      );
+      problems.push({
+        field,
+        message: `${JSON.stringify(column.name)} is used by another column`,
+      });
     }
     seen.add(column.name);
   });
   if (problems.length) {
-    throw new InputError(`The contract is invalid: ${problems.join('; ')}`);
+    throw inputErrorWithProblems(
+      `The contract is invalid: ${formatProblems(problems)}`,
+      problems,
+    );
   }
 }
 
@@ -323,15 +328,19 @@ function optionalObject<T extends object>(value: T): T | undefined {
   return Object.keys(kept).length ? kept : undefined;
 }
 
-/** `schema[0].properties[1].logicalType` of the ODCS message, named as the form's column. */
-function withColumnNames(message: string, columns: Column[]): string {
-  return message.replace(
-    /(?:contract\.)?schema\[0\]\.properties\[(\d+)\]\.?(\w*)/g,
-    (_match, index: string, field: string) => {
-      const column = columns[Number(index)];
-      const name = column?.name ? ` (${column.name})` : '';
-      const formField = field === 'logicalType' ? 'type' : field;
-      return `columns[${index}]${name}${formField ? `.${formField}` : ''}`;
-    },
+/**
+ * A contract field as the form's column it comes from: `schema[0].properties[2].logicalType`
+ * is `columns[2] (amount).type`.
+ */
+function asColumnField(field: string, columns: Column[]): string {
+  const column = /^schema\[0\]\.properties\[(\d+)\](?:\.(\w+))?(.*)$/.exec(
+    field,
   );
+  if (!column) return field;
+  const [, index, name, rest] = column;
+  const title = columns[Number(index)]?.name;
+  const formField = name === 'logicalType' ? 'type' : name;
+  return `columns[${index}]${title ? ` (${title})` : ''}${
+    formField ? `.${formField}` : ''
+  }${rest}`;
 }

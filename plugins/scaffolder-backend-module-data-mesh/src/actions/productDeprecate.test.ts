@@ -123,9 +123,16 @@ describe('data-mesh:product:deprecate', () => {
     );
     await expect(
       run({ entityRef: 'customer-orders', sunset: 'next year' }).done,
-    ).rejects.toThrow(
-      /^The deprecated descriptor is invalid: spec\.deprecation\.sunset: /,
-    );
+    ).rejects.toMatchObject({
+      message:
+        'The deprecated descriptor is invalid: spec.deprecation.sunset: must be a date such as 2027-06-30, got "next year"',
+      problems: [
+        {
+          field: 'spec.deprecation.sunset',
+          message: 'must be a date such as 2027-06-30, got "next year"',
+        },
+      ],
+    });
     expect(fs.readdirSync(workspace.path)).toEqual([]);
   });
 

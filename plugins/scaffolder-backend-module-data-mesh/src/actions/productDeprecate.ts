@@ -18,7 +18,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   DataProductEntityV1alpha1,
   isDataProductEntity,
+  formatProblems,
+  inputErrorWithProblems,
   isValidDataProductEntity,
+  problemsOf,
   compactEntityRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
@@ -176,8 +179,10 @@ export function createProductDeprecateAction(options: {
       try {
         isValidDataProductEntity(entity);
       } catch (error) {
-        throw new InputError(
-          `The deprecated descriptor is invalid: ${(error as Error).message}`,
+        const problems = problemsOf(error) ?? [];
+        throw inputErrorWithProblems(
+          `The deprecated descriptor is invalid: ${formatProblems(problems)}`,
+          problems,
         );
       }
 

@@ -74,9 +74,17 @@ describe('data-mesh:product:descriptor', () => {
       workspacePath: workspace.path,
     });
 
-    await expect(action.handler(ctx)).rejects.toThrow(
-      /descriptor is invalid: .*outputPorts/,
-    );
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      message:
+        'The data product descriptor is invalid: spec.outputPorts[0].type: must be one of table, view, topic, file, api, dashboard, model, other, got "spreadsheet"',
+      problems: [
+        {
+          field: 'spec.outputPorts[0].type',
+          message:
+            'must be one of table, view, topic, file, api, dashboard, model, other, got "spreadsheet"',
+        },
+      ],
+    });
     expect(fs.readdirSync(workspace.path)).toEqual([]);
   });
 
@@ -252,12 +260,30 @@ describe('data-mesh:product:descriptor', () => {
         workspacePath: workspace.path,
       });
 
-      await expect(withCatalog.handler(ctx)).rejects.toThrow(
-        'The data product descriptor is invalid: ' +
+      await expect(withCatalog.handler(ctx)).rejects.toMatchObject({
+        message:
+          'The data product descriptor is invalid: ' +
           'inputPorts[0].dataProduct: no data product dataproduct:default/no-such-product in the catalog; ' +
           'inputPorts[1].outputPort: dataproduct:default/customer-orders has no output port "payments"; its output ports are orders; ' +
           'inputPorts[2].outputPort: choose one of the output ports of dataproduct:default/order-events: events, daily',
-      );
+        problems: [
+          {
+            field: 'inputPorts[0].dataProduct',
+            message:
+              'no data product dataproduct:default/no-such-product in the catalog',
+          },
+          {
+            field: 'inputPorts[1].outputPort',
+            message:
+              'dataproduct:default/customer-orders has no output port "payments"; its output ports are orders',
+          },
+          {
+            field: 'inputPorts[2].outputPort',
+            message:
+              'choose one of the output ports of dataproduct:default/order-events: events, daily',
+          },
+        ],
+      });
       expect(fs.readdirSync(workspace.path)).toEqual([]);
     });
 

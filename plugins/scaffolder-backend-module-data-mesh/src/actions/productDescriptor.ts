@@ -8,7 +8,6 @@ import {
   makeValidator,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -20,11 +19,15 @@ import {
   DataProductFormValues,
   dataProductFromForm,
   DataProductStatus,
+  formatProblems,
+  inputErrorWithProblems,
   isDataProductEntity,
   isValidDataProductEntity,
   ODCS_API_TYPE,
   OUTPUT_PORT_TYPES,
   parseDataMeshRef,
+  Problem,
+  problemsOf,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -223,9 +226,7 @@ export function createProductDescriptorAction(
       try {
         isValidDataProductEntity(entity);
       } catch (error) {
-        throw new InputError(
-          `The data product descriptor is invalid: ${(error as Error).message}`,
-        );
+        throw invalidDescriptor(problemsOf(error) ?? []);
       }
       const apis = contractsDirectory
         ? contractApis(entity, contractsDirectory)
@@ -269,7 +270,7 @@ async function resolveUpstream(
   options: Parameters<CatalogService['getEntityByRef']>[1],
 ): Promise<DataProductFormInputPort[]> {
   const product = { metadata: { name: '', namespace: 'default' } };
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const resolved: DataProductFormInputPort[] = [];
   for (const [i, formPort] of inputPorts.entries()) {
     const port = { ...formPort };
@@ -284,11 +285,10 @@ async function resolveUpstream(
     }
     const upstream = await catalog.getEntityByRef(ref, options);
     if (!upstream || !isDataProductEntity(upstream)) {
-      problems.push(
-        `${field}.dataProduct: no data product ${stringifyEntityRef(
-          ref,
-        )} in the catalog`,
-      );
+      problems.push({
+        field: `${field}.dataProduct`,
+        message: `no data product ${stringifyEntityRef(ref)} in the catalog`,
+      });
       continue;
     }
     const ports = upstream.spec.outputPorts ?? [];
@@ -297,25 +297,27 @@ async function resolveUpstream(
     }
     if (!port.outputPort) {
       if (ports.length > 1) {
-        problems.push(
-          `${field}.outputPort: choose one of the output ports of ${stringifyEntityRef(
+        problems.push({
+          field: `${field}.outputPort`,
+          message: `choose one of the output ports of ${stringifyEntityRef(
             ref,
           )}: ${ports.map(p => p.name).join(', ')}`,
-        );
+        });
       }
       continue;
     }
     const upstreamPort = ports.find(p => p.name === port.outputPort);
     if (!upstreamPort) {
-      problems.push(
-        `${field}.outputPort: ${stringifyEntityRef(ref)} has no output port "${
+      problems.push({
+        field: `${field}.outputPort`,
+        message: `${stringifyEntityRef(ref)} has no output port "${
           port.outputPort
         }"${
           ports.length
             ? `; its output ports are ${ports.map(p => p.name).join(', ')}`
             : ''
         }`,
-      );
+      });
       continue;
     }
     if (!port.contract && upstreamPort.contract) {
@@ -326,15 +328,19 @@ async function resolveUpstream(
       );
     }
   }
-  if (problems.length) {
-    throw new InputError(
-      `The data product descriptor is invalid: ${problems.join('; ')}`,
-    );
-  }
+  if (problems.length) throw invalidDescriptor(problems);
   return resolved;
 }
 
 const entityNames = makeValidator();
+
+/** The descriptor's problems: the task log shows the message, listing them. */
+function invalidDescriptor(problems: Problem[]) {
+  return inputErrorWithProblems(
+    `The data product descriptor is invalid: ${formatProblems(problems)}`,
+    problems,
+  );
+}
 
 /**
  * One `odcs` API entity per output port, holding `<contractsDirectory>/<port>.odcs.yaml`: the
@@ -345,7 +351,7 @@ function contractApis(
   entity: DataProductEntityV1alpha1,
   contractsDirectory: string,
 ): ApiEntityV1alpha1[] {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const namespace = entity.metadata.namespace ?? 'default';
   const apis = (entity.spec.outputPorts ?? []).flatMap((port, i) => {
     let apiName;
@@ -359,15 +365,17 @@ function contractApis(
       }
       apiName = ref.name;
     } catch {
-      problems.push(
-        `outputPorts[${i}].contract: "${port.contract}" must be the name of the API entity to create for the port's contract`,
-      );
+      problems.push({
+        field: `outputPorts[${i}].contract`,
+        message: `"${port.contract}" must be the name of the API entity to create for the port's contract`,
+      });
       return [];
     }
     if (!entityNames.isValidEntityName(apiName)) {
-      problems.push(
-        `outputPorts[${i}].name: the contract API name "${apiName}" is not a valid entity name (at most 63 characters); give the port a shorter name or name its contract`,
-      );
+      problems.push({
+        field: `outputPorts[${i}].name`,
+        message: `the contract API name "${apiName}" is not a valid entity name (at most 63 characters); give the port a shorter name or name its contract`,
+      });
       return [];
     }
     const definition = `./${path.posix.join(
@@ -394,10 +402,6 @@ function contractApis(
     };
     return [api];
   });
-  if (problems.length) {
-    throw new InputError(
-      `The data product descriptor is invalid: ${problems.join('; ')}`,
-    );
-  }
+  if (problems.length) throw invalidDescriptor(problems);
   return apis;
 }
