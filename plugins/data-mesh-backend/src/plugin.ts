@@ -16,7 +16,10 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDataMeshBackendConfig } from './service/config';
 import { EvaluationService } from './service/EvaluationService';
 import { GovernanceNotifier } from './service/GovernanceNotifier';
+import { GovernanceService } from './service/GovernanceService';
+import { MeshHomeService } from './service/MeshHomeService';
 import { createRouter } from './service/router';
+import { ScorecardService } from './service/ScorecardService';
 import { WaiverService } from './service/WaiverService';
 
 /**
@@ -81,6 +84,25 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           notifier,
         });
+        const scorecards = new ScorecardService({
+          catalog: deps.catalog,
+          scorecards: stores.scorecards,
+          rules: backendConfig.rules,
+        });
+        const governance = new GovernanceService({
+          catalog: deps.catalog,
+          scorecardStore: stores.scorecards,
+          waiverStore: stores.waivers,
+          scorecards,
+          evaluations,
+          waivers,
+        });
+        const home = new MeshHomeService({
+          catalog: deps.catalog,
+          scorecards: stores.scorecards,
+          productIndex: stores.productIndex,
+        });
+
         // The scheduler's lock makes each task run on one instance at a time.
         await scheduler.scheduleTask({
           id: 'data-mesh-evaluate-all',
@@ -117,6 +139,9 @@ export const dataMeshPlugin = createBackendPlugin({
             stores,
             evaluations,
             waivers,
+            scorecards,
+            governance,
+            home,
           }),
         );
         // Load balancers and uptime checks probe health without a Backstage token.

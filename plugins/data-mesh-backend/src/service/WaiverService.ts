@@ -4,6 +4,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   Waiver,
   WaiverResponse,
+  WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { DataMeshBackendConfig } from './config';
@@ -188,6 +189,32 @@ export class WaiverService {
       );
     }
     return { expired: expired.length, reminded: reminders.length };
+  }
+
+  /**
+   * Waivers of the given products, most recently requested first, one page of them. The
+   * statuses filter as the API shows waivers: `expired` includes approved ones past their
+   * expiry that the sweep has not closed yet.
+   */
+  async list(
+    entityRefs: string[],
+    statuses: WaiverStatus[],
+    page: { limit: number; offset: number },
+  ): Promise<Waiver[]> {
+    // Expired is a state of time, not only of the store: ask for approved ones too and let
+    // the mapping decide.
+    const wanted: WaiverStatus[] = statuses.includes('expired')
+      ? [...statuses, 'approved']
+      : statuses;
+    const stored = await this.options.store.listWaivers({
+      entityRefs,
+      ...(wanted.length ? { statuses: wanted } : {}),
+      limit: page.offset + page.limit,
+    });
+    return stored
+      .map(w => this.toWaiver(w))
+      .filter(w => !statuses.length || statuses.includes(w.status))
+      .slice(page.offset, page.offset + page.limit);
   }
 
   async get(id: string): Promise<WaiverResponse | undefined> {

@@ -1,38 +1,22 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_DEPENDS_ON,
-} from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DATA_CLASSIFICATIONS,
   DATA_PRODUCT_STATUSES,
   DATA_PRODUCT_TYPES,
-  DomainMapResponse,
-  productRelatedRefs,
-  ProductsQueryResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import express, { Request } from 'express';
-import {
-  ProductIndexStore,
-  ProductQuery,
-  ProductSort,
-} from '../database/ProductIndexStore';
-import { ScorecardStore } from '../database/ScorecardStore';
-import { computeInsight } from './insight';
+import { ProductQuery, ProductSort } from '../database/ProductIndexStore';
+import { MeshHomeService } from './MeshHomeService';
 import { refKey } from './RuleContextBuilder';
 
 /** What the data mesh home's routes need. */
 export interface HomeRoutesOptions {
   httpAuth: HttpAuthService;
-  catalog: CatalogService;
-  scorecards: ScorecardStore;
-  productIndex: ProductIndexStore;
+  home: MeshHomeService;
   /** The scorecard levels in force, lowest first. */
   levels: () => string[];
-  now: () => Date;
 }
 
 const SORTS: ProductSort[] = ['name', '-name', 'score', '-score'];
@@ -158,131 +142,27 @@ export function parseProductQuery(
   };
 }
 
-/** The parent ref of a Domain entity (spec.subdomainOf), lowercase; undefined if none. */
-function parentDomainRef(domain: Entity): string | undefined {
-  const value = (domain.spec as { subdomainOf?: unknown } | undefined)
-    ?.subdomainOf;
-  if (typeof value !== 'string' || !value) return undefined;
-  try {
-    return refKey(
-      parseEntityRef(value, {
-        defaultKind: 'Domain',
-        defaultNamespace: domain.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Adds the data mesh home's routes: the explorer (`GET /products`), the mesh insight
- * (`GET /insight`) and the domain map (`GET /domain-map`). Each reads the caller's readable
- * entities from the catalog once and shows only those.
+ * (`GET /insight`) and the domain map (`GET /domain-map`), each over what the caller may read.
  */
 export function addHomeRoutes(
   router: express.Router,
   options: HomeRoutesOptions,
 ) {
-  const { httpAuth, catalog, scorecards, productIndex, now } = options;
-
-  const readableProductRefs = async (req: Request) => {
-    const { items } = await catalog.getEntities(
-      {
-        filter: { kind: 'DataProduct' },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials: await httpAuth.credentials(req) },
-    );
-    return items.map(e => refKey(e));
-  };
+  const { httpAuth, home } = options;
 
   router.get('/products', async (req, res) => {
     // Parameters first: a bad request costs no catalog read.
     const query = parseProductQuery(req.query, options.levels());
-    const entityRefs = await readableProductRefs(req);
-    const { items, totalCount } = await productIndex.queryProducts({
-      ...query,
-      entityRefs,
-    });
-    const body: ProductsQueryResponse = {
-      items: items.map(item => ({
-        ...item,
-        evaluatedAt: item.evaluatedAt.toISOString(),
-      })),
-      totalCount,
-      limit: query.limit,
-      offset: query.offset,
-    };
-    res.json(body);
+    res.json(await home.explore(query, await httpAuth.credentials(req)));
   });
 
   router.get('/insight', async (req, res) => {
-    const entityRefs = await readableProductRefs(req);
-    res.json(await computeInsight(scorecards, entityRefs, now()));
+    res.json(await home.insight(await httpAuth.credentials(req)));
   });
 
   router.get('/domain-map', async (req, res) => {
-    const { items } = await catalog.getEntities(
-      {
-        filter: [{ kind: 'Domain' }, { kind: 'DataProduct' }],
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'spec.subdomainOf',
-          'spec.domain',
-          'relations',
-        ],
-      },
-      { credentials: await httpAuth.credentials(req) },
-    );
-    const isKind = (entity: Entity, kind: string) =>
-      entity.kind.toLocaleLowerCase('en-US') === kind;
-    const domains = items.filter(e => isKind(e, 'domain'));
-    const products = items.filter(e => isKind(e, 'dataproduct'));
-    const domainRefs = new Set(domains.map(d => refKey(d)));
-    const productRefs = new Set(products.map(p => refKey(p)));
-    const stored = await scorecards.getScorecards([...productRefs]);
-    const body: DomainMapResponse = {
-      domains: domains
-        .map(domain => {
-          const parent = parentDomainRef(domain);
-          return {
-            entityRef: refKey(domain),
-            title: domain.metadata.title ?? null,
-            parentRef: parent && domainRefs.has(parent) ? parent : null,
-          };
-        })
-        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
-      products: products
-        .map(product => {
-          const ref = refKey(product);
-          const scorecard = stored.get(ref);
-          return {
-            entityRef: ref,
-            title: product.metadata.title ?? null,
-            domainRef: productRelatedRefs(product).domain ?? null,
-            level: scorecard?.level ?? null,
-            compliant: scorecard ? scorecard.compliant : null,
-          };
-        })
-        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
-      edges: products
-        .flatMap(product =>
-          (product.relations ?? [])
-            .filter(r => r.type === RELATION_DEPENDS_ON)
-            .map(r => ({
-              from: refKey(product),
-              to: r.targetRef.toLocaleLowerCase('en-US'),
-            })),
-        )
-        .filter(edge => productRefs.has(edge.to))
-        .sort(
-          (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
-        ),
-    };
-    res.json(body);
+    res.json(await home.domainMap(await httpAuth.credentials(req)));
   });
 }

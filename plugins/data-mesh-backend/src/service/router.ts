@@ -24,7 +24,6 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
-  applyWaivers,
   DataMeshHealthResponse,
   dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
@@ -34,34 +33,33 @@ import {
   describeInvalidFactSource,
   EvaluateResponse,
   exportOdpsDocument,
-  Governance,
-  GovernanceResponse,
-  GovernanceSummaryResponse,
   isDataProductEntity,
   isValidDataProductEntity,
   MAX_SCORECARD_REFS,
   productRelatedRefs,
   RulesResponse,
-  ScorecardHistoryResponse,
-  ScorecardResponse,
-  ScorecardRollupResponse,
-  ScorecardSummariesResponse,
   WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import YAML from 'yaml';
 import { FactObservation } from '../database/FactStore';
-import { StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshStores } from '../database/stores';
-import { StoredWaiver } from '../database/WaiverStore';
 import { EvaluationService } from './EvaluationService';
 import { FactPipelineScope } from './config';
+import { GovernanceService } from './GovernanceService';
 import { addHomeRoutes, pageParams } from './homeRoutes';
 import { jsonBody } from './jsonBody';
+import { MeshHomeService } from './MeshHomeService';
+import { readableProductRefs } from './readableProducts';
 import { refKey } from './RuleContextBuilder';
+import { ScorecardService } from './ScorecardService';
 import { WaiverService } from './WaiverService';
 
+/**
+ * What the routes need. Handlers parse, authorize, call a service and answer; what the
+ * answers aggregate is computed by the services.
+ */
 export interface RouterOptions {
   database: DatabaseService;
   auth: AuthService;
@@ -71,8 +69,9 @@ export interface RouterOptions {
   stores: DataMeshStores;
   evaluations: EvaluationService;
   waivers: WaiverService;
-  /** The clock; tests move it. */
-  now?: () => Date;
+  scorecards: ScorecardService;
+  governance: GovernanceService;
+  home: MeshHomeService;
 }
 
 // Waivers and history points one request lists at most.
@@ -87,8 +86,6 @@ const WAIVER_STATUSES: WaiverStatus[] = [
   'expired',
 ];
 const WAIVER_ACTIONS = { approve: 1, reject: 1, revoke: 1 } as const;
-// Violations listed by the dashboard; the counts cover every product.
-const MAX_VIOLATIONS = 100;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -149,9 +146,18 @@ export function pipelineMayPush(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { auth, httpAuth, permissions, catalog, stores, evaluations, waivers } =
-    options;
-  const now = options.now ?? (() => new Date());
+  const {
+    auth,
+    httpAuth,
+    permissions,
+    catalog,
+    stores,
+    evaluations,
+    waivers,
+    scorecards,
+    governance,
+    home,
+  } = options;
   const db = await options.database.getClient();
   const router = Router();
   // Every route taking a body shares this limit (dataMesh.api.maxBodyBytes); over it, 413.
@@ -202,55 +208,18 @@ export async function createRouter(
       );
     }
   };
-  /** Draft policies are shown to governance admins only. */
-  const withoutDraftsUnlessAllowed = async (req: Request) => {
-    const allowed = await isAllowed(
+  /** Whether the caller sees draft policies: governance admins only. */
+  const policyVisibility = async (req: Request) => ({
+    withDrafts: await isAllowed(
       await httpAuth.credentials(req),
       dataMeshDraftPoliciesReadPermission,
-    );
-    return <T extends { enforcement: string }>(items: T[]) =>
-      allowed ? items : items.filter(item => item.enforcement !== 'draft');
-  };
-  /** Refs of the data products the caller may read. */
-  const readableProductRefs = async (req: Request) => {
-    const { items } = await catalog.getEntities(
-      {
-        filter: { kind: 'DataProduct' },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials: await httpAuth.credentials(req) },
-    );
-    return items.map(e => refKey(e));
-  };
-  /** Approved waivers of the given products, by product. */
-  const approvedWaivers = async (entityRefs: string[]) => {
-    const byRef = new Map<string, StoredWaiver[]>();
-    for (const waiver of await stores.waivers.listWaivers({
-      entityRefs,
-      statuses: ['approved'],
-      limit: Number.MAX_SAFE_INTEGER,
-    })) {
-      byRef.set(waiver.entityRef, [
-        ...(byRef.get(waiver.entityRef) ?? []),
-        waiver,
-      ]);
-    }
-    return byRef;
-  };
-  /** A stored result with the waivers in force now. */
-  const currentGovernance = (
-    stored: StoredScorecard,
-    productWaivers: StoredWaiver[],
-  ): Governance => applyWaivers(stored.policyResults, productWaivers, now());
-  const scorecardResponse = (stored: StoredScorecard): ScorecardResponse => ({
-    entityRef: stored.entityRef,
-    score: stored.score,
-    level: stored.level,
-    checks: stored.checks,
-    evaluatedAt: stored.evaluatedAt.toISOString(),
-    definitions: evaluations.config.rules.checks,
-    levels: evaluations.config.rules.levels,
+    ),
   });
+  const withoutDraftsUnlessAllowed = async (req: Request) => {
+    const { withDrafts } = await policyVisibility(req);
+    return <T extends { enforcement: string }>(items: T[]) =>
+      withDrafts ? items : items.filter(item => item.enforcement !== 'draft');
+  };
 
   router.get('/health', async (_req, res) => {
     try {
@@ -350,6 +319,7 @@ export async function createRouter(
       facts: body.facts as FactObservation['facts'],
       observedAt,
     });
+    // The newest facts evaluate the product; older ones only join its history.
     const [scorecard] = isLatest
       ? await evaluations.evaluateAndSave([entity])
       : [await stores.scorecards.getScorecard(entityRef)];
@@ -358,7 +328,7 @@ export async function createRouter(
       source: body.source,
       observedAt: observedAt.toISOString(),
       latest: isLatest,
-      scorecard: scorecard ? scorecardResponse(scorecard) : undefined,
+      scorecard: scorecard ? scorecards.toResponse(scorecard) : undefined,
     });
   });
 
@@ -392,13 +362,16 @@ export async function createRouter(
       );
     }
     const visible = await withoutDraftsUnlessAllowed(req);
-    const { scorecard, governance } = await evaluations.dryRun(
+    const verdict = await evaluations.dryRun(
       entity as Parameters<EvaluationService['dryRun']>[0],
       (body.facts ?? {}) as Record<string, Record<string, unknown>>,
     );
     const response: EvaluateResponse = {
-      scorecard,
-      governance: { ...governance, results: visible(governance.results) },
+      scorecard: verdict.scorecard,
+      governance: {
+        ...verdict.governance,
+        results: visible(verdict.governance.results),
+      },
     };
     res.json(response);
   });
@@ -411,26 +384,13 @@ export async function createRouter(
       throw new InputError(`${refKey(ref)} is not a DataProduct`);
     }
     const [scorecard] = await evaluations.evaluateAndSave([entity]);
-    res.json(scorecardResponse(scorecard));
+    res.json(scorecards.toResponse(scorecard));
   });
 
-  /**
-   * The latest result of a readable entity. Reading never evaluates: a product gets its first
-   * result from a pass, a fact push or an explicit evaluation, and answers 404 until then.
-   */
-  const latestResult = async (entity: Entity): Promise<StoredScorecard> => {
-    const stored = await stores.scorecards.getScorecard(refKey(entity));
-    if (stored) return stored;
-    if (!isDataProductEntity(entity)) {
-      throw new NotFoundError(`${refKey(entity)} is not a DataProduct`);
-    }
-    throw new NotFoundError(`${refKey(entity)} has not been evaluated yet`);
-  };
-
+  // The latest result of a readable product; reading never evaluates (404 before the first).
   router.get('/scorecards/:kind/:namespace/:name', async (req, res) => {
     const entity = await readEntity(req, routeRef(req));
-    const stored = await latestResult(entity);
-    res.json(scorecardResponse(stored));
+    res.json(scorecards.toResponse(await scorecards.latest(entity)));
   });
 
   // The latest results of many products at once (search indexing, catalog tables); only what
@@ -449,159 +409,29 @@ export async function createRouter(
     const refs = entityRefs.map((ref, i) =>
       refKey(parseRef(ref, `entityRefs[${i}]`)),
     );
-    const { items: readable } = await catalog.getEntitiesByRefs(
-      {
-        entityRefs: refs,
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials: await httpAuth.credentials(req) },
-    );
-    const stored = await stores.scorecards.getScorecards(
-      refs.filter((_ref, i) => readable[i]),
-    );
-    const body: ScorecardSummariesResponse = {
-      items: refs.map((ref, i) => {
-        const scorecard = readable[i] ? stored.get(ref) : undefined;
-        return scorecard
-          ? {
-              entityRef: ref,
-              score: scorecard.score,
-              level: scorecard.level,
-              compliant: scorecard.compliant,
-              evaluatedAt: scorecard.evaluatedAt.toISOString(),
-            }
-          : null;
-      }),
-    };
-    res.json(body);
+    res.json(await scorecards.summaries(refs, await httpAuth.credentials(req)));
   });
 
   router.get('/scorecards/:kind/:namespace/:name/history', async (req, res) => {
-    const { limit, offset } = pageParams(
-      req.query,
-      MAX_HISTORY_LIMIT,
-      MAX_HISTORY_LIMIT,
-    );
+    const page = pageParams(req.query, MAX_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
     const entity = await readEntity(req, routeRef(req));
-    // The most recent `limit` points after skipping the `offset` newest, oldest first.
-    const recent = await stores.scorecards.getScorecardHistory(refKey(entity), {
-      limit: limit + offset,
-    });
-    const items = recent.slice(0, Math.max(0, recent.length - offset));
-    const body: ScorecardHistoryResponse = {
-      entityRef: refKey(entity),
-      items: items.map(item => ({
-        evaluatedAt: item.evaluatedAt.toISOString(),
-        score: item.score,
-        level: item.level,
-        compliant: item.compliant,
-      })),
-    };
-    res.json(body);
+    res.json(await scorecards.history(refKey(entity), page));
   });
 
   // A product's policy results with the waivers in force now, its policies and its waivers.
   router.get('/governance/:kind/:namespace/:name', async (req, res) => {
     const entity = await readEntity(req, routeRef(req));
-    const entityRef = refKey(entity);
-    const stored = await latestResult(entity);
-    const visible = await withoutDraftsUnlessAllowed(req);
-    const [policies, productWaivers] = await Promise.all([
-      evaluations.policiesFor(entity),
-      stores.waivers.listWaivers({ entityRefs: [entityRef] }),
-    ]);
-    const governance = currentGovernance(
-      stored,
-      productWaivers.filter(w => w.status === 'approved'),
-    );
-    const body: GovernanceResponse = {
-      entityRef,
-      evaluatedAt: stored.evaluatedAt.toISOString(),
-      compliant: governance.compliant,
-      results: visible(governance.results),
-      policies: visible(policies),
-      waivers: productWaivers.map(w => waivers.toWaiver(w)),
-    };
-    res.json(body);
+    res.json(await governance.product(entity, await policyVisibility(req)));
   });
 
   // The mesh's governance: compliance per policy and per domain, violations, waivers.
   router.get('/governance', async (req, res) => {
-    const visible = await withoutDraftsUnlessAllowed(req);
-    const refs = await readableProductRefs(req);
-    const [stored, approved, pending, { items: domains }] = await Promise.all([
-      stores.scorecards.getScorecards(refs),
-      approvedWaivers(refs),
-      stores.waivers.listWaivers({ entityRefs: refs, statuses: ['pending'] }),
-      catalog.getEntities(
-        { filter: { kind: 'Domain' } },
-        { credentials: await httpAuth.credentials(req) },
+    res.json(
+      await governance.summary(
+        await httpAuth.credentials(req),
+        await policyVisibility(req),
       ),
-    ]);
-    const policyKey = (p: { id: string; domainRef?: string }) =>
-      `${p.domainRef ?? ''}|${p.id}`;
-    const policies = new Map(
-      visible(evaluations.policiesOf(domains)).map(p => [
-        policyKey(p),
-        { ...p, applicable: 0, failing: 0, waived: 0 },
-      ]),
     );
-    const byDomain = new Map<
-      string | null,
-      { domainRef: string | null; products: number; compliant: number }
-    >();
-    const violations: GovernanceSummaryResponse['violations'] = [];
-    let compliant = 0;
-    for (const result of stored.values()) {
-      const governance = currentGovernance(
-        result,
-        approved.get(result.entityRef) ?? [],
-      );
-      compliant += governance.compliant ? 1 : 0;
-      const domain = byDomain.get(result.domainRef) ?? {
-        domainRef: result.domainRef,
-        products: 0,
-        compliant: 0,
-      };
-      domain.products += 1;
-      domain.compliant += governance.compliant ? 1 : 0;
-      byDomain.set(result.domainRef, domain);
-      for (const r of governance.results) {
-        const counts = policies.get(policyKey(r));
-        if (!counts || r.outcome === 'skipped') continue;
-        counts.applicable += 1;
-        if (r.outcome === 'fail' || r.outcome === 'error') counts.failing += 1;
-        if (r.outcome === 'waived') counts.waived += 1;
-      }
-      if (!governance.compliant && violations.length < MAX_VIOLATIONS) {
-        violations.push({
-          entityRef: result.entityRef,
-          domainRef: result.domainRef,
-          ownerRef: result.ownerRef,
-          policyIds: governance.results.filter(r => r.blocking).map(r => r.id),
-        });
-      }
-    }
-    const soon =
-      now().getTime() + evaluations.config.waivers.reminderDays * 86_400_000;
-    const body: GovernanceSummaryResponse = {
-      products: stored.size,
-      compliant,
-      policies: [...policies.values()],
-      domains: [...byDomain.values()].sort((a, b) =>
-        String(a.domainRef).localeCompare(String(b.domainRef)),
-      ),
-      violations,
-      waivers: {
-        pending: pending.map(w => waivers.toWaiver(w)),
-        expiring: [...approved.values()]
-          .flat()
-          .filter(w => w.expiresAt.getTime() <= soon)
-          .map(w => waivers.toWaiver(w))
-          .filter(w => w.status === 'approved'),
-      },
-    };
-    res.json(body);
   });
 
   // Waivers of the products the caller may read, optionally of one product or status.
@@ -627,22 +457,11 @@ export async function createRouter(
               await readEntity(req, parseRef(req.query.entityRef, 'entityRef')),
             ),
           ]
-        : await readableProductRefs(req);
-    // Expired is a state of time, not only of the store: ask for approved ones too and let
-    // the mapping decide.
-    const wanted = statuses.includes('expired')
-      ? [...statuses, 'approved']
-      : statuses;
-    const items = (
-      await stores.waivers.listWaivers({
-        entityRefs,
-        ...(wanted.length ? { statuses: wanted as WaiverStatus[] } : {}),
-        limit: offset + limit,
-      })
-    )
-      .map(w => waivers.toWaiver(w))
-      .filter(w => !statuses.length || statuses.includes(w.status))
-      .slice(offset, offset + limit);
+        : await readableProductRefs(catalog, await httpAuth.credentials(req));
+    const items = await waivers.list(entityRefs, statuses as WaiverStatus[], {
+      limit,
+      offset,
+    });
     res.json({ items, limit, offset });
   });
 
@@ -715,37 +534,16 @@ export async function createRouter(
       namespace,
       name,
     });
-    const targetRef = refKey(target);
-    const { items } = await catalog.getEntities(
-      {
-        filter: {
-          kind: 'DataProduct',
-          [groupBy === 'domain' ? 'relations.partOf' : 'relations.ownedBy']:
-            targetRef,
-        },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials: await httpAuth.credentials(req) },
+    res.json(
+      await scorecards.rollup(groupBy, target, await httpAuth.credentials(req)),
     );
-    const rollup = await stores.scorecards.getRollup(groupBy, targetRef, {
-      entityRefs: items.map(e => refKey(e)),
-    });
-    const body: ScorecardRollupResponse = {
-      entityRef: targetRef,
-      groupBy,
-      ...rollup,
-    };
-    res.json(body);
   });
 
   // The data mesh home: explorer, insight and domain map.
   addHomeRoutes(router, {
     httpAuth,
-    catalog,
-    scorecards: stores.scorecards,
-    productIndex: stores.productIndex,
+    home,
     levels: () => evaluations.config.rules.levels,
-    now,
   });
 
   return router;

@@ -1,0 +1,156 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_DEPENDS_ON,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DomainMapResponse,
+  MeshInsightResponse,
+  productRelatedRefs,
+  ProductsQueryResponse,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import { ProductIndexStore, ProductQuery } from '../database/ProductIndexStore';
+import { ScorecardStore } from '../database/ScorecardStore';
+import { computeInsight } from './insight';
+import { readableProductRefs } from './readableProducts';
+import { refKey } from './RuleContextBuilder';
+
+/** The parent ref of a Domain entity (spec.subdomainOf), lowercase; undefined if none. */
+function parentDomainRef(domain: Entity): string | undefined {
+  const value = (domain.spec as { subdomainOf?: unknown } | undefined)
+    ?.subdomainOf;
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    return refKey(
+      parseEntityRef(value, {
+        defaultKind: 'Domain',
+        defaultNamespace: domain.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The data mesh home: the explorer, the mesh insight and the domain map, each over the
+ * entities the caller may read in the catalog (read once per call).
+ */
+export class MeshHomeService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      scorecards: ScorecardStore;
+      productIndex: ProductIndexStore;
+      now?: () => Date;
+    },
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** One page of the readable products matching the query, and their total count. */
+  async explore(
+    query: Omit<ProductQuery, 'entityRefs'>,
+    credentials: BackstageCredentials,
+  ): Promise<ProductsQueryResponse> {
+    const { catalog, productIndex } = this.options;
+    const entityRefs = await readableProductRefs(catalog, credentials);
+    const { items, totalCount } = await productIndex.queryProducts({
+      ...query,
+      entityRefs,
+    });
+    return {
+      items: items.map(item => ({
+        ...item,
+        evaluatedAt: item.evaluatedAt.toISOString(),
+      })),
+      totalCount,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  /** Domains, trend, regressions and leaderboard of the readable products. */
+  async insight(
+    credentials: BackstageCredentials,
+  ): Promise<MeshInsightResponse> {
+    const { catalog, scorecards } = this.options;
+    const entityRefs = await readableProductRefs(catalog, credentials);
+    return computeInsight(scorecards, entityRefs, this.now());
+  }
+
+  /**
+   * The readable domains (with their parents) and products (with their latest level and
+   * compliance), and the lineage between those products.
+   */
+  async domainMap(
+    credentials: BackstageCredentials,
+  ): Promise<DomainMapResponse> {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: [{ kind: 'Domain' }, { kind: 'DataProduct' }],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.subdomainOf',
+          'spec.domain',
+          'relations',
+        ],
+      },
+      { credentials },
+    );
+    const isKind = (entity: Entity, kind: string) =>
+      entity.kind.toLocaleLowerCase('en-US') === kind;
+    const domains = items.filter(e => isKind(e, 'domain'));
+    const products = items.filter(e => isKind(e, 'dataproduct'));
+    const domainRefs = new Set(domains.map(d => refKey(d)));
+    const productRefs = new Set(products.map(p => refKey(p)));
+    const scorecards = await this.options.scorecards.getScorecards([
+      ...productRefs,
+    ]);
+    return {
+      domains: domains
+        .map(domain => {
+          const parent = parentDomainRef(domain);
+          return {
+            entityRef: refKey(domain),
+            title: domain.metadata.title ?? null,
+            parentRef: parent && domainRefs.has(parent) ? parent : null,
+          };
+        })
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+      products: products
+        .map(product => {
+          const ref = refKey(product);
+          const stored = scorecards.get(ref);
+          return {
+            entityRef: ref,
+            title: product.metadata.title ?? null,
+            domainRef: productRelatedRefs(product).domain ?? null,
+            level: stored?.level ?? null,
+            compliant: stored ? stored.compliant : null,
+          };
+        })
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+      edges: products
+        .flatMap(product =>
+          (product.relations ?? [])
+            .filter(r => r.type === RELATION_DEPENDS_ON)
+            .map(r => ({
+              from: refKey(product),
+              to: r.targetRef.toLocaleLowerCase('en-US'),
+            })),
+        )
+        .filter(edge => productRefs.has(edge.to))
+        .sort(
+          (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+        ),
+    };
+  }
+}
