@@ -418,6 +418,47 @@ describe('DataProductVerdictField', () => {
     expect(screen.queryByLabelText('Compliance')).toBeNull();
   });
 
+  it('lists each problem of a refused draft on its own line', async () => {
+    const api = fakeDataMeshApi({
+      getRules: jest.fn(async () => rules),
+      dryRun: jest.fn(async () => {
+        throw Object.assign(new Error('Request failed with 400 Bad Request'), {
+          name: 'ResponseError',
+          statusCode: 400,
+          body: {
+            error: {
+              name: 'InputError',
+              message:
+                'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "daily"; spec.owner: is required',
+              problems: [
+                {
+                  field: 'spec.slos.freshness',
+                  message:
+                    'must be an ISO-8601 duration such as PT24H, got "daily"',
+                },
+                { field: 'spec.owner', message: 'is required' },
+              ],
+            },
+          },
+        });
+      }),
+    });
+    await render(api, { ...form, freshness: 'daily' });
+    await wait(600);
+
+    expect(
+      await screen.findByText('The data product is not valid yet'),
+    ).toBeInTheDocument();
+    const items = within(screen.getByRole('list', { name: 'Problems' }))
+      .getAllByRole('listitem')
+      .map(item => item.textContent);
+    expect(items).toEqual([
+      'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "daily"',
+      'spec.owner: is required',
+    ]);
+    expect(screen.queryByLabelText('Compliance')).toBeNull();
+  });
+
   it('tells other failures apart', async () => {
     const api = fakeDataMeshApi({
       getRules: jest.fn(async () => rules),

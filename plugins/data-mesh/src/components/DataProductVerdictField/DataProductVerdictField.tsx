@@ -4,7 +4,9 @@ import {
   DataProductFormValues,
   dataProductFromForm,
   EvaluateResponse,
+  formatProblem,
   missingDataProductFormFields,
+  problemsOf,
   RulesResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
@@ -35,6 +37,19 @@ function listInWords(words: string[]): string {
 /** Whether an error is the backend's refusal of the draft (a 400 naming the bad field). */
 function isRefusedDraft(error: Error): boolean {
   return (error as { statusCode?: number }).statusCode === 400;
+}
+
+/** What is wrong with the draft: each problem of the backend's list, or its message. */
+function RefusalDetails(props: { error: Error }) {
+  const problems = problemsOf(props.error);
+  if (!problems) return <>{errorMessage(props.error)}</>;
+  return (
+    <Box component="ul" m={0} pl={2} aria-label="Problems">
+      {problems.map((problem, i) => (
+        <li key={i}>{formatProblem(problem)}</li>
+      ))}
+    </Box>
+  );
 }
 
 /** The verdict on the draft: compliance with blocking policies first, then its scorecard. */
@@ -124,7 +139,7 @@ export function DataProductVerdictField(props: DataProductVerdictFieldProps) {
     content = isRefusedDraft(verdict.error) ? (
       <Alert severity="warning">
         <AlertTitle>The data product is not valid yet</AlertTitle>
-        {errorMessage(verdict.error)}
+        <RefusalDetails error={verdict.error} />
       </Alert>
     ) : (
       <Alert severity="error">
