@@ -1,17 +1,16 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 
 /**
- * The parts of a cel-js AST node the engine reads. `checkedType` is set on each node by the
- * cel-js type checker; macros (`has`, `all`, `map`, `cel.bind`...) keep their call form here.
+ * The parts of a cel-js AST node (its public `ASTNode`) the engine reads; macros (`has`, `all`,
+ * `map`, `cel.bind`...) keep their call form here.
  */
 export interface CelNode {
   op: string;
   args: unknown;
   /** Offset of the node's operator or name. */
   pos: number;
-  /** Offset where the node's source starts. */
-  start?: number;
-  checkedType?: { name?: string };
+  /** Where the node's source starts and ends. */
+  range: { start: number; end: number };
 }
 
 export function asNode(ast: ASTNode): CelNode {

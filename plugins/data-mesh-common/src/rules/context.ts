@@ -1,6 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
-import { DEFAULT_RULE_CONTEXT_LIMITS, RuleContextLimits } from './limits';
+import {
+  DEFAULT_RULE_CONTEXT_LIMITS,
+  ENTITY_FIELD_LENGTHS,
+  MAX_SOURCE_NAME,
+  RuleContextLimits,
+} from './limits';
 
 /** An entity or any other JSON object a rule reads. @public */
 export type RuleEntity = Entity | JsonObject;
@@ -58,100 +63,9 @@ export class RuleContextError extends Error {
   }
 }
 
-/** Mutable per-evaluation state of the compiled closures, reused across rules. */
-export interface EvalState {
-  v: RuleVariables;
-  spec: unknown;
-  metadata: unknown;
-  /** Values of comprehension and bind variables, by slot. */
-  slots: unknown[];
-  cost: number;
-  budget: number;
-}
-
-/** Marks a cached value not computed yet. */
-export const UNSET: unique symbol = Symbol('unset');
-
-export class RuleContextImpl implements RuleContext, EvalState {
-  slots: unknown[] = [];
-  cost = 0;
-  budget = 0;
-  /** entity.spec and entity.metadata, read by most rules, once per context. */
-  spec: unknown = UNSET;
-  metadata: unknown = UNSET;
-
-  constructor(readonly v: RuleVariables) {}
-
-  get variables(): RuleVariables {
-    return this.v;
-  }
-
-  /** The evaluation state of the closures: the context itself. */
-  get state(): EvalState {
-    return this;
-  }
-}
-
 /** A JSON object (rules see anything else as an error). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function digits(text: string, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) {
-      return NaN;
-    }
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/**
- * Epoch milliseconds of a timestamp text. The UTC forms `toISOString()` writes
- * (2026-01-15T12:00:00Z, 2026-01-15T12:00:00.000Z) are read directly, being by far the most
- * common; anything else goes through the Date parser.
- */
-export function parseTimestamp(text: string): number {
-  const n = text.length;
-  if (
-    (n === 20 || (n === 24 && text[19] === '.')) &&
-    text[4] === '-' &&
-    text[7] === '-' &&
-    text[10] === 'T' &&
-    text[13] === ':' &&
-    text[16] === ':' &&
-    text[n - 1] === 'Z'
-  ) {
-    const year = digits(text, 0, 4);
-    const month = digits(text, 5, 7);
-    const day = digits(text, 8, 10);
-    const hour = digits(text, 11, 13);
-    const minute = digits(text, 14, 16);
-    const second = digits(text, 17, 19);
-    const ms = n === 24 ? digits(text, 20, 23) : 0;
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (
-      month >= 1 &&
-      month <= 12 &&
-      day >= 1 &&
-      day <= DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0) &&
-      hour <= 23 &&
-      minute <= 59 &&
-      second <= 59 &&
-      ms >= 0
-    ) {
-      const date = new Date(0);
-      date.setUTCFullYear(year, month - 1, day);
-      date.setUTCHours(hour, minute, second, ms);
-      return date.getTime();
-    }
-  }
-  return new Date(text).getTime();
 }
 
 function toDate(value: unknown, what: string): Date {
@@ -164,7 +78,7 @@ function toDate(value: unknown, what: string): Date {
   } else if (typeof value === 'number') {
     time = value;
   } else if (typeof value === 'string') {
-    time = parseTimestamp(value);
+    time = new Date(value).getTime();
   } else {
     time = NaN;
   }
@@ -205,7 +119,6 @@ export class Variables implements RuleVariables {
     readonly owner: RuleEntity | null,
     readonly upstream: RuleEntity[],
     readonly facts: Record<string, JsonObject>,
-    /** observedAt as given; the compiled closures read single sources from it. */
     readonly rawObservedAt: Record<string, RuleTimestamp>,
     readonly now: Date,
   ) {}
@@ -215,19 +128,221 @@ export class Variables implements RuleVariables {
   }
 }
 
-/** observedAt.source as a timestamp, or undefined when the source is missing. */
-export function observedAtSource(
-  variables: RuleVariables,
-  source: string,
-): Date | undefined {
-  const raw = (variables as Variables).rawObservedAt;
-  if (raw === undefined) {
-    return variables.observedAt[source];
+/** Deepest nesting of JSON values the context accepts. */
+const MAX_JSON_DEPTH = 256;
+
+/** Why a value breaks the limits, thrown while measuring it. */
+class Oversize {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * The size of a JSON value as rules are charged for it: one per value, plus one per character
+ * of its strings and keys. Throws an {@link Oversize} for a list or object with more than
+ * `maxItems` items, a size over `limit` or a value that is not JSON (a Date, a Map...): the
+ * cost of a rule is estimated from these bounds.
+ */
+function measure(
+  value: unknown,
+  path: string,
+  maxItems: number,
+  limit: number,
+  what: string,
+): number {
+  let size = 0;
+  const visit = (v: unknown, at: () => string, depth: number): void => {
+    size += 1;
+    if (typeof v === 'string') {
+      size += v.length;
+    } else if (Array.isArray(v)) {
+      if (v.length > maxItems) {
+        throw new Oversize(
+          `${at()} has ${v.length} items, more than the limit of ${maxItems}`,
+        );
+      }
+      for (let i = 0; i < v.length; i++) {
+        visit(v[i], () => `${at()}[${i}]`, depth + 1);
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      const prototype = Object.getPrototypeOf(v);
+      if (prototype !== Object.prototype && prototype !== null) {
+        throw new Oversize(`${at()} is not JSON`);
+      }
+      const keys = Object.keys(v);
+      if (keys.length > maxItems) {
+        throw new Oversize(
+          `${at()} has ${
+            keys.length
+          } entries, more than the limit of ${maxItems}`,
+        );
+      }
+      if (depth > MAX_JSON_DEPTH) {
+        throw new Oversize(
+          `${at()} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        );
+      }
+      for (const key of keys) {
+        size += 1 + key.length;
+        const child = (v as Record<string, unknown>)[key];
+        if (child !== undefined) {
+          visit(child, () => `${at()}.${key}`, depth + 1);
+        }
+      }
+    } else if (
+      v !== null &&
+      v !== undefined &&
+      typeof v !== 'number' &&
+      typeof v !== 'boolean'
+    ) {
+      throw new Oversize(`${at()} is not JSON`);
+    }
+    if (size > limit) {
+      throw new Oversize(
+        `${path} is larger than the limit of ${limit} (${what}: one per JSON value and per character)`,
+      );
+    }
+  };
+  visit(value, () => path, 0);
+  return size;
+}
+
+/** An entity's size, its identifying fields within the lengths the catalog allows. */
+function measureEntity(
+  entity: unknown,
+  path: string,
+  limits: RuleContextLimits,
+): number {
+  for (const [field, length] of Object.entries(ENTITY_FIELD_LENGTHS)) {
+    let value: unknown = entity;
+    for (const key of field.split('.')) {
+      value =
+        isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key)
+          ? value[key]
+          : undefined;
+    }
+    if (typeof value === 'string' && value.length > length) {
+      throw new Oversize(
+        `${path}.${field} is ${value.length} characters long, more than the limit of ${length}`,
+      );
+    }
+    if (value !== undefined && typeof value !== 'string') {
+      try {
+        measure(value, path, limits.maxItems, length + 1, '');
+      } catch (e) {
+        throw e instanceof Oversize
+          ? new Oversize(
+              `${path}.${field} is larger than a string of ${length} characters`,
+            )
+          : e;
+      }
+    }
   }
-  if (!Object.prototype.hasOwnProperty.call(raw, source)) {
-    return undefined;
+  return measure(
+    entity,
+    path,
+    limits.maxItems,
+    limits.maxEntitySize,
+    'maxEntitySize',
+  );
+}
+
+/** Why a variable of the context breaks its limits, or undefined. */
+function variableProblem(
+  variables: Variables,
+  name: string,
+  limits: RuleContextLimits,
+): string | undefined {
+  try {
+    switch (name) {
+      case 'entity':
+      case 'domain':
+      case 'owner': {
+        const entity = variables[name];
+        if (entity !== null) {
+          measureEntity(entity, name, limits);
+        }
+        return undefined;
+      }
+      case 'upstream': {
+        let total = 0;
+        variables.upstream.forEach((product, i) => {
+          total += measureEntity(product, `upstream[${i}]`, limits);
+        });
+        if (total > limits.maxUpstreamSize) {
+          throw new Oversize(
+            `upstream is larger than the limit of ${limits.maxUpstreamSize} (maxUpstreamSize: one per JSON value and per character)`,
+          );
+        }
+        return undefined;
+      }
+      case 'facts': {
+        let total = 1;
+        for (const [source, values] of Object.entries(variables.facts)) {
+          total += 1 + source.length;
+          total += measure(
+            values,
+            `facts.${source}`,
+            limits.maxItems,
+            limits.maxFactsSize,
+            'maxFactsSize',
+          );
+        }
+        if (total > limits.maxFactsSize) {
+          throw new Oversize(
+            `facts is larger than the limit of ${limits.maxFactsSize} (maxFactsSize: one per JSON value and per character)`,
+          );
+        }
+        return undefined;
+      }
+      case 'observedAt': {
+        const sources = Object.keys(variables.rawObservedAt);
+        if (sources.length > limits.maxFactSources) {
+          throw new Oversize(
+            `observedAt has ${sources.length} sources, more than the limit of ${limits.maxFactSources}`,
+          );
+        }
+        const long = sources.find(s => s.length > MAX_SOURCE_NAME);
+        if (long !== undefined) {
+          throw new Oversize(
+            `observedAt has a source name longer than ${MAX_SOURCE_NAME} characters`,
+          );
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  } catch (e) {
+    if (e instanceof Oversize) {
+      return e.message;
+    }
+    throw e;
   }
-  return toDate(raw[source], `observedAt.${source}`);
+}
+
+/**
+ * A context ready for evaluation. Each variable is measured against the limits when a rule
+ * first reads it: one that breaks them makes the rules reading it end in an error, and no
+ * other.
+ */
+export class RuleContextImpl implements RuleContext {
+  readonly #problems = new Map<string, string | undefined>();
+
+  constructor(
+    readonly variables: Variables,
+    readonly limits: Readonly<RuleContextLimits>,
+  ) {}
+
+  /** Why a variable cannot be evaluated, or undefined; measured once. */
+  problem(name: string): string | undefined {
+    if (!this.#problems.has(name)) {
+      this.#problems.set(
+        name,
+        variableProblem(this.variables, name, this.limits),
+      );
+    }
+    return this.#problems.get(name);
+  }
 }
 
 /**
@@ -236,17 +351,19 @@ export function observedAtSource(
  * `availability >= 99` and `facts.ci.testsFailed == 0` all work, while arithmetic with a number
  * read from JSON needs a double literal (`x + 1.0`) or a conversion (`int(x) + 1`). Timestamps
  * become CEL timestamps (observedAt when a rule first reads it; a rule reading an invalid one
- * ends in an error). Throws a {@link RuleContextError} for a context that breaks its bounds.
+ * ends in an error). Throws a {@link RuleContextError} for a context whose shape is wrong or
+ * that has too many upstream products or fact sources; a variable whose JSON breaks the other
+ * limits (too many items, too large) makes the rules that read it end in an error.
  * @public
  */
 export function createRuleContext(
   input: RuleContextInput,
   limits?: Partial<RuleContextLimits>,
 ): RuleContext {
-  const maxUpstream =
-    limits?.maxUpstream ?? DEFAULT_RULE_CONTEXT_LIMITS.maxUpstream;
-  const maxFactSources =
-    limits?.maxFactSources ?? DEFAULT_RULE_CONTEXT_LIMITS.maxFactSources;
+  const bounds: Readonly<RuleContextLimits> = limits
+    ? { ...DEFAULT_RULE_CONTEXT_LIMITS, ...limits }
+    : DEFAULT_RULE_CONTEXT_LIMITS;
+  const { maxUpstream, maxFactSources } = bounds;
   if (!input || !isPlainObject(input.entity)) {
     throw new RuleContextError('entity must be an object');
   }
@@ -294,7 +411,7 @@ export function createRuleContext(
     rawObservedAt,
     input.now === undefined ? new Date() : toDate(input.now, 'now'),
   );
-  return new RuleContextImpl(variables);
+  return new RuleContextImpl(variables, bounds);
 }
 
 /** The context itself when it is one, else a new one from the input. */

@@ -12,7 +12,6 @@ import {
   evaluateScorecard,
   RuleContextInput,
 } from '.';
-import { evaluateRuleExpressionForTest } from './engine';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const NOW = Date.parse('2026-01-15T12:00:00Z');
@@ -106,7 +105,6 @@ describe('the default checks', () => {
         DEFAULT_SCORECARD_LEVELS,
       ),
     ).not.toThrow();
-    expect(compiled.every(c => c.compiledToClosures)).toBe(true);
   });
 
   it('all pass for a complete example product', () => {
@@ -225,7 +223,7 @@ describe('the default checks', () => {
     expect(failing('staff-rostering')).toEqual(['support-channel']);
   });
 
-  it('evaluate the same in the closures and in the cel-js interpreter for every example', () => {
+  it('evaluate every example within the context limits', () => {
     expect(products.length).toBeGreaterThan(20);
     for (const product of [
       ...products.map(p => example(String((p.metadata as JsonObject).name))),
@@ -234,11 +232,9 @@ describe('the default checks', () => {
     ]) {
       const context = createRuleContext(product);
       for (const rule of compiled) {
-        const native = evaluateRuleExpressionForTest(rule, context);
-        const interpreted = evaluateRuleExpressionForTest(rule, context, {
-          interpreter: true,
-        });
-        expect(native).toEqual({ ...interpreted, native: true });
+        expect(evaluateRule(rule, context).message ?? '').not.toMatch(
+          /^invalid context/,
+        );
       }
     }
   });

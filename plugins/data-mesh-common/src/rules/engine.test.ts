@@ -123,10 +123,13 @@ describe('compiling rules', () => {
     expect(error.message.split('\n')).toHaveLength(5);
   });
 
-  it('accepts dyn rules and compiles them to closures', () => {
+  it('accepts dyn rules, with their worst-case cost', () => {
     const rule = compileRule({ id: 'd', rule: 'entity.spec.personalData' });
-    expect(rule.compiledToClosures).toBe(true);
-    expect(rule).toMatchObject({ id: 'd', rule: 'entity.spec.personalData' });
+    expect(rule).toMatchObject({
+      id: 'd',
+      rule: 'entity.spec.personalData',
+      cost: 3,
+    });
   });
 });
 
@@ -333,7 +336,7 @@ describe('evaluating rules', () => {
   it('refuses a rule that is not compiled by the engine', () => {
     expect(() =>
       evaluateRule(
-        { id: 'x', rule: 'true', compiledToClosures: true },
+        { id: 'x', rule: 'true', cost: 1 },
         createRuleContext(product),
       ),
     ).toThrow(TypeError);

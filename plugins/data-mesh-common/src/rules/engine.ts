@@ -1,12 +1,5 @@
 import type { ParseResult } from '@marcbachmann/cel-js';
-import { asNode } from './ast';
-import {
-  Bail,
-  BUDGET,
-  Fn,
-  UnsupportedNodeError,
-  compileNative,
-} from './compiler';
+import { asNode, CelNode } from './ast';
 import {
   RuleContext,
   RuleContextError,
@@ -14,7 +7,11 @@ import {
   RuleContextInput,
   toRuleContext,
 } from './context';
-import { RuleEnvironment, getRuleEnvironment } from './environment';
+import {
+  PATTERN_FUNCTION,
+  RuleEnvironment,
+  getRuleEnvironment,
+} from './environment';
 import {
   RuleCompileError,
   RuleCompileProblem,
@@ -22,8 +19,8 @@ import {
   celErrorSummary,
   problemAt,
 } from './errors';
-import { RuleLimits } from './limits';
-import { checkStructure } from './structure';
+import { analyzeExpression } from './estimate';
+import { RuleContextLimits, RuleLimits } from './limits';
 
 /** A rule as written: a CEL expression and an optional applicability condition. @public */
 export interface RuleDefinition {
@@ -38,6 +35,12 @@ export interface RuleDefinition {
 export interface CompileRuleOptions {
   /** Overrides of {@link DEFAULT_RULE_LIMITS}. */
   limits?: Partial<RuleLimits>;
+  /**
+   * Overrides of {@link DEFAULT_RULE_CONTEXT_LIMITS}: the contexts the rules will be evaluated
+   * against, from which their worst-case cost is estimated. A context created with larger
+   * limits cannot be evaluated by them.
+   */
+  contextLimits?: Partial<RuleContextLimits>;
 }
 
 /** The outcome of evaluating one rule against one context. @public */
@@ -56,23 +59,24 @@ export interface CompiledRule {
   readonly rule: string;
   readonly appliesTo?: string;
   /**
-   * Whether the rule (and its appliesTo) compiled to JavaScript closures; when false it runs in
-   * the cel-js interpreter.
+   * The worst-case cost of evaluating it (rule and appliesTo) on any context within its
+   * limits, in interpreter steps: at most `maxEvaluationCost` per expression.
    */
-  readonly compiledToClosures: boolean;
+  readonly cost: number;
 }
 
 interface CompiledExpression {
-  source: string;
-  parsed: ParseResult;
-  native?: Fn;
-  budget: number;
+  /** The expression as cel-js evaluates it: patterns wrapped for RE2. */
+  evaluate: ParseResult;
+  cost: number;
+  /** The context variables it reads. */
+  roots: string[];
 }
 
 class CompiledRuleImpl implements CompiledRule {
-  readonly compiledToClosures: boolean;
-  /** Evaluates the rule against a prepared context. */
-  readonly run: (context: RuleContextImpl) => RuleResult;
+  readonly cost: number;
+  /** The context variables the rule and its appliesTo read. */
+  readonly roots: string[];
 
   constructor(
     readonly id: string,
@@ -80,13 +84,15 @@ class CompiledRuleImpl implements CompiledRule {
     readonly appliesTo: string | undefined,
     readonly ruleExpression: CompiledExpression,
     readonly appliesToExpression: CompiledExpression | undefined,
+    readonly contextLimits: Readonly<RuleContextLimits>,
   ) {
-    this.compiledToClosures =
-      !!ruleExpression.native &&
-      (!appliesToExpression || !!appliesToExpression.native);
-    this.run = this.compiledToClosures
-      ? fastRun(ruleExpression, appliesToExpression)
-      : context => slowRun(ruleExpression, appliesToExpression, context);
+    this.cost = ruleExpression.cost + (appliesToExpression?.cost ?? 0);
+    this.roots = [
+      ...new Set([
+        ...ruleExpression.roots,
+        ...(appliesToExpression?.roots ?? []),
+      ]),
+    ];
   }
 }
 
@@ -127,13 +133,29 @@ function celTypeName(value: unknown): string {
   }
 }
 
+/**
+ * The source cel-js evaluates: each `matches()` pattern literal wrapped in the function that
+ * compiles it for RE2JS, found by the literal's range in the source.
+ */
+function withPatterns(source: string, patterns: CelNode[]): string {
+  let out = source;
+  for (const { range } of [...patterns].sort(
+    (a, b) => b.range.start - a.range.start,
+  )) {
+    out = `${out.slice(0, range.start)}${PATTERN_FUNCTION}(${out.slice(
+      range.start,
+      range.end,
+    )})${out.slice(range.end)}`;
+  }
+  return out;
+}
+
 function compileExpression(
   ruleId: string,
   field: string,
   source: unknown,
   re: RuleEnvironment,
   problems: RuleCompileProblem[],
-  anyType = false,
 ): CompiledExpression | undefined {
   if (typeof source !== 'string' || source.trim() === '') {
     problems.push({ ruleId, field, message: 'must be a non-empty string' });
@@ -169,7 +191,7 @@ function compileExpression(
     );
     return undefined;
   }
-  if (!anyType && checked.type !== 'bool' && checked.type !== 'dyn') {
+  if (checked.type !== 'bool' && checked.type !== 'dyn') {
     problems.push(
       problemAt(
         ruleId,
@@ -181,25 +203,23 @@ function compileExpression(
     );
     return undefined;
   }
-  const structural = checkStructure(
+  const analysis = analyzeExpression(
     asNode(parsed.ast),
-    re.limits.maxComprehensionNesting,
+    re.limits,
+    re.contextLimits,
   );
-  if (structural.length) {
-    for (const p of structural) {
+  if (analysis.problems.length) {
+    for (const p of analysis.problems) {
       problems.push(problemAt(ruleId, field, source, p.message, p.offset));
     }
     return undefined;
   }
-  let native: Fn | undefined;
-  try {
-    native = compileNative(asNode(parsed.ast), re).fn;
-  } catch (e) {
-    if (!(e instanceof UnsupportedNodeError)) {
-      throw e;
-    }
+  let evaluate = parsed;
+  if (analysis.patterns.length) {
+    evaluate = re.evaluationEnv.parse(withPatterns(source, analysis.patterns));
+    evaluate.check();
   }
-  return { source, parsed, native, budget: re.limits.maxEvaluationCost };
+  return { evaluate, cost: analysis.cost, roots: [...analysis.roots] };
 }
 
 function compileDefinition(
@@ -239,12 +259,13 @@ function compileDefinition(
     definition.appliesTo,
     ruleExpression,
     appliesToExpression,
+    re.contextLimits,
   );
 }
 
 /**
- * Compiles one rule: parses and type-checks its expressions against the rule variables, checks
- * its bounds and compiles it to closures. Throws a {@link RuleCompileError} naming the rule, the
+ * Compiles one rule: parses and type-checks its expressions against the rule variables and
+ * checks its bounds, its worst-case cost among them. Throws a {@link RuleCompileError} naming the rule, the
  * field and the position of every problem.
  * @public
  */
@@ -264,7 +285,7 @@ export function compileRules(
   definitions: RuleDefinition[],
   options: CompileRuleOptions = {},
 ): CompiledRule[] {
-  const re = getRuleEnvironment(options.limits);
+  const re = getRuleEnvironment(options.limits, options.contextLimits);
   const problems: RuleCompileProblem[] = [];
   const seen = new Set<string>();
   const compiled: CompiledRule[] = [];
@@ -289,50 +310,14 @@ export function compileRules(
   return compiled;
 }
 
-/** The result of an expression whose closures threw `thrown`. */
-function afterThrow(
-  expression: CompiledExpression,
-  context: RuleContextImpl,
-  thrown: unknown,
-): unknown {
-  if (thrown === BUDGET) {
-    return new EvaluationFailure(
-      `evaluation exceeded its budget of ${expression.budget} steps`,
-    );
-  }
-  if (thrown instanceof Bail && thrown.message !== undefined) {
-    // The very error cel-js reports.
-    return new EvaluationFailure(lowerFirst(thrown.message));
-  }
-  // Anything else: the interpreter decides.
-  return interpret(expression, context);
-}
-
-function interpret(
-  expression: CompiledExpression,
-  context: RuleContextImpl,
-): unknown {
-  try {
-    return expression.parsed(context.variables);
-  } catch (e) {
-    return new EvaluationFailure(lowerFirst(celErrorSummary(e)));
-  }
-}
-
 function evaluateExpression(
   expression: CompiledExpression,
   context: RuleContextImpl,
 ): unknown {
-  const native = expression.native;
-  if (native === undefined) {
-    return interpret(expression, context);
-  }
-  context.cost = 0;
-  context.budget = expression.budget;
   try {
-    return native(context);
+    return expression.evaluate(context.variables);
   } catch (e) {
-    return afterThrow(expression, context, e);
+    return new EvaluationFailure(lowerFirst(celErrorSummary(e)));
   }
 }
 
@@ -372,70 +357,17 @@ function ruleResult(result: unknown): RuleResult {
   );
 }
 
-function slowRun(
-  ruleExpression: CompiledExpression,
-  appliesToExpression: CompiledExpression | undefined,
-  context: RuleContextImpl,
-): RuleResult {
-  if (appliesToExpression) {
-    const skip = appliesToResult(
-      evaluateExpression(appliesToExpression, context),
-    );
-    if (skip) {
-      return skip;
-    }
+/** Whether a context stays within the limits a rule's cost was estimated for. */
+function withinLimits(
+  context: Readonly<RuleContextLimits>,
+  rule: Readonly<RuleContextLimits>,
+): boolean {
+  if (context === rule) {
+    return true;
   }
-  return ruleResult(evaluateExpression(ruleExpression, context));
-}
-
-/** The evaluation of a rule whose expressions all compiled to closures. */
-function fastRun(
-  ruleExpression: CompiledExpression,
-  appliesToExpression: CompiledExpression | undefined,
-): (context: RuleContextImpl) => RuleResult {
-  const rule = ruleExpression.native!;
-  const budget = ruleExpression.budget;
-  if (!appliesToExpression) {
-    return state => {
-      state.cost = 0;
-      state.budget = budget;
-      let result: unknown;
-      try {
-        result = rule(state);
-      } catch (e) {
-        return ruleResult(afterThrow(ruleExpression, state, e));
-      }
-      if (result === true) {
-        return PASS;
-      }
-      return result === false ? FAIL : ruleResult(result);
-    };
-  }
-  const applies = appliesToExpression.native!;
-  return state => {
-    state.cost = 0;
-    state.budget = budget;
-    let result: unknown;
-    try {
-      result = applies(state);
-    } catch (e) {
-      const skip = appliesToResult(afterThrow(appliesToExpression, state, e));
-      return skip ?? ruleResult(evaluateExpression(ruleExpression, state));
-    }
-    if (result !== true) {
-      return result === false ? SKIPPED : appliesToResult(result)!;
-    }
-    state.cost = 0;
-    try {
-      result = rule(state);
-    } catch (e) {
-      return ruleResult(afterThrow(ruleExpression, state, e));
-    }
-    if (result === true) {
-      return PASS;
-    }
-    return result === false ? FAIL : ruleResult(result);
-  };
+  return (Object.keys(rule) as Array<keyof RuleContextLimits>).every(
+    key => context[key] <= rule[key],
+  );
 }
 
 /**
@@ -465,63 +397,25 @@ export function evaluateRule(
       throw e;
     }
   }
-  return rule.run(ctx);
-}
-
-/**
- * Evaluates one expression of a compiled rule to its value, through the closures when it has
- * them: for tests comparing them with the cel-js interpreter.
- * @internal
- */
-export function evaluateRuleExpressionForTest(
-  rule: CompiledRule,
-  context: RuleContext,
-  options: { interpreter?: boolean } = {},
-): { value?: unknown; error?: string; native: boolean } {
-  const impl = rule as CompiledRuleImpl;
-  const ctx = context as RuleContextImpl;
-  const expression = impl.ruleExpression;
-  if (expression.native && !options.interpreter) {
-    ctx.cost = 0;
-    ctx.budget = expression.budget;
-    try {
-      return { value: expression.native(ctx), native: true };
-    } catch (e) {
-      if (e === BUDGET) {
-        return { error: 'budget', native: true };
-      }
-      if (e instanceof Bail && e.message !== undefined) {
-        return { error: lowerFirst(e.message), native: true };
-      }
+  // The rule's cost was estimated for contexts within its limits: only such a context may run.
+  if (!withinLimits(ctx.limits, rule.contextLimits)) {
+    return errorResult(
+      'invalid context: its limits are larger than those the rule was compiled for',
+    );
+  }
+  for (const root of rule.roots) {
+    const problem = ctx.problem(root);
+    if (problem !== undefined) {
+      return errorResult(`invalid context: ${problem}`);
     }
   }
-  try {
-    return { value: expression.parsed(ctx.variables), native: false };
-  } catch (e) {
-    return { error: lowerFirst(celErrorSummary(e)), native: false };
+  if (rule.appliesToExpression) {
+    const skip = appliesToResult(
+      evaluateExpression(rule.appliesToExpression, ctx),
+    );
+    if (skip) {
+      return skip;
+    }
   }
-}
-
-/**
- * Compiles an expression of any result type as the `rule` of a rule: for tests comparing the
- * closures with the cel-js interpreter on values other than bools.
- * @internal
- */
-export function compileExpressionForTest(
-  source: string,
-  options: CompileRuleOptions = {},
-): CompiledRule {
-  const problems: RuleCompileProblem[] = [];
-  const expression = compileExpression(
-    'test',
-    'rule',
-    source,
-    getRuleEnvironment(options.limits),
-    problems,
-    true,
-  );
-  if (!expression) {
-    throw new RuleCompileError(problems);
-  }
-  return new CompiledRuleImpl('test', source, undefined, expression, undefined);
+  return ruleResult(evaluateExpression(rule.ruleExpression, ctx));
 }

@@ -1,5 +1,13 @@
 import { Environment, EvaluationError } from '@marcbachmann/cel-js';
-import { DEFAULT_RULE_LIMITS, RuleLimits } from './limits';
+import { Duration as CelDuration } from '@marcbachmann/cel-js/evaluator';
+import { Duration } from 'luxon';
+import { RE2JS } from 're2js';
+import {
+  DEFAULT_RULE_CONTEXT_LIMITS,
+  DEFAULT_RULE_LIMITS,
+  RuleContextLimits,
+  RuleLimits,
+} from './limits';
 
 /**
  * The variables every rule can read, with their CEL types.
@@ -51,79 +59,104 @@ export const RULE_VARIABLES: ReadonlyArray<{
 /** Names of the context variables. */
 export const ROOT_VARIABLES = new Set(RULE_VARIABLES.map(v => v.name));
 
-const DAY = 86_400;
-const ISO_DURATION =
-  /^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
-const ISO_UNIT_SECONDS = [365 * DAY, 30 * DAY, 7 * DAY, DAY, 3600, 60, 1];
+/** Longest text isoDuration() reads: an ISO-8601 duration is short. */
+const MAX_ISO_DURATION_LENGTH = 64;
 
-/** The constructor cel-js uses for `google.protobuf.Duration` values. */
-type DurationConstructor = new (seconds: bigint | number, nanos?: number) => {
-  valueOf(): number;
-};
+/**
+ * Seconds of an ISO-8601 duration such as `PT24H` or `P7D` (luxon's `Duration.fromISO`, a year
+ * counting as 365 days and a month as 30). Undefined when the text is not such a duration, is
+ * negative or names no amount (`P`, `PT`, `P1DT`), which luxon would accept.
+ */
+export function isoDurationSeconds(text: string): number | undefined {
+  if (
+    text.length > MAX_ISO_DURATION_LENGTH ||
+    text.includes('-') ||
+    text.endsWith('P') ||
+    text.endsWith('T')
+  ) {
+    return undefined;
+  }
+  // ISO-8601 allows a decimal comma; luxon reads the point only.
+  const duration = Duration.fromISO(text.replace(/,/g, '.'));
+  return duration.isValid ? duration.as('seconds') : undefined;
+}
 
-/** cel-js classes that are not part of its typed public API, found through values. */
-export interface CelRuntimeClasses {
-  Duration: DurationConstructor & {
-    fromMilliseconds(ms: number): unknown;
-  };
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** `isoDuration(string)`: an ISO-8601 duration as a CEL duration. */
+function isoDuration(text: string): CelDuration {
+  const seconds = isoDurationSeconds(text);
+  if (seconds === undefined) {
+    throw new EvaluationError(
+      `isoDuration() requires an ISO-8601 duration such as PT24H, got ${quoted(
+        text,
+      )}`,
+    );
+  }
+  const whole = Math.floor(seconds);
+  return new CelDuration(BigInt(whole), Math.round((seconds - whole) * 1e9));
+}
+
+/** A `matches()` pattern compiled by RE2JS: linear-time matching with RE2 syntax, as CEL says. */
+export class RulePattern {
+  readonly re: RE2JS;
+  constructor(readonly source: string) {
+    this.re = RE2JS.compile(source);
+  }
+}
+
+/** Patterns by source, shared by every rule; patterns only come from rule literals. */
+const patterns = new Map<string, RulePattern>();
+const MAX_CACHED_PATTERNS = 10_000;
+
+/** The pattern of a source, compiled once. Throws RE2JS's syntax error for a bad one. */
+export function rulePattern(source: string): RulePattern {
+  let pattern = patterns.get(source);
+  if (!pattern) {
+    if (patterns.size >= MAX_CACHED_PATTERNS) {
+      patterns.clear();
+    }
+    pattern = new RulePattern(source);
+    patterns.set(source, pattern);
+  }
+  return pattern;
 }
 
 /**
- * Seconds of an ISO-8601 duration such as `PT24H` or `P7D`; a year counts as 365 days and a
- * month as 30 days. Undefined when the text is not such a duration.
+ * The name of the function that turns a `matches()` pattern into a {@link RulePattern}: rules
+ * are evaluated with their pattern literals wrapped in it, so that cel-js calls the RE2
+ * overload of `matches` below instead of its own, which runs JavaScript's backtracking
+ * RegExp. Rules themselves cannot call it: it exists in the evaluation environment only.
  */
-export function isoDurationSeconds(text: string): number | undefined {
-  const match = ISO_DURATION.exec(text);
-  if (!match) {
-    return undefined;
-  }
-  let seconds = 0;
-  for (let i = 0; i < ISO_UNIT_SECONDS.length; i++) {
-    const part = match[i + 1];
-    if (part !== undefined) {
-      seconds += Number(part.replace(',', '.')) * ISO_UNIT_SECONDS[i];
-    }
-  }
-  return seconds;
-}
+export const PATTERN_FUNCTION = 'regex';
 
 export interface RuleEnvironment {
+  /** Parses and checks rules as written. */
   env: Environment;
+  /** Evaluates rules, their patterns wrapped in {@link PATTERN_FUNCTION}. */
+  evaluationEnv: Environment;
   limits: RuleLimits;
-  classes: CelRuntimeClasses;
-  /** `isoDuration(string)`, shared by cel-js and the compiled closures. */
-  isoDuration(text: unknown): unknown;
+  contextLimits: RuleContextLimits;
 }
 
-function createRuleEnvironment(limits: RuleLimits): RuleEnvironment {
-  const env = new Environment({
-    limits: {
-      maxAstNodes: limits.maxAstNodes,
-      maxDepth: limits.maxDepth,
-      maxListElements: limits.maxListElements,
-      maxMapEntries: limits.maxMapEntries,
-      maxCallArguments: limits.maxCallArguments,
-    },
-  });
+function createRuleEnvironment(
+  limits: RuleLimits,
+  contextLimits: RuleContextLimits,
+): RuleEnvironment {
+  const celLimits = {
+    maxAstNodes: limits.maxAstNodes,
+    maxDepth: limits.maxDepth,
+    maxListElements: limits.maxListElements,
+    maxMapEntries: limits.maxMapEntries,
+    maxCallArguments: limits.maxCallArguments,
+  };
+  const env = new Environment({ limits: celLimits });
   for (const v of RULE_VARIABLES) {
     env.registerVariable(v.name, v.type, { description: v.description });
   }
-  const Duration = env.evaluate("duration('0s')")
-    .constructor as CelRuntimeClasses['Duration'];
-
-  const isoDuration = (text: unknown) => {
-    const seconds =
-      typeof text === 'string' ? isoDurationSeconds(text) : undefined;
-    if (seconds === undefined) {
-      throw new EvaluationError(
-        `isoDuration() requires an ISO-8601 duration such as PT24H, got ${JSON.stringify(
-          text,
-        )}`,
-      );
-    }
-    const whole = Math.floor(seconds);
-    return new Duration(BigInt(whole), Math.round((seconds - whole) * 1e9));
-  };
   env.registerFunction(
     'isoDuration(string): google.protobuf.Duration',
     isoDuration,
@@ -133,7 +166,26 @@ function createRuleEnvironment(limits: RuleLimits): RuleEnvironment {
         'An ISO-8601 duration (PT24H, P7D; a year is 365 days, a month 30 days) as a CEL duration.',
     },
   );
-  return { env, limits, classes: { Duration }, isoDuration };
+  // Each pattern adds one call node and one level of nesting.
+  const evaluationEnv = env.clone({
+    limits: {
+      ...celLimits,
+      maxAstNodes: celLimits.maxAstNodes * 2,
+      maxDepth: celLimits.maxDepth + 1,
+    },
+  });
+  evaluationEnv.registerType(PATTERN_FUNCTION, RulePattern);
+  evaluationEnv.registerFunction(
+    `${PATTERN_FUNCTION}(string): ${PATTERN_FUNCTION}`,
+    rulePattern,
+    { async: false },
+  );
+  evaluationEnv.registerFunction(
+    `string.matches(${PATTERN_FUNCTION}): bool`,
+    (text: string, pattern: RulePattern) => pattern.re.test(text),
+    { async: false },
+  );
+  return { env, evaluationEnv, limits, contextLimits };
 }
 
 const environments = new Map<string, RuleEnvironment>();
@@ -141,12 +193,17 @@ const environments = new Map<string, RuleEnvironment>();
 /** The shared environment for a set of limits. */
 export function getRuleEnvironment(
   overrides?: Partial<RuleLimits>,
+  contextOverrides?: Partial<RuleContextLimits>,
 ): RuleEnvironment {
   const limits: RuleLimits = { ...DEFAULT_RULE_LIMITS, ...overrides };
-  const key = JSON.stringify(limits);
+  const contextLimits: RuleContextLimits = {
+    ...DEFAULT_RULE_CONTEXT_LIMITS,
+    ...contextOverrides,
+  };
+  const key = JSON.stringify([limits, contextLimits]);
   let environment = environments.get(key);
   if (!environment) {
-    environment = createRuleEnvironment(limits);
+    environment = createRuleEnvironment(limits, contextLimits);
     environments.set(key, environment);
   }
   return environment;

@@ -1,8 +1,9 @@
 /**
  * Bounds that keep any rule from stalling the process that evaluates it.
  *
- * Structural limits are checked when a rule is compiled; the evaluation cost is counted while
- * it runs; the context limits are checked when a context is created.
+ * Every bound is checked when a rule is compiled: the structural limits on its source, and its
+ * worst-case evaluation cost, estimated from the {@link RuleContextLimits} that every context
+ * is held to. Nothing is counted while a rule runs.
  * @public
  */
 export interface RuleLimits {
@@ -24,15 +25,17 @@ export interface RuleLimits {
    */
   maxComprehensionNesting: number;
   /**
-   * Evaluation budget of one expression: one unit per comprehension iteration, plus the length of
-   * every list scanned by `in`, every string searched or measured and every string or list built.
-   * An expression that exceeds it ends with an `error` outcome.
+   * Budget of one expression, in steps of the interpreter (about 0.1 µs each on Node 20): the
+   * worst-case cost of the expression on any context within the {@link RuleContextLimits},
+   * estimated when the rule is compiled. A rule over budget is refused.
    */
   maxEvaluationCost: number;
 }
 
 /**
- * Bounds of the context a rule is evaluated against.
+ * Bounds of the context a rule is evaluated against. The worst-case cost of a rule is
+ * estimated from them, so a context beyond them cannot be evaluated: the rules that read the
+ * offending variable end in an `error`.
  * @public
  */
 export interface RuleContextLimits {
@@ -40,6 +43,17 @@ export interface RuleContextLimits {
   maxUpstream: number;
   /** Most fact sources. */
   maxFactSources: number;
+  /** Most elements of any list, and entries of any object, inside the context's JSON. */
+  maxItems: number;
+  /**
+   * Largest size of `entity`, of `domain`, of `owner` and of each upstream product: one per
+   * JSON value plus one per character of its strings and keys.
+   */
+  maxEntitySize: number;
+  /** Largest size of all upstream products together. */
+  maxUpstreamSize: number;
+  /** Largest size of all facts together. */
+  maxFactsSize: number;
 }
 
 /** The default {@link RuleLimits}. @public */
@@ -51,7 +65,7 @@ export const DEFAULT_RULE_LIMITS: Readonly<RuleLimits> = Object.freeze({
   maxMapEntries: 100,
   maxCallArguments: 8,
   maxComprehensionNesting: 2,
-  maxEvaluationCost: 100_000,
+  maxEvaluationCost: 1_000_000,
 });
 
 /** The default {@link RuleContextLimits}. @public */
@@ -59,4 +73,24 @@ export const DEFAULT_RULE_CONTEXT_LIMITS: Readonly<RuleContextLimits> =
   Object.freeze({
     maxUpstream: 1000,
     maxFactSources: 256,
+    maxItems: 4096,
+    maxEntitySize: 262_144,
+    maxUpstreamSize: 1_048_576,
+    maxFactsSize: 262_144,
   });
+
+/**
+ * Lengths Backstage's catalog allows for the identifying fields of every entity (its
+ * `FieldFormatEntityPolicy`), held by the entities of a context too, so that rules reading
+ * them (`entity.metadata.name.matches(...)`) cost what a name costs.
+ */
+export const ENTITY_FIELD_LENGTHS: Readonly<Record<string, number>> =
+  Object.freeze({
+    apiVersion: 317, // group (253) / version (63)
+    kind: 63,
+    'metadata.name': 63,
+    'metadata.namespace': 63,
+  });
+
+/** Longest fact source name (see `describeInvalidFactSource`). */
+export const MAX_SOURCE_NAME = 64;
