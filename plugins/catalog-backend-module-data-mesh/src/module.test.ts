@@ -294,6 +294,29 @@ describe('catalogModuleDataMesh in the catalog', () => {
     expect(await byName(name)).toBeUndefined();
   });
 
+  it("answers the catalog's validate-entity with the problems in the error body", async () => {
+    const res = await request(backend.server)
+      .post('/api/catalog/validate-entity')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        location: 'url:https://example.com/catalog-info.yaml',
+        entity: product('draft', { status: 'live', personalData: 'yes' }),
+      });
+    expect(res.status).toBe(400);
+    // The catalog wraps the processor's error; serializeError keeps it as the cause.
+    expect(res.body.errors[0].cause).toMatchObject({
+      name: 'InputError',
+      problems: [
+        {
+          field: 'spec.status',
+          message:
+            'must be one of proposed, draft, active, deprecated, retired, got "live"',
+        },
+        { field: 'spec.personalData', message: 'must be a boolean, got "yes"' },
+      ],
+    });
+  });
+
   it('keeps the problems as a list on the processing errors', async () => {
     await waitFor(
       async () => problems.get('wrong-types'),
