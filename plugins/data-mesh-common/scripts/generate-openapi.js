@@ -314,7 +314,14 @@ async function generateOpenApiFiles() {
     await fs.readFile(path.join(ROOT, SPEC_PATH), 'utf8'),
   );
   const operations = operationsOf(spec);
-  const types = astToString(await openapiTS(structuredClone(spec)));
+  // For the API reports: release tags (openapi-typescript writes none), and the JSDoc tags
+  // TSDoc does not know (@description, @enum) dropped, their text kept.
+  const types = astToString(await openapiTS(structuredClone(spec)))
+    .replace(/^export (interface|type) /gm, '/** @public */\nexport $1 ')
+    .replace(/^\s*\/\*\* @enum \{\w+\} \*\/\n/gm, '')
+    .replace(/^\s*\* @enum \{\w+\}\n/gm, '')
+    .replace(/@description /g, '')
+    .replace(/@default /g, '@defaultValue ');
   const files = [
     [`${COMMON_DIR}/types.ts`, `${HEADER}\n${types}`],
     [

@@ -5,38 +5,42 @@ import type { components } from './schema/openapi/generated';
  * (plugins/data-mesh-backend/src/schema/openapi.yaml) and named here for the packages that use
  * them; the spec documents each field.
  */
-type Schemas = components['schemas'];
 
 /** Response of `GET /api/data-mesh/health`. @public */
-export type DataMeshHealthResponse = Schemas['DataMeshHealthResponse'];
+export type DataMeshHealthResponse =
+  components['schemas']['DataMeshHealthResponse'];
 
 /**
  * The outcome of one rule for one product: `skipped` when its `appliesTo` is false, `error`
  * when it could not be evaluated (the message says why), `waived` under a valid waiver.
  * @public
  */
-export type RuleOutcome = Schemas['RuleOutcome'];
+export type RuleOutcome = components['schemas']['RuleOutcome'];
 
 /** A scorecard check as configured (`dataMesh.scorecards.checks`). @public */
-export type ScorecardCheckDefinition = Schemas['ScorecardCheckDefinition'];
+export type ScorecardCheckDefinition =
+  components['schemas']['ScorecardCheckDefinition'];
 
 /** The result of one check for one product. @public */
-export type ScorecardCheckResult = Schemas['ScorecardCheckResult'];
+export type ScorecardCheckResult =
+  components['schemas']['ScorecardCheckResult'];
 
 /** A product's scorecard: weighted score 0-100 and the highest level fully passed. @public */
-export type Scorecard = Schemas['Scorecard'];
+export type Scorecard = components['schemas']['Scorecard'];
 
 /** Response of `GET /api/data-mesh/scorecards/:kind/:namespace/:name`. @public */
-export type ScorecardResponse = Schemas['ScorecardResponse'];
+export type ScorecardResponse = components['schemas']['ScorecardResponse'];
 
 /** One point of a product's score history. @public */
-export type ScorecardHistoryPoint = Schemas['ScorecardHistoryPoint'];
+export type ScorecardHistoryPoint =
+  components['schemas']['ScorecardHistoryPoint'];
 
 /** Response of `GET /api/data-mesh/scorecards/:kind/:namespace/:name/history`. @public */
-export type ScorecardHistoryResponse = Schemas['ScorecardHistoryResponse'];
+export type ScorecardHistoryResponse =
+  components['schemas']['ScorecardHistoryResponse'];
 
 /** The latest score, level and compliance of one product, in a batch. @public */
-export type ScorecardSummary = Schemas['ScorecardSummary'];
+export type ScorecardSummary = components['schemas']['ScorecardSummary'];
 
 /**
  * Response of `POST /api/data-mesh/scorecards/by-refs` (body `{ entityRefs }`): one item per
@@ -44,17 +48,19 @@ export type ScorecardSummary = Schemas['ScorecardSummary'];
  * stored yet.
  * @public
  */
-export type ScorecardSummariesResponse = Schemas['ScorecardSummariesResponse'];
+export type ScorecardSummariesResponse =
+  components['schemas']['ScorecardSummariesResponse'];
 
 /**
  * Scorecards of the products of one domain or one owner
  * (`GET /api/data-mesh/rollups/domain/:namespace/:name`, `.../rollups/owner/...`).
  * @public
  */
-export type ScorecardRollupResponse = Schemas['ScorecardRollupResponse'];
+export type ScorecardRollupResponse =
+  components['schemas']['ScorecardRollupResponse'];
 
 /** How bad a policy failure is. @public */
-export type PolicySeverity = Schemas['PolicySeverity'];
+export type PolicySeverity = components['schemas']['PolicySeverity'];
 
 /**
  * Where a policy is in its lifecycle: `draft` is evaluated and shown to governance admins
@@ -62,99 +68,103 @@ export type PolicySeverity = Schemas['PolicySeverity'];
  * `error`, `retired` is not evaluated.
  * @public
  */
-export type PolicyEnforcement = Schemas['PolicyEnforcement'];
+export type PolicyEnforcement = components['schemas']['PolicyEnforcement'];
 
 /** Where a policy comes from: global config, or a domain's own policies. @public */
-export type PolicyOrigin = Schemas['PolicyOrigin'];
+export type PolicyOrigin = components['schemas']['PolicyOrigin'];
 
 /**
  * A governance policy as written, globally in `dataMesh.governance.policies` or by a domain in
  * its Domain entity's `spec.policies`.
  * @public
  */
-export type GovernancePolicyDefinition = Schemas['GovernancePolicyDefinition'];
+export type GovernancePolicyDefinition =
+  components['schemas']['GovernancePolicyDefinition'];
 
 /** A policy in force for a product, with its defaults filled in and its origin. @public */
-export type GovernancePolicy = Schemas['GovernancePolicy'];
+export type GovernancePolicy = components['schemas']['GovernancePolicy'];
 
 /** The result of one policy for one product. @public */
-export type GovernanceResult = Schemas['GovernanceResult'];
+export type GovernanceResult = components['schemas']['GovernanceResult'];
 
 /** A product's governance verdict: compliant unless a result is blocking. @public */
-export type Governance = Schemas['Governance'];
+export type Governance = components['schemas']['Governance'];
 
 /** Response of `GET /api/data-mesh/governance/:kind/:namespace/:name`. @public */
-export type GovernanceResponse = Schemas['GovernanceResponse'];
+export type GovernanceResponse = components['schemas']['GovernanceResponse'];
 
 /** Response of `GET /api/data-mesh/governance` (the mesh's dashboard). @public */
-export type GovernanceSummaryResponse = Schemas['GovernanceSummaryResponse'];
+export type GovernanceSummaryResponse =
+  components['schemas']['GovernanceSummaryResponse'];
 
 /** Response of `GET /api/data-mesh/rules`. @public */
-export type RulesResponse = Schemas['RulesResponse'];
+export type RulesResponse = components['schemas']['RulesResponse'];
 
 /** Body of `POST /api/data-mesh/evaluate` (dry run). @public */
-export type EvaluateRequest = Schemas['EvaluateRequest'];
+export type EvaluateRequest = components['schemas']['EvaluateRequest'];
 
 /** Response of `POST /api/data-mesh/evaluate` (dry run). @public */
-export type EvaluateResponse = Schemas['EvaluateResponse'];
+export type EvaluateResponse = components['schemas']['EvaluateResponse'];
 
 /** Body of `POST /api/data-mesh/facts`. @public */
-export type PushFactsRequest = Schemas['PushFactsRequest'];
+export type PushFactsRequest = components['schemas']['PushFactsRequest'];
 
 /** Response of `POST /api/data-mesh/facts`. @public */
-export type PushFactsResponse = Schemas['PushFactsResponse'];
+export type PushFactsResponse = components['schemas']['PushFactsResponse'];
 
 /**
  * Lifecycle of a waiver: `pending` until a governance admin approves or rejects it; an
  * `approved` waiver applies until `expiresAt`, then it is `expired`; an admin may `revoke` it.
  * @public
  */
-export type WaiverStatus = Schemas['WaiverStatus'];
+export type WaiverStatus = components['schemas']['WaiverStatus'];
 
 /** An exception for one policy on one product. @public */
-export type Waiver = Schemas['Waiver'];
+export type Waiver = components['schemas']['Waiver'];
 
 /** One line of a waiver's audit log. @public */
-export type WaiverEvent = Schemas['WaiverEvent'];
+export type WaiverEvent = components['schemas']['WaiverEvent'];
 
 /** Response of `GET /api/data-mesh/waivers/:id`. @public */
-export type WaiverResponse = Schemas['WaiverResponse'];
+export type WaiverResponse = components['schemas']['WaiverResponse'];
 
 /** Response of `GET /api/data-mesh/waivers`. @public */
-export type WaiverListResponse = Schemas['WaiverListResponse'];
+export type WaiverListResponse = components['schemas']['WaiverListResponse'];
 
 /** Body of `POST /api/data-mesh/waivers`. @public */
-export type CreateWaiverRequest = Schemas['CreateWaiverRequest'];
+export type CreateWaiverRequest = components['schemas']['CreateWaiverRequest'];
 
 /** Body of `POST /api/data-mesh/waivers/:id/{approve,reject,revoke}`. @public */
-export type WaiverDecisionRequest = Schemas['WaiverDecisionRequest'];
+export type WaiverDecisionRequest =
+  components['schemas']['WaiverDecisionRequest'];
 
 /** One data product of the explorer (`GET /api/data-mesh/products`). @public */
-export type ProductsQueryItem = Schemas['ProductsQueryItem'];
+export type ProductsQueryItem = components['schemas']['ProductsQueryItem'];
 
 /**
  * Response of `GET /api/data-mesh/products`: one page of the readable products matching the
  * query.
  * @public
  */
-export type ProductsQueryResponse = Schemas['ProductsQueryResponse'];
+export type ProductsQueryResponse =
+  components['schemas']['ProductsQueryResponse'];
 
 /** The scorecards of one domain's readable products, in the mesh insight. @public */
-export type MeshInsightDomain = Schemas['MeshInsightDomain'];
+export type MeshInsightDomain = components['schemas']['MeshInsightDomain'];
 
 /**
  * Response of `GET /api/data-mesh/insight`: the health of the mesh over the products the
  * caller may read.
  * @public
  */
-export type MeshInsightResponse = Schemas['MeshInsightResponse'];
+export type MeshInsightResponse = components['schemas']['MeshInsightResponse'];
 
 /**
  * Response of `GET /api/data-mesh/domain-map`: the readable domains and data products, and
  * lineage between the products, for a graph.
  * @public
  */
-export type DomainMapResponse = Schemas['DomainMapResponse'];
+export type DomainMapResponse = components['schemas']['DomainMapResponse'];
 
 /** Most entity refs one `POST /scorecards/by-refs` request may ask for. @public */
 export const MAX_SCORECARD_REFS = 1000;

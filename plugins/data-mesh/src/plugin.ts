@@ -16,6 +16,7 @@ import {
   DataProductVerdictFieldSchema,
 } from './components/DataProductVerdictField';
 import { governanceRouteRef, homeRouteRef } from './routes';
+import type { DataProductSearchResultListItemProps } from './components/DataProductSearchResultListItem';
 
 /**
  * The data mesh plugin for apps on the legacy frontend system.
@@ -38,237 +39,251 @@ export const dataMeshPlugin = createPlugin({
  * Legacy-system card with a data product's headline facts, for the DataProduct entity page.
  * @public
  */
-export const EntityDataProductOverviewCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductOverviewCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductOverviewCard').then(
-          m => m.DataProductOverviewCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductOverviewCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductOverviewCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductOverviewCard').then(
+            m => m.DataProductOverviewCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data product's input and output ports.
  * @public
  */
-export const EntityDataProductPortsCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductPortsCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductPortsCard').then(
-          m => m.DataProductPortsCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductPortsCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductPortsCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPortsCard').then(
+            m => m.DataProductPortsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data product's lineage graph; needs the catalog graph plugin.
  * @public
  */
-export const EntityDataProductLineageCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductLineageCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductLineageCard').then(
-          m => m.DataProductLineageCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductLineageCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductLineageCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductLineageCard').then(
+            m => m.DataProductLineageCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with the products that read from a data product.
  * @public
  */
-export const EntityDataProductConsumersCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductConsumersCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductConsumersCard').then(
-          m => m.DataProductConsumersCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductConsumersCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductConsumersCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductConsumersCard').then(
+            m => m.DataProductConsumersCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system content with the ODCS data contract of an API entity (`spec.type: odcs`).
  * @public
  */
-export const EntityOdcsContractContent = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityOdcsContractContent',
-    component: {
-      lazy: () =>
-        import('./components/OdcsContract').then(
-          m => m.EntityOdcsContractContent,
-        ),
-    },
-  }),
-);
+export const EntityOdcsContractContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityOdcsContractContent',
+      component: {
+        lazy: () =>
+          import('./components/OdcsContract').then(
+            m => m.EntityOdcsContractContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with the data products of a domain and its data steward.
  * @public
  */
-export const EntityDomainDataProductsCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDomainDataProductsCard',
-    component: {
-      lazy: () =>
-        import('./components/DomainDataProductsCard').then(
-          m => m.DomainDataProductsCard,
-        ),
-    },
-  }),
-);
+export const EntityDomainDataProductsCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDomainDataProductsCard',
+      component: {
+        lazy: () =>
+          import('./components/DomainDataProductsCard').then(
+            m => m.DomainDataProductsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with the data products owned by a group.
  * @public
  */
-export const EntityGroupDataProductsCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityGroupDataProductsCard',
-    component: {
-      lazy: () =>
-        import('./components/GroupDataProductsCard').then(
-          m => m.GroupDataProductsCard,
-        ),
-    },
-  }),
-);
+export const EntityGroupDataProductsCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGroupDataProductsCard',
+      component: {
+        lazy: () =>
+          import('./components/GroupDataProductsCard').then(
+            m => m.GroupDataProductsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data product's scorecard: score, level, checks and how to fix
  * failures, and a re-evaluate button for owners.
  * @public
  */
-export const EntityDataProductScorecardCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductScorecardCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductScorecardCard').then(
-          m => m.DataProductScorecardCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductScorecardCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductScorecardCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductScorecardCard').then(
+            m => m.DataProductScorecardCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data product's score over time.
  * @public
  */
-export const EntityDataProductScoreHistoryCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductScoreHistoryCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductScoreHistoryCard').then(
-          m => m.DataProductScoreHistoryCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductScoreHistoryCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductScoreHistoryCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductScoreHistoryCard').then(
+            m => m.DataProductScoreHistoryCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with the scorecards of a domain's data products: average score, levels,
  * lowest scores.
  * @public
  */
-export const EntityDomainScorecardCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDomainScorecardCard',
-    component: {
-      lazy: () =>
-        import('./components/ScorecardRollupCard').then(
-          m => m.DomainScorecardCard,
-        ),
-    },
-  }),
-);
+export const EntityDomainScorecardCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDomainScorecardCard',
+      component: {
+        lazy: () =>
+          import('./components/ScorecardRollupCard').then(
+            m => m.DomainScorecardCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with the scorecards of the data products a group owns: average score,
  * levels, lowest scores.
  * @public
  */
-export const EntityGroupScorecardCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityGroupScorecardCard',
-    component: {
-      lazy: () =>
-        import('./components/ScorecardRollupCard').then(
-          m => m.GroupScorecardCard,
-        ),
-    },
-  }),
-);
+export const EntityGroupScorecardCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGroupScorecardCard',
+      component: {
+        lazy: () =>
+          import('./components/ScorecardRollupCard').then(
+            m => m.GroupScorecardCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data product's governance: compliant or not, policy results with
  * how to comply, waivers; requesting waivers and deciding on them for those allowed to.
  * @public
  */
-export const EntityDataProductGovernanceCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDataProductGovernanceCard',
-    component: {
-      lazy: () =>
-        import('./components/DataProductGovernanceCard').then(
-          m => m.DataProductGovernanceCard,
-        ),
-    },
-  }),
-);
+export const EntityDataProductGovernanceCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductGovernanceCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductGovernanceCard').then(
+            m => m.DataProductGovernanceCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system card with a data mesh domain's own policies, what it inherits and its
  * products' compliance.
  * @public
  */
-export const EntityDomainGovernanceCard = dataMeshPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDomainGovernanceCard',
-    component: {
-      lazy: () =>
-        import('./components/DomainGovernanceCard').then(
-          m => m.DomainGovernanceCard,
-        ),
-    },
-  }),
-);
+export const EntityDomainGovernanceCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDomainGovernanceCard',
+      component: {
+        lazy: () =>
+          import('./components/DomainGovernanceCard').then(
+            m => m.DomainGovernanceCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy-system page with the mesh's governance dashboard; mount it at
  * `/data-mesh/governance`.
  * @public
  */
-export const GovernanceDashboardPage = dataMeshPlugin.provide(
-  createRoutableExtension({
-    name: 'GovernanceDashboardPage',
-    component: () =>
-      import('./components/GovernanceDashboardPage').then(
-        m => m.GovernanceDashboardPage,
-      ),
-    mountPoint: governanceRouteRef,
-  }),
-);
+export const GovernanceDashboardPage: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createRoutableExtension({
+      name: 'GovernanceDashboardPage',
+      component: () =>
+        import('./components/GovernanceDashboardPage').then(
+          m => m.GovernanceDashboardPage,
+        ),
+      mountPoint: governanceRouteRef,
+    }),
+  );
 
 /**
  * Legacy-system data mesh home with the tabs Explorer, Domain map and Insight; mount it at
  * `/data-mesh` (it handles its sub-paths, so the route must not be `exact`).
  * @public
  */
-export const DataMeshHomePage = dataMeshPlugin.provide(
+export const DataMeshHomePage: () => JSX.Element = dataMeshPlugin.provide(
   createRoutableExtension({
     name: 'DataMeshHomePage',
     component: () =>
@@ -297,7 +312,9 @@ export const DataProductVerdictFieldExtension = dataMeshPlugin.provide(
  * put it in the search page's `<SearchResult>`; it renders only `data-product` results.
  * @public
  */
-export const DataProductSearchResultListItem = dataMeshPlugin.provide(
+export const DataProductSearchResultListItem: (
+  props: DataProductSearchResultListItemProps,
+) => JSX.Element | null = dataMeshPlugin.provide(
   createSearchResultListItemExtension({
     name: 'DataProductSearchResultListItem',
     component: () =>

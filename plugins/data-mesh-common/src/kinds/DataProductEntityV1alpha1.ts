@@ -256,10 +256,10 @@ function duplicatePortNames(entity: DataProductEntityV1alpha1): Problem[] {
 /**
  * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
  * entity is left to other validators) and true for a valid DataProduct. For an invalid one it
- * throws an `InputError` whose `problems` name each field and what is wrong, e.g.
- * `{ field: 'spec.status', message: 'must be one of proposed, draft, active, deprecated,
- * retired, got "live"' }`: schema violations, or else malformed entity refs and duplicate
- * port names.
+ * throws an `InputError` whose `problems` name each field and what is wrong (schema
+ * violations, or else malformed entity refs and duplicate port names), e.g. field
+ * `spec.status` with message
+ * `must be one of proposed, draft, active, deprecated, retired, got "live"`.
  * @public
  */
 export const isValidDataProductEntity =

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 
-/** A text field's value; null when it is missing, empty or not text. */
+/** A text field's value; null when it is missing, empty or not text. @public */
 export function textOrNull(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }

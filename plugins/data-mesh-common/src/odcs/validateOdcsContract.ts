@@ -30,9 +30,9 @@ function odcsValidator(): ValidateFunction {
 /**
  * Checks a parsed document against the official ODCS v3.1.0 JSON schema, which also accepts
  * the earlier v3 and v2.2 `apiVersion`s. Returns the document typed as a contract, or throws an
- * `InputError` whose `problems` name each field and what is wrong, e.g.
- * `{ field: 'schema[0].properties[1].logicalType', message: 'must be one of string, date, ...,
- * got "strin"' }`.
+ * `InputError` whose `problems` name each field and what is wrong, e.g. field
+ * `schema[0].properties[1].logicalType` with message
+ * `must be one of string, date, ..., got "strin"`.
  * @public
  */
 export function validateOdcsContract(document: unknown): OdcsContract {

@@ -116,8 +116,8 @@ export type OdpsValidationResult = {
   /** The structure the document was read as; absent when it is not an ODPS document at all. */
   structure?: OdpsStructure;
   /**
-   * The problems, each with its field, e.g. `{ field: 'outputPorts[0].version', message:
-   * 'is required' }`; a problem of the document as a whole has an empty field.
+   * The problems, each with its field, e.g. field `outputPorts[0].version` with message
+   * `is required`; a problem of the document as a whole has an empty field.
    */
   errors: Problem[];
 };

@@ -3,6 +3,7 @@
 // ******************************************************************
 // From plugins/data-mesh-backend/src/schema/openapi.yaml; regenerate with `yarn workspace @datamesh-portal/plugin-data-mesh-common generate:openapi`.
 
+/** @public */
 export interface paths {
   '/health': {
     parameters: {
@@ -11,7 +12,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Whether the plugin and its database answer. Unauthenticated, for load balancers and uptime checks. */
+    /** Whether the plugin and its database answer. Unauthenticated, for load balancers and uptime checks. */
     get: operations['getHealth'];
     put?: never;
     post?: never;
@@ -28,7 +29,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description A data product as an ODPS v1.0.0 document, in JSON or (with `Accept application/yaml`) YAML. */
+    /** A data product as an ODPS v1.0.0 document, in JSON or (with `Accept application/yaml`) YAML. */
     get: operations['exportOdpsDocument'];
     put?: never;
     post?: never;
@@ -45,7 +46,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The scorecard levels and checks, the global policies and those of every Domain the caller may read (draft policies only for governance admins). */
+    /** The scorecard levels and checks, the global policies and those of every Domain the caller may read (draft policies only for governance admins). */
     get: operations['getRules'];
     put?: never;
     post?: never;
@@ -64,7 +65,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Facts pushed by a pipeline (a CI's static token, say) for one data product; when they are the source's latest, the product is evaluated again at once. Needs `data-mesh.facts.push` on the product; a service principal also needs a configured scope (`dataMesh.facts.pipelines`) covering it, when scopes are configured. */
+    /** Facts pushed by a pipeline (a CI's static token, say) for one data product; when they are the source's latest, the product is evaluated again at once. Needs `data-mesh.facts.push` on the product; a service principal also needs a configured scope (`dataMesh.facts.pipelines`) covering it, when scopes are configured. */
     post: operations['pushFacts'];
     delete?: never;
     options?: never;
@@ -81,7 +82,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Dry run: the scorecard and governance verdict of a draft data product, nothing stored. Templates and CI use it; draft policies are shown to governance admins only. */
+    /** Dry run: the scorecard and governance verdict of a draft data product, nothing stored. Templates and CI use it; draft policies are shown to governance admins only. */
     post: operations['evaluateDraft'];
     delete?: never;
     options?: never;
@@ -98,7 +99,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Evaluates a data product of the catalog now and stores the result. Needs `data-mesh.evaluate` on the product. */
+    /** Evaluates a data product of the catalog now and stores the result. Needs `data-mesh.evaluate` on the product. */
     post: operations['evaluateEntity'];
     delete?: never;
     options?: never;
@@ -115,7 +116,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description The latest results of many products at once (search indexing, catalog tables); only what the caller may read, and never an evaluation. */
+    /** The latest results of many products at once (search indexing, catalog tables); only what the caller may read, and never an evaluation. */
     post: operations['getScorecardsByRefs'];
     delete?: never;
     options?: never;
@@ -130,7 +131,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The latest stored scorecard of a data product. */
+    /** The latest stored scorecard of a data product. */
     get: operations['getScorecard'];
     put?: never;
     post?: never;
@@ -147,7 +148,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The score, level and compliance of an entity over time (a point per change); the most recent `limit` points after skipping the `offset` newest, oldest first. */
+    /** The score, level and compliance of an entity over time (a point per change); the most recent `limit` points after skipping the `offset` newest, oldest first. */
     get: operations['getScorecardHistory'];
     put?: never;
     post?: never;
@@ -164,7 +165,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The mesh's governance dashboard over the evaluated products the caller may read. */
+    /** The mesh's governance dashboard over the evaluated products the caller may read. */
     get: operations['getGovernanceSummary'];
     put?: never;
     post?: never;
@@ -181,7 +182,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description A data product's latest policy results with the waivers in force now, its policies and its waivers. */
+    /** A data product's latest policy results with the waivers in force now, its policies and its waivers. */
     get: operations['getGovernance'];
     put?: never;
     post?: never;
@@ -198,10 +199,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Waivers of the data products the caller may read, newest first; optionally of one product and in some statuses. */
+    /** Waivers of the data products the caller may read, newest first; optionally of one product and in some statuses. */
     get: operations['listWaivers'];
     put?: never;
-    /** @description A product owner asks for an exception to one policy; it is pending until a governance admin decides. Users only (a service token answers 403); needs `data-mesh.waiver.request` on the product. */
+    /** A product owner asks for an exception to one policy; it is pending until a governance admin decides. Users only (a service token answers 403); needs `data-mesh.waiver.request` on the product. */
     post: operations['requestWaiver'];
     delete?: never;
     options?: never;
@@ -216,7 +217,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description One waiver with its audit log; 404 unless the caller may read its product. */
+    /** One waiver with its audit log; 404 unless the caller may read its product. */
     get: operations['getWaiver'];
     put?: never;
     post?: never;
@@ -235,7 +236,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description A governance admin approves or rejects a pending waiver, or revokes an approved one; the product is evaluated again at once (but on reject). Users only; needs `data-mesh.waiver.decide`, and the product must be readable (404 otherwise). */
+    /** A governance admin approves or rejects a pending waiver, or revokes an approved one; the product is evaluated again at once (but on reject). Users only; needs `data-mesh.waiver.decide`, and the product must be readable (404 otherwise). */
     post: operations['decideWaiver'];
     delete?: never;
     options?: never;
@@ -250,7 +251,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The scorecards of the readable data products of a Domain (`groupBy` `domain`) or of a Group (`owner`), summed up. */
+    /** The scorecards of the readable data products of a Domain (`groupBy` `domain`) or of a Group (`owner`), summed up. */
     get: operations['getRollup'];
     put?: never;
     post?: never;
@@ -267,7 +268,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The explorer: one page of the evaluated data products the caller may read that match every given filter (a filter that repeats matches any of its values). */
+    /** The explorer: one page of the evaluated data products the caller may read that match every given filter (a filter that repeats matches any of its values). */
     get: operations['queryProducts'];
     put?: never;
     post?: never;
@@ -284,7 +285,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Scores and compliance of the mesh per domain and over time, and what got worse, over the products the caller may read. */
+    /** Scores and compliance of the mesh per domain and over time, and what got worse, over the products the caller may read. */
     get: operations['getInsight'];
     put?: never;
     post?: never;
@@ -301,7 +302,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The domains and data products the caller may read, and the lineage edges between the products. */
+    /** The domains and data products the caller may read, and the lineage edges between the products. */
     get: operations['getDomainMap'];
     put?: never;
     post?: never;
@@ -312,23 +313,25 @@ export interface paths {
     trace?: never;
   };
 }
+/** @public */
 export type webhooks = Record<string, never>;
+/** @public */
 export interface components {
   schemas: {
-    /** @description One thing wrong with a request. */
+    /** One thing wrong with a request. */
     Problem: {
-      /** @description Path of the bad field, e.g. `spec.owner` or `entityRefs[2]`. */
+      /** Path of the bad field, e.g. `spec.owner` or `entityRefs[2]`. */
       field: string;
-      /** @description What is wrong with it. */
+      /** What is wrong with it. */
       message: string;
     };
-    /** @description Backstage's error body, as its error handler writes it from an `@backstage/errors` error. */
+    /** Backstage's error body, as its error handler writes it from an `@backstage/errors` error. */
     Error: {
       error: {
-        /** @description The error's class, e.g. `InputError`, `NotFoundError`, `NotAllowedError`, `ConflictError`. */
+        /** The error's class, e.g. `InputError`, `NotFoundError`, `NotAllowedError`, `ConflictError`. */
         name: string;
         message: string;
-        /** @description Each problem of an invalid request, when there are several. */
+        /** Each problem of an invalid request, when there are several. */
         problems?: components['schemas']['Problem'][];
       } & {
         [key: string]: unknown;
@@ -342,16 +345,14 @@ export interface components {
       };
     };
     DataMeshHealthResponse: {
-      /** @enum {string} */
       status: 'ok';
       /**
-       * @description Whether the plugin's database answered.
-       * @enum {string}
+       * Whether the plugin's database answered.
        */
       database: 'ok';
     };
     /**
-     * @description A data product as an ODPS (Open Data Product Standard, Bitol) v1.0.0 document: `apiVersion`,
+     * A data product as an ODPS (Open Data Product Standard, Bitol) v1.0.0 document: `apiVersion`,
      *     `kind`, `id`, `name`, `version`, `status`, `domain`, `tenant`, `description`, the ports
      *     and whatever else the product was imported with. Open: its fields are those of the ODPS
      *     schema, not repeated here.
@@ -359,75 +360,73 @@ export interface components {
     OdpsDocument: {
       /** @example v1.0.0 */
       apiVersion: string;
-      /** @enum {string} */
       kind: 'DataProduct';
       id: string;
     } & {
       [key: string]: unknown;
     };
     /**
-     * @description The outcome of one rule for one product. `skipped` when its `appliesTo` is false, `error` when it could not be evaluated (the message says why), `waived` under a valid waiver.
-     * @enum {string}
+     * The outcome of one rule for one product. `skipped` when its `appliesTo` is false, `error` when it could not be evaluated (the message says why), `waived` under a valid waiver.
      */
     RuleOutcome: 'pass' | 'fail' | 'error' | 'skipped' | 'waived';
-    /** @description A scorecard check as configured (`dataMesh.scorecards.checks`). */
+    /** A scorecard check as configured (`dataMesh.scorecards.checks`). */
     ScorecardCheckDefinition: {
       id: string;
       title: string;
       description?: string;
       category?: string;
-      /** @description One of the configured levels; a check without a level only counts towards the score. */
+      /** One of the configured levels; a check without a level only counts towards the score. */
       level?: string;
-      /** @description Weight in the score; default 1. */
+      /** Weight in the score; default 1. */
       weight?: number;
-      /** @description CEL expression; the check is skipped for products where it is false. */
+      /** CEL expression; the check is skipped for products where it is false. */
       appliesTo?: string;
-      /** @description CEL expression that is true when the product passes. */
+      /** CEL expression that is true when the product passes. */
       rule: string;
-      /** @description How to fix a failure, shown next to it. */
+      /** How to fix a failure, shown next to it. */
       remediation?: string;
     };
-    /** @description The result of one check for one product. */
+    /** The result of one check for one product. */
     ScorecardCheckResult: {
       id: string;
       outcome: components['schemas']['RuleOutcome'];
       message?: string;
     };
-    /** @description A product's scorecard: weighted score 0-100 and the highest level fully passed. */
+    /** A product's scorecard: weighted score 0-100 and the highest level fully passed. */
     Scorecard: {
       score: number;
-      /** @description Highest level whose checks, and those of every lower level, all pass; null if none. */
+      /** Highest level whose checks, and those of every lower level, all pass; null if none. */
       level: string | null;
       checks: components['schemas']['ScorecardCheckResult'][];
     };
-    /** @description The latest stored scorecard of a product, with the checks and levels in force. */
+    /** The latest stored scorecard of a product, with the checks and levels in force. */
     ScorecardResponse: components['schemas']['Scorecard'] & {
       entityRef: string;
       /**
        * Format: date-time
-       * @description When it was evaluated.
+       * When it was evaluated.
        */
       evaluatedAt: string;
-      /** @description The checks in force, for titles, categories, levels and remediation. */
+      /** The checks in force, for titles, categories, levels and remediation. */
       definitions: components['schemas']['ScorecardCheckDefinition'][];
-      /** @description The configured levels, lowest first. */
+      /** The configured levels, lowest first. */
       levels: string[];
     };
-    /** @description One point of a product's score history. */
+    /** One point of a product's score history. */
     ScorecardHistoryPoint: {
       /** Format: date-time */
       evaluatedAt: string;
       score: number;
       level: string | null;
-      /** @description Whether the product was compliant with the governance policies then. */
+      /** Whether the product was compliant with the governance policies then. */
       compliant: boolean;
     };
     ScorecardHistoryResponse: {
       entityRef: string;
-      /** @description Oldest first. */
+      /** Oldest first. */
       items: components['schemas']['ScorecardHistoryPoint'][];
     };
-    /** @description The latest score, level and compliance of one product, in a batch. */
+    /** The latest score, level and compliance of one product, in a batch. */
     ScorecardSummary: {
       entityRef: string;
       score: number;
@@ -437,78 +436,74 @@ export interface components {
       evaluatedAt: string;
     };
     ScorecardSummariesRequest: {
-      /** @description Entity refs; the kind defaults to DataProduct. */
+      /** Entity refs; the kind defaults to DataProduct. */
       entityRefs: string[];
     };
     ScorecardSummariesResponse: {
-      /** @description One item per requested ref, in order; null where the caller may not read the entity or no evaluation is stored yet. */
+      /** One item per requested ref, in order; null where the caller may not read the entity or no evaluation is stored yet. */
       items: (components['schemas']['ScorecardSummary'] | null)[];
     };
-    /** @description The scorecards of the readable products of one domain or one owner. */
+    /** The scorecards of the readable products of one domain or one owner. */
     ScorecardRollupResponse: {
-      /** @description The domain or owner entity ref. */
+      /** The domain or owner entity ref. */
       entityRef: string;
-      /** @enum {string} */
       groupBy: 'domain' | 'owner';
-      /** @description Products with a scorecard the caller may read. */
+      /** Products with a scorecard the caller may read. */
       products: number;
       averageScore: number | null;
       levelCounts: components['schemas']['LevelCounts'];
-      /** @description The lowest-scoring products, worst first (at most 5). */
+      /** The lowest-scoring products, worst first (at most 5). */
       worst: {
         entityRef: string;
         score: number;
         level: string | null;
       }[];
-      /** @description How many of those products were compliant at their last evaluation. */
+      /** How many of those products were compliant at their last evaluation. */
       compliant: number;
     };
-    /** @description Number of products at each configured level; key `none` for products below the first level. */
+    /** Number of products at each configured level; key `none` for products below the first level. */
     LevelCounts: {
       [key: string]: number;
     };
     /**
-     * @description How bad a policy failure is.
-     * @enum {string}
+     * How bad a policy failure is.
      */
     PolicySeverity: 'error' | 'warning';
     /**
-     * @description Where a policy is in its lifecycle. `draft` is evaluated and shown to governance admins only, `warn` is shown to everyone and never blocks, `enforce` blocks when its severity is `error`, `retired` is not evaluated.
-     * @enum {string}
+     * Where a policy is in its lifecycle. `draft` is evaluated and shown to governance admins only, `warn` is shown to everyone and never blocks, `enforce` blocks when its severity is `error`, `retired` is not evaluated.
      */
     PolicyEnforcement: 'draft' | 'warn' | 'enforce' | 'retired';
     /**
-     * @description Where a policy comes from: global config, or a domain's own policies.
-     * @enum {string}
+     * Where a policy comes from: global config, or a domain's own policies.
      */
     PolicyOrigin: 'global' | 'domain';
-    /** @description A governance policy as written, globally in `dataMesh.governance.policies` or by a domain in its Domain entity's `spec.policies`. */
+    /** A governance policy as written, globally in `dataMesh.governance.policies` or by a domain in its Domain entity's `spec.policies`. */
     GovernancePolicyDefinition: {
-      /** @description Lowercase letters and digits with single hyphens, e.g. `personal-data-restricted`. */
+      /** Lowercase letters and digits with single hyphens, e.g. `personal-data-restricted`. */
       id: string;
       title?: string;
       description?: string;
       severity?: components['schemas']['PolicySeverity'];
       enforcement?: components['schemas']['PolicyEnforcement'];
-      /** @description CEL expression; the policy is skipped for products where it is false. */
+      /** CEL expression; the policy is skipped for products where it is false. */
       appliesTo?: string;
-      /** @description CEL expression that is true when the product complies. */
+      /** CEL expression that is true when the product complies. */
       rule: string;
-      /** @description How to comply, shown next to a failure. */
+      /** How to comply, shown next to a failure. */
       remediation?: string;
     };
-    /** @description A policy in force, with its defaults filled in and its origin. */
+    /** A policy in force, with its defaults filled in and its origin. */
     GovernancePolicy: components['schemas']['GovernancePolicyDefinition'] & {
       title: string;
       severity: components['schemas']['PolicySeverity'];
       enforcement: components['schemas']['PolicyEnforcement'];
       origin: components['schemas']['PolicyOrigin'];
-      /** @description The Domain that defines it, for `origin` `domain` (lowercase entity ref). */
+      /** The Domain that defines it, for `origin` `domain` (lowercase entity ref). */
       domainRef?: string;
     };
-    /** @description The result of one policy for one product. */
+    /** The result of one policy for one product. */
     GovernanceResult: {
-      /** @description The policy id. */
+      /** The policy id. */
       id: string;
       severity: components['schemas']['PolicySeverity'];
       enforcement: components['schemas']['PolicyEnforcement'];
@@ -516,52 +511,52 @@ export interface components {
       domainRef?: string;
       outcome: components['schemas']['RuleOutcome'];
       message?: string;
-      /** @description Whether this result makes the product non-compliant (and stops its creation). */
+      /** Whether this result makes the product non-compliant (and stops its creation). */
       blocking: boolean;
-      /** @description The waiver that turned the outcome into `waived`. */
+      /** The waiver that turned the outcome into `waived`. */
       waiverId?: string;
     };
-    /** @description A product's governance verdict: compliant unless a result is blocking. */
+    /** A product's governance verdict: compliant unless a result is blocking. */
     Governance: {
       compliant: boolean;
       results: components['schemas']['GovernanceResult'][];
     };
-    /** @description A product's policy results with the waivers in force now, its policies and its waivers. */
+    /** A product's policy results with the waivers in force now, its policies and its waivers. */
     GovernanceResponse: components['schemas']['Governance'] & {
       entityRef: string;
       /** Format: date-time */
       evaluatedAt: string;
-      /** @description The policies in force for the product (drafts only for governance admins). */
+      /** The policies in force for the product (drafts only for governance admins). */
       policies: components['schemas']['GovernancePolicy'][];
-      /** @description The product's waivers, newest first. */
+      /** The product's waivers, newest first. */
       waivers: components['schemas']['Waiver'][];
     };
-    /** @description A policy in force anywhere, with the products it applies to, fails on and is waived for. */
+    /** A policy in force anywhere, with the products it applies to, fails on and is waived for. */
     GovernancePolicySummary: components['schemas']['GovernancePolicy'] & {
       applicable: number;
       failing: number;
       waived: number;
     };
-    /** @description The mesh's governance over the products the caller may read: compliance per policy and per domain, violations, waivers. */
+    /** The mesh's governance over the products the caller may read: compliance per policy and per domain, violations, waivers. */
     GovernanceSummaryResponse: {
-      /** @description Evaluated products the caller may read. */
+      /** Evaluated products the caller may read. */
       products: number;
       compliant: number;
       policies: components['schemas']['GovernancePolicySummary'][];
-      /** @description Per domain (null for products without one). */
+      /** Per domain (null for products without one). */
       domains: {
         domainRef: string | null;
         products: number;
         compliant: number;
       }[];
-      /** @description Non-compliant products, with the ids of their blocking policies (at most 100). */
+      /** Non-compliant products, with the ids of their blocking policies (at most 100). */
       violations: {
         entityRef: string;
         domainRef: string | null;
         ownerRef: string | null;
         policyIds: string[];
       }[];
-      /** @description Waivers waiting for a decision, and approved ones expiring soon. */
+      /** Waivers waiting for a decision, and approved ones expiring soon. */
       waivers: {
         pending: components['schemas']['Waiver'][];
         expiring: components['schemas']['Waiver'][];
@@ -570,23 +565,22 @@ export interface components {
     RulesResponse: {
       levels: string[];
       checks: (components['schemas']['ScorecardCheckDefinition'] & {
-        /** @enum {string} */
         origin: 'global';
       })[];
-      /** @description Global policies and the policies of every Domain the caller may read (drafts only for governance admins). */
+      /** Global policies and the policies of every Domain the caller may read (drafts only for governance admins). */
       policies: components['schemas']['GovernancePolicy'][];
     };
-    /** @description The values of one fact source, any JSON. */
+    /** The values of one fact source, any JSON. */
     FactValues: {
       [key: string]: unknown;
     };
-    /** @description Facts by source, as rules read them (`facts.<source>.<value>`). Each key is a fact source (letters, digits and `_`, not starting with a digit, at most 64 characters, no reserved word of the rule language, not `catalog`); each value a JSON object of values. */
+    /** Facts by source, as rules read them (`facts.<source>.<value>`). Each key is a fact source (letters, digits and `_`, not starting with a digit, at most 64 characters, no reserved word of the rule language, not `catalog`); each value a JSON object of values. */
     FactsBySource: {
       [key: string]: components['schemas']['FactValues'];
     };
-    /** @description The draft product to evaluate (dry run). */
+    /** The draft product to evaluate (dry run). */
     EvaluateRequest: {
-      /** @description A DataProduct entity (apiVersion `datamesh-portal.io/v1alpha1`); it need not be in the catalog. Open here; its schema is the DataProduct kind's, checked by the handler, which names every bad field. */
+      /** A DataProduct entity (apiVersion `datamesh-portal.io/v1alpha1`); it need not be in the catalog. Open here; its schema is the DataProduct kind's, checked by the handler, which names every bad field. */
       entity: {
         [key: string]: unknown;
       };
@@ -597,15 +591,15 @@ export interface components {
       governance: components['schemas']['Governance'];
     };
     PushFactsRequest: {
-      /** @description The data product; the kind defaults to DataProduct. */
+      /** The data product; the kind defaults to DataProduct. */
       entityRef: string;
-      /** @description The fact source: rules read the values as `facts.<source>`. Not a reserved word of the rule language, not `__proto__` and not `catalog`. */
+      /** The fact source: rules read the values as `facts.<source>`. Not a reserved word of the rule language, not `__proto__` and not `catalog`. */
       source: string;
-      /** @description The values, any JSON. */
+      /** The values, any JSON. */
       facts: {
         [key: string]: unknown;
       };
-      /** @description ISO 8601 timestamp of when the values were true, at most 5 minutes in the future; default now. */
+      /** ISO 8601 timestamp of when the values were true, at most 5 minutes in the future; default now. */
       observedAt?: string;
     };
     PushFactsResponse: {
@@ -613,16 +607,15 @@ export interface components {
       source: string;
       /** Format: date-time */
       observedAt: string;
-      /** @description Whether these are now the latest values of the source (an older observation is stored but does not re-evaluate). */
+      /** Whether these are now the latest values of the source (an older observation is stored but does not re-evaluate). */
       latest: boolean;
       scorecard?: components['schemas']['ScorecardResponse'];
     };
     /**
-     * @description Lifecycle of a waiver. `pending` until a governance admin approves or rejects it; an `approved` waiver applies until `expiresAt`, then it is `expired`; an admin may `revoke` it.
-     * @enum {string}
+     * Lifecycle of a waiver. `pending` until a governance admin approves or rejects it; an `approved` waiver applies until `expiresAt`, then it is `expired`; an admin may `revoke` it.
      */
     WaiverStatus: 'pending' | 'approved' | 'rejected' | 'revoked' | 'expired';
-    /** @description An exception for one policy on one product. */
+    /** An exception for one policy on one product. */
     Waiver: {
       id: string;
       entityRef: string;
@@ -639,11 +632,10 @@ export interface components {
       decidedAt?: string;
       decisionComment?: string;
     };
-    /** @description One line of a waiver's audit log. */
+    /** One line of a waiver's audit log. */
     WaiverEvent: {
-      /** @enum {string} */
       action: 'requested' | 'approved' | 'rejected' | 'revoked' | 'expired';
-      /** @description User or service entity ref; `system` for expiry. */
+      /** User or service entity ref; `system` for expiry. */
       actor: string;
       /** Format: date-time */
       at: string;
@@ -658,62 +650,62 @@ export interface components {
       offset: number;
     };
     CreateWaiverRequest: {
-      /** @description The data product; the kind defaults to DataProduct. */
+      /** The data product; the kind defaults to DataProduct. */
       entityRef: string;
-      /** @description A policy in force for the product, not retired. */
+      /** A policy in force for the product, not retired. */
       policyId: string;
-      /** @description Why the exception is needed; not blank. */
+      /** Why the exception is needed; not blank. */
       reason: string;
-      /** @description ISO 8601 timestamp in the future, within `dataMesh.waivers.maxDays` (default 180) days. */
+      /** ISO 8601 timestamp in the future, within `dataMesh.waivers.maxDays` (default 180) days. */
       expiresAt: string;
     };
     WaiverDecisionRequest: {
       comment?: string;
     };
-    /** @description One data product of the explorer. */
+    /** One data product of the explorer. */
     ProductsQueryItem: {
       entityRef: string;
-      /** @description metadata.name */
+      /** metadata.name */
       name: string;
       title: string | null;
       domainRef: string | null;
       ownerRef: string | null;
-      /** @description spec.status */
+      /** spec.status */
       status: string | null;
-      /** @description spec.type */
+      /** spec.type */
       type: string | null;
-      /** @description spec.classification */
+      /** spec.classification */
       classification: string | null;
-      /** @description spec.personalData (false when not declared) */
+      /** spec.personalData (false when not declared) */
       personalData: boolean | null;
-      /** @description Weighted score of the latest evaluation, 0-100. */
+      /** Weighted score of the latest evaluation, 0-100. */
       score: number;
-      /** @description Highest level fully passed; null if none. */
+      /** Highest level fully passed; null if none. */
       level: string | null;
-      /** @description Whether the product was compliant at its latest evaluation. */
+      /** Whether the product was compliant at its latest evaluation. */
       compliant: boolean;
       /**
        * Format: date-time
-       * @description When it was last evaluated.
+       * When it was last evaluated.
        */
       evaluatedAt: string;
     };
     ProductsQueryResponse: {
       items: components['schemas']['ProductsQueryItem'][];
-      /** @description Number of matching readable products over all pages. */
+      /** Number of matching readable products over all pages. */
       totalCount: number;
       limit: number;
       offset: number;
     };
-    /** @description The scorecards of one domain's readable products. */
+    /** The scorecards of one domain's readable products. */
     MeshInsightDomain: {
-      /** @description The domain ref; null for products without a domain. */
+      /** The domain ref; null for products without a domain. */
       domainRef: string | null;
       products: number;
-      /** @description Mean score of the domain's products; null when it has none. */
+      /** Mean score of the domain's products; null when it has none. */
       averageScore: number | null;
       levelCounts: components['schemas']['LevelCounts'];
-      /** @description How many of the products were compliant at their latest evaluation. */
+      /** How many of the products were compliant at their latest evaluation. */
       compliant: number;
     };
     ProductState: {
@@ -721,28 +713,28 @@ export interface components {
       level: string | null;
       compliant: boolean;
     };
-    /** @description The health of the mesh over the products the caller may read. */
+    /** The health of the mesh over the products the caller may read. */
     MeshInsightResponse: {
-      /** @description Readable products with a scorecard. */
+      /** Readable products with a scorecard. */
       products: number;
       averageScore: number | null;
       compliant: number;
-      /** @description Per domain, sorted by domain ref (products without a domain last). */
+      /** Per domain, sorted by domain ref (products without a domain last). */
       domains: components['schemas']['MeshInsightDomain'][];
-      /** @description The mesh's average score per day over the last 30 days (oldest first, today last): for each day, the mean of each product's latest recorded score at the end of that day (UTC), over the products that had one by then; null when none had. */
+      /** The mesh's average score per day over the last 30 days (oldest first, today last): for each day, the mean of each product's latest recorded score at the end of that day (UTC), over the products that had one by then; null when none had. */
       trend: {
         /** Format: date */
         date: string;
         averageScore: number | null;
         products: number;
       }[];
-      /** @description Products whose latest score is lower than 7 days ago, or that were compliant then and are not now; worst drop first. */
+      /** Products whose latest score is lower than 7 days ago, or that were compliant then and are not now; worst drop first. */
       regressions: {
         entityRef: string;
         from: components['schemas']['ProductState'];
         to: components['schemas']['ProductState'];
       }[];
-      /** @description Domains with products, by average score, best first (ties by domain ref). */
+      /** Domains with products, by average score, best first (ties by domain ref). */
       leaderboard: {
         domainRef: string;
         averageScore: number;
@@ -750,24 +742,24 @@ export interface components {
         rank: number;
       }[];
     };
-    /** @description The readable domains and data products, and lineage between the products, for a graph. */
+    /** The readable domains and data products, and lineage between the products, for a graph. */
     DomainMapResponse: {
       domains: {
         entityRef: string;
         title: string | null;
-        /** @description The parent domain (spec.subdomainOf), when readable; else null. */
+        /** The parent domain (spec.subdomainOf), when readable; else null. */
         parentRef: string | null;
       }[];
       products: {
         entityRef: string;
         title: string | null;
         domainRef: string | null;
-        /** @description From the latest scorecard; null when the product was not evaluated yet. */
+        /** From the latest scorecard; null when the product was not evaluated yet. */
         level: string | null;
-        /** @description From the latest scorecard; null when the product was not evaluated yet. */
+        /** From the latest scorecard; null when the product was not evaluated yet. */
         compliant: boolean | null;
       }[];
-      /** @description `from` depends on `to` (catalog `dependsOn`), both readable data products. */
+      /** `from` depends on `to` (catalog `dependsOn`), both readable data products. */
       edges: {
         from: string;
         to: string;
@@ -775,7 +767,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description The request is invalid; the message (and `error.problems`, where there are several) names each bad field and what is wrong with it. */
+    /** The request is invalid; the message (and `error.problems`, where there are several) names each bad field and what is wrong with it. */
     BadRequest: {
       headers: {
         [name: string]: unknown;
@@ -784,7 +776,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description No valid Backstage token was given. */
+    /** No valid Backstage token was given. */
     Unauthorized: {
       headers: {
         [name: string]: unknown;
@@ -793,7 +785,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The caller is not allowed to do this (a permission, or a pipeline's configured scope, refuses it). */
+    /** The caller is not allowed to do this (a permission, or a pipeline's configured scope, refuses it). */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -802,7 +794,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The entity does not exist or the caller may not read it. */
+    /** The entity does not exist or the caller may not read it. */
     NotFound: {
       headers: {
         [name: string]: unknown;
@@ -811,7 +803,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The entity does not exist, the caller may not read it, it is not a DataProduct, or it has not been evaluated yet (message `<ref> has not been evaluated yet`; reads never evaluate). */
+    /** The entity does not exist, the caller may not read it, it is not a DataProduct, or it has not been evaluated yet (message `<ref> has not been evaluated yet`; reads never evaluate). */
     NotEvaluated: {
       headers: {
         [name: string]: unknown;
@@ -820,7 +812,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The request body is larger than `dataMesh.api.maxBodyBytes` (default 512 KiB). */
+    /** The request body is larger than `dataMesh.api.maxBodyBytes` (default 512 KiB). */
     PayloadTooLarge: {
       headers: {
         [name: string]: unknown;
@@ -829,7 +821,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description An error response from the backend. */
+    /** An error response from the backend. */
     ErrorResponse: {
       headers: {
         [name: string]: unknown;
@@ -840,22 +832,24 @@ export interface components {
     };
   };
   parameters: {
-    /** @description The entity's kind, case-insensitive (e.g. `dataproduct`). */
+    /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
     kind: string;
-    /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+    /** The entity's namespace, case-insensitive (e.g. `default`). */
     namespace: string;
-    /** @description The entity's name, case-insensitive. */
+    /** The entity's name, case-insensitive. */
     name: string;
-    /** @description The waiver's id (a UUID). An unknown id answers 404. */
+    /** The waiver's id (a UUID). An unknown id answers 404. */
     waiverId: string;
-    /** @description How many items to skip. Pages further out are refused rather than scanned. */
+    /** How many items to skip. Pages further out are refused rather than scanned. */
     offset: number;
   };
   requestBodies: never;
   headers: never;
   pathItems: never;
 }
+/** @public */
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   getHealth: {
     parameters: {
@@ -866,7 +860,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The plugin and its database answer. */
+      /** The plugin and its database answer. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -875,7 +869,7 @@ export interface operations {
           'application/json': components['schemas']['DataMeshHealthResponse'];
         };
       };
-      /** @description The database does not answer. */
+      /** The database does not answer. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -892,16 +886,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The ODPS document. */
+      /** The ODPS document. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -912,7 +906,7 @@ export interface operations {
         };
       };
       401: components['responses']['Unauthorized'];
-      /** @description No readable DataProduct of that namespace and name. */
+      /** No readable DataProduct of that namespace and name. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -933,7 +927,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The rules in force. */
+      /** The rules in force. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -959,7 +953,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Stored; `scorecard` is the product's result after them. */
+      /** Stored; `scorecard` is the product's result after them. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -989,7 +983,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The verdict. */
+      /** The verdict. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1009,18 +1003,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
         kind: components['parameters']['kind'];
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The new scorecard. */
+      /** The new scorecard. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1029,7 +1023,7 @@ export interface operations {
           'application/json': components['schemas']['ScorecardResponse'];
         };
       };
-      /** @description The entity is not a DataProduct. */
+      /** The entity is not a DataProduct. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1057,7 +1051,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description One item per requested ref. */
+      /** One item per requested ref. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1077,18 +1071,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
         kind: components['parameters']['kind'];
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The scorecard. */
+      /** The scorecard. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1106,23 +1100,23 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
-        /** @description How many items to skip. Pages further out are refused rather than scanned. */
+        /** How many items to skip. Pages further out are refused rather than scanned. */
         offset?: components['parameters']['offset'];
       };
       header?: never;
       path: {
-        /** @description The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
         kind: components['parameters']['kind'];
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The history. */
+      /** The history. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1146,7 +1140,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The summary. */
+      /** The summary. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1164,18 +1158,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
         kind: components['parameters']['kind'];
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The verdict. */
+      /** The verdict. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1192,12 +1186,12 @@ export interface operations {
   listWaivers: {
     parameters: {
       query?: {
-        /** @description Only this product's waivers (kind defaults to DataProduct); 404 when the caller may not read it. */
+        /** Only this product's waivers (kind defaults to DataProduct); 404 when the caller may not read it. */
         entityRef?: string;
-        /** @description Any of these statuses; may repeat. */
+        /** Any of these statuses; may repeat. */
         status?: components['schemas']['WaiverStatus'][];
         limit?: number;
-        /** @description How many items to skip. Pages further out are refused rather than scanned. */
+        /** How many items to skip. Pages further out are refused rather than scanned. */
         offset?: components['parameters']['offset'];
       };
       header?: never;
@@ -1206,7 +1200,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page of waivers. */
+      /** One page of waivers. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1234,7 +1228,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The pending waiver. */
+      /** The pending waiver. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1256,14 +1250,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The waiver's id (a UUID). An unknown id answers 404. */
+        /** The waiver's id (a UUID). An unknown id answers 404. */
         id: components['parameters']['waiverId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The waiver. */
+      /** The waiver. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1282,7 +1276,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The waiver's id (a UUID). An unknown id answers 404. */
+        /** The waiver's id (a UUID). An unknown id answers 404. */
         id: components['parameters']['waiverId'];
         action: 'approve' | 'reject' | 'revoke';
       };
@@ -1294,7 +1288,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The waiver after the decision. */
+      /** The waiver after the decision. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1307,7 +1301,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
-      /** @description The waiver is not in a state that allows the action (e.g. approving a rejected one). */
+      /** The waiver is not in a state that allows the action (e.g. approving a rejected one). */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1326,16 +1320,16 @@ export interface operations {
       header?: never;
       path: {
         groupBy: 'domain' | 'owner';
-        /** @description The entity's namespace, case-insensitive (e.g. `default`). */
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
         namespace: components['parameters']['namespace'];
-        /** @description The entity's name, case-insensitive. */
+        /** The entity's name, case-insensitive. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The rollup. */
+      /** The rollup. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1353,11 +1347,11 @@ export interface operations {
   queryProducts: {
     parameters: {
       query?: {
-        /** @description Free text matched against the products' names and titles. */
+        /** Free text matched against the products' names and titles. */
         q?: string;
-        /** @description Domain refs (kind defaults to Domain). */
+        /** Domain refs (kind defaults to Domain). */
         domain?: string[];
-        /** @description Owner refs (kind defaults to Group). */
+        /** Owner refs (kind defaults to Group). */
         owner?: string[];
         status?: ('proposed' | 'draft' | 'active' | 'deprecated' | 'retired')[];
         type?: ('source-aligned' | 'aggregate' | 'consumer-aligned')[];
@@ -1368,13 +1362,13 @@ export interface operations {
           | 'restricted'
         )[];
         personalData?: boolean[];
-        /** @description A configured scorecard level, or `none` for products below the first level; another value answers 400. */
+        /** A configured scorecard level, or `none` for products below the first level; another value answers 400. */
         level?: string[];
         compliant?: boolean[];
-        /** @description By name or score, `-` for descending. */
+        /** By name or score, `-` for descending. */
         sort?: 'name' | '-name' | 'score' | '-score';
         limit?: number;
-        /** @description How many items to skip. Pages further out are refused rather than scanned. */
+        /** How many items to skip. Pages further out are refused rather than scanned. */
         offset?: components['parameters']['offset'];
       };
       header?: never;
@@ -1383,7 +1377,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page of products. */
+      /** One page of products. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1406,7 +1400,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The insight. */
+      /** The insight. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1428,7 +1422,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The map. */
+      /** The map. */
       200: {
         headers: {
           [name: string]: unknown;
