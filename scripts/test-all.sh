@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every check the project has, in the order a failure is cheapest to find: types, lint,
-# formatting, unit and integration tests, a production build, and the browser end-to-end tests
-# against that build served by the backend. `yarn test:all` runs it; CI runs exactly this.
+# Every check the project has, in the order a failure is cheapest to find: types, API reports,
+# lint, formatting, unit and integration tests, a production build, and the browser end-to-end
+# tests against that build served by the backend. `yarn test:all` runs it; CI runs exactly this.
 #
 # Stores are tested on SQLite, and also on PostgreSQL when
 # BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set. The end-to-end backend runs the
@@ -18,6 +18,10 @@ fi
 
 step 'type-check'
 yarn tsc
+
+# The API of every published package matches its committed report (report.api.md).
+step 'API reports'
+yarn build:api-reports:check
 
 step 'lint'
 yarn lint:all
