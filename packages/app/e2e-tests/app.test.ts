@@ -22,6 +22,8 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string) {
 test('a guest finds a data product, its contract and its domain', async ({
   page,
 }, testInfo) => {
+  // Room to wait for the first scheduled pass (see the scorecard below).
+  test.setTimeout(180_000);
   await signInAsGuest(page);
 
   await page.goto('/?filters[kind]=dataproduct&filters[user]=all');
@@ -50,8 +52,12 @@ test('a guest finds a data product, its contract and its domain', async ({
   await expect(
     page.locator('svg').getByText('Laboratory Results').first(),
   ).toBeVisible();
-  // The scorecard: a product no pass has reached yet is evaluated when first read.
-  await expect(page.getByText('/ 100')).toBeVisible();
+  // The scorecard: reads never evaluate, so until the first scheduled pass (30 s after start)
+  // the card says "Not evaluated yet"; reload until the pass has reached the product.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('/ 100')).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
   await expect(page.getByText('Scorecard', { exact: true })).toBeVisible();
   await expect(page.getByText('Score trend', { exact: true })).toBeVisible();
   await screenshot(page, testInfo, 'data-product-page');
