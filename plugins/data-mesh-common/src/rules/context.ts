@@ -136,6 +136,127 @@ class Oversize {
   constructor(readonly message: string) {}
 }
 
+/** Walks JSON, keeping the path to the current value for messages only. */
+class Measure {
+  size = 0;
+  private readonly path: Array<string | number> = [];
+
+  constructor(
+    private readonly root: string,
+    private readonly maxItems: number,
+    private readonly limit: number,
+    private readonly what: string,
+  ) {}
+
+  private at(): string {
+    return this.path.reduce<string>(
+      (at, key) => (typeof key === 'number' ? `${at}[${key}]` : `${at}.${key}`),
+      this.root,
+    );
+  }
+
+  visit(v: unknown): void {
+    this.size += 1;
+    if (typeof v === 'string') {
+      this.size += v.length;
+    } else if (Array.isArray(v)) {
+      this.items(v.length, 'items');
+      for (let i = 0; i < v.length; i++) {
+        this.path.push(i);
+        this.visit(v[i]);
+        this.path.pop();
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      const prototype = Object.getPrototypeOf(v);
+      if (prototype !== Object.prototype && prototype !== null) {
+        throw new Oversize(`${this.at()} is not JSON`);
+      }
+      const keys = Object.keys(v);
+      this.items(keys.length, 'entries');
+      for (const key of keys) {
+        this.size += 1 + key.length;
+        const child = (v as Record<string, unknown>)[key];
+        if (child !== undefined) {
+          this.path.push(key);
+          this.visit(child);
+          this.path.pop();
+        }
+      }
+    } else if (
+      v !== null &&
+      v !== undefined &&
+      typeof v !== 'number' &&
+      typeof v !== 'boolean'
+    ) {
+      throw new Oversize(`${this.at()} is not JSON`);
+    }
+    if (this.size > this.limit) {
+      throw new Oversize(
+        `${this.root} is larger than the limit of ${this.limit} (${this.what}: one per JSON value and per character)`,
+      );
+    }
+  }
+
+  private items(count: number, what: string): void {
+    if (count > this.maxItems) {
+      throw new Oversize(
+        `${this.at()} has ${count} ${what}, more than the limit of ${
+          this.maxItems
+        }`,
+      );
+    }
+    if (this.path.length > MAX_JSON_DEPTH) {
+      throw new Oversize(
+        `${this.at()} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      );
+    }
+  }
+}
+
+/**
+ * The size of a JSON value, or -1 when it breaks a limit: the fast walk for the common case,
+ * without the path {@link Measure} keeps for messages.
+ */
+function sizeOf(
+  v: unknown,
+  maxItems: number,
+  depth: number,
+  budget: number,
+): number {
+  if (typeof v === 'string') return 1 + v.length;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return 1;
+  if (typeof v !== 'object' || depth > MAX_JSON_DEPTH) return -1;
+  let size = 1;
+  if (Array.isArray(v)) {
+    if (v.length > maxItems) return -1;
+    for (let i = 0; i < v.length && size <= budget; i++) {
+      const item = v[i];
+      const s =
+        item === undefined
+          ? 1
+          : sizeOf(item, maxItems, depth + 1, budget - size);
+      if (s < 0) return -1;
+      size += s;
+    }
+    return size;
+  }
+  const prototype = Object.getPrototypeOf(v);
+  if (prototype !== Object.prototype && prototype !== null) return -1;
+  const keys = Object.keys(v);
+  if (keys.length > maxItems) return -1;
+  for (let i = 0; i < keys.length && size <= budget; i++) {
+    const key = keys[i];
+    size += 1 + key.length;
+    const child = (v as Record<string, unknown>)[key];
+    if (child !== undefined) {
+      const s = sizeOf(child, maxItems, depth + 1, budget - size);
+      if (s < 0) return -1;
+      size += s;
+    }
+  }
+  return size;
+}
+
 /**
  * The size of a JSON value as rules are charged for it: one per value, plus one per character
  * of its strings and keys. Throws an {@link Oversize} for a list or object with more than
@@ -149,62 +270,19 @@ function measure(
   limit: number,
   what: string,
 ): number {
-  let size = 0;
-  const visit = (v: unknown, at: () => string, depth: number): void => {
-    size += 1;
-    if (typeof v === 'string') {
-      size += v.length;
-    } else if (Array.isArray(v)) {
-      if (v.length > maxItems) {
-        throw new Oversize(
-          `${at()} has ${v.length} items, more than the limit of ${maxItems}`,
-        );
-      }
-      for (let i = 0; i < v.length; i++) {
-        visit(v[i], () => `${at()}[${i}]`, depth + 1);
-      }
-    } else if (typeof v === 'object' && v !== null) {
-      const prototype = Object.getPrototypeOf(v);
-      if (prototype !== Object.prototype && prototype !== null) {
-        throw new Oversize(`${at()} is not JSON`);
-      }
-      const keys = Object.keys(v);
-      if (keys.length > maxItems) {
-        throw new Oversize(
-          `${at()} has ${
-            keys.length
-          } entries, more than the limit of ${maxItems}`,
-        );
-      }
-      if (depth > MAX_JSON_DEPTH) {
-        throw new Oversize(
-          `${at()} is nested more than ${MAX_JSON_DEPTH} levels deep`,
-        );
-      }
-      for (const key of keys) {
-        size += 1 + key.length;
-        const child = (v as Record<string, unknown>)[key];
-        if (child !== undefined) {
-          visit(child, () => `${at()}.${key}`, depth + 1);
-        }
-      }
-    } else if (
-      v !== null &&
-      v !== undefined &&
-      typeof v !== 'number' &&
-      typeof v !== 'boolean'
-    ) {
-      throw new Oversize(`${at()} is not JSON`);
-    }
-    if (size > limit) {
-      throw new Oversize(
-        `${path} is larger than the limit of ${limit} (${what}: one per JSON value and per character)`,
-      );
-    }
-  };
-  visit(value, () => path, 0);
-  return size;
+  const size = value === undefined ? 1 : sizeOf(value, maxItems, 0, limit);
+  if (size >= 0 && size <= limit) {
+    return size;
+  }
+  // Walk again, to say where.
+  const walk = new Measure(path, maxItems, limit, what);
+  walk.visit(value);
+  return walk.size;
 }
+
+const ENTITY_FIELDS = Object.entries(ENTITY_FIELD_LENGTHS).map(
+  ([field, length]) => ({ field, keys: field.split('.'), length }),
+);
 
 /** An entity's size, its identifying fields within the lengths the catalog allows. */
 function measureEntity(
@@ -212,20 +290,21 @@ function measureEntity(
   path: string,
   limits: RuleContextLimits,
 ): number {
-  for (const [field, length] of Object.entries(ENTITY_FIELD_LENGTHS)) {
+  for (const { field, keys, length } of ENTITY_FIELDS) {
     let value: unknown = entity;
-    for (const key of field.split('.')) {
+    for (const key of keys) {
       value =
         isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key)
           ? value[key]
           : undefined;
     }
-    if (typeof value === 'string' && value.length > length) {
-      throw new Oversize(
-        `${path}.${field} is ${value.length} characters long, more than the limit of ${length}`,
-      );
-    }
-    if (value !== undefined && typeof value !== 'string') {
+    if (typeof value === 'string') {
+      if (value.length > length) {
+        throw new Oversize(
+          `${path}.${field} is ${value.length} characters long, more than the limit of ${length}`,
+        );
+      }
+    } else if (value !== undefined) {
       try {
         measure(value, path, limits.maxItems, length + 1, '');
       } catch (e) {
@@ -246,6 +325,42 @@ function measureEntity(
   );
 }
 
+/**
+ * Sizes of the related entities (domain, owner, upstream products), which many products share
+ * in one evaluation pass: measured once per object and limits. A context reads its inputs in
+ * place; they must not change while it is in use.
+ */
+const sharedSizes = new WeakMap<
+  object,
+  | { limits: RuleContextLimits; size: number }
+  | { limits: RuleContextLimits; problem: string }
+>();
+
+function measureShared(
+  entity: object,
+  limits: RuleContextLimits,
+  path: string,
+): number {
+  const known = sharedSizes.get(entity);
+  if (known?.limits === limits) {
+    if ('problem' in known) {
+      throw new Oversize(`${path}${known.problem}`);
+    }
+    return known.size;
+  }
+  try {
+    const size = measureEntity(entity, '', limits);
+    sharedSizes.set(entity, { limits, size });
+    return size;
+  } catch (e) {
+    if (e instanceof Oversize) {
+      sharedSizes.set(entity, { limits, problem: e.message });
+      throw new Oversize(`${path}${e.message}`);
+    }
+    throw e;
+  }
+}
+
 /** Why a variable of the context breaks its limits, or undefined. */
 function variableProblem(
   variables: Variables,
@@ -255,18 +370,20 @@ function variableProblem(
   try {
     switch (name) {
       case 'entity':
+        measureEntity(variables.entity, 'entity', limits);
+        return undefined;
       case 'domain':
       case 'owner': {
         const entity = variables[name];
         if (entity !== null) {
-          measureEntity(entity, name, limits);
+          measureShared(entity, limits, name);
         }
         return undefined;
       }
       case 'upstream': {
         let total = 0;
         variables.upstream.forEach((product, i) => {
-          total += measureEntity(product, `upstream[${i}]`, limits);
+          total += measureShared(product, limits, `upstream[${i}]`);
         });
         if (total > limits.maxUpstreamSize) {
           throw new Oversize(
@@ -326,7 +443,8 @@ function variableProblem(
  * other.
  */
 export class RuleContextImpl implements RuleContext {
-  readonly #problems = new Map<string, string | undefined>();
+  /** Per variable: null when within the limits, why not otherwise; unset until measured. */
+  readonly #problems: Record<string, string | null> = Object.create(null);
 
   constructor(
     readonly variables: Variables,
@@ -335,14 +453,32 @@ export class RuleContextImpl implements RuleContext {
 
   /** Why a variable cannot be evaluated, or undefined; measured once. */
   problem(name: string): string | undefined {
-    if (!this.#problems.has(name)) {
-      this.#problems.set(
-        name,
-        variableProblem(this.variables, name, this.limits),
-      );
+    let problem = this.#problems[name];
+    if (problem === undefined) {
+      problem = variableProblem(this.variables, name, this.limits) ?? null;
+      this.#problems[name] = problem;
     }
-    return this.#problems.get(name);
+    return problem ?? undefined;
   }
+}
+
+const contextLimitsByKey = new Map<string, Readonly<RuleContextLimits>>();
+
+/** The context limits with overrides, one object per distinct set (compared by identity). */
+export function contextLimits(
+  overrides?: Partial<RuleContextLimits>,
+): Readonly<RuleContextLimits> {
+  if (!overrides) {
+    return DEFAULT_RULE_CONTEXT_LIMITS;
+  }
+  const limits = { ...DEFAULT_RULE_CONTEXT_LIMITS, ...overrides };
+  const key = JSON.stringify(limits);
+  let known = contextLimitsByKey.get(key);
+  if (!known) {
+    known = Object.freeze(limits);
+    contextLimitsByKey.set(key, known);
+  }
+  return known;
 }
 
 /**
@@ -360,9 +496,7 @@ export function createRuleContext(
   input: RuleContextInput,
   limits?: Partial<RuleContextLimits>,
 ): RuleContext {
-  const bounds: Readonly<RuleContextLimits> = limits
-    ? { ...DEFAULT_RULE_CONTEXT_LIMITS, ...limits }
-    : DEFAULT_RULE_CONTEXT_LIMITS;
+  const bounds = contextLimits(limits);
   const { maxUpstream, maxFactSources } = bounds;
   if (!input || !isPlainObject(input.entity)) {
     throw new RuleContextError('entity must be an object');

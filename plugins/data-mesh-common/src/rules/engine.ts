@@ -314,10 +314,16 @@ function evaluateExpression(
   expression: CompiledExpression,
   context: RuleContextImpl,
 ): unknown {
+  // An error is an outcome here, often expected (`no such key`), and its stack is never read:
+  // capturing none makes cel-js's errors several times cheaper. Restored before returning.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return expression.evaluate(context.variables);
   } catch (e) {
     return new EvaluationFailure(lowerFirst(celErrorSummary(e)));
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -2,12 +2,8 @@ import { Environment, EvaluationError } from '@marcbachmann/cel-js';
 import { Duration as CelDuration } from '@marcbachmann/cel-js/evaluator';
 import { Duration } from 'luxon';
 import { RE2JS } from 're2js';
-import {
-  DEFAULT_RULE_CONTEXT_LIMITS,
-  DEFAULT_RULE_LIMITS,
-  RuleContextLimits,
-  RuleLimits,
-} from './limits';
+import { contextLimits } from './context';
+import { DEFAULT_RULE_LIMITS, RuleContextLimits, RuleLimits } from './limits';
 
 /**
  * The variables every rule can read, with their CEL types.
@@ -86,9 +82,21 @@ function quoted(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
+/** Seconds by text: products share a handful of SLO durations, which luxon parses slowly. */
+const durations = new Map<string, number | undefined>();
+
 /** `isoDuration(string)`: an ISO-8601 duration as a CEL duration. */
 function isoDuration(text: string): CelDuration {
-  const seconds = isoDurationSeconds(text);
+  let seconds = durations.get(text);
+  if (seconds === undefined && !durations.has(text)) {
+    seconds = isoDurationSeconds(text);
+    if (text.length <= MAX_ISO_DURATION_LENGTH) {
+      if (durations.size >= 1000) {
+        durations.clear();
+      }
+      durations.set(text, seconds);
+    }
+  }
   if (seconds === undefined) {
     throw new EvaluationError(
       `isoDuration() requires an ISO-8601 duration such as PT24H, got ${quoted(
@@ -139,12 +147,12 @@ export interface RuleEnvironment {
   /** Evaluates rules, their patterns wrapped in {@link PATTERN_FUNCTION}. */
   evaluationEnv: Environment;
   limits: RuleLimits;
-  contextLimits: RuleContextLimits;
+  contextLimits: Readonly<RuleContextLimits>;
 }
 
 function createRuleEnvironment(
   limits: RuleLimits,
-  contextLimits: RuleContextLimits,
+  context: Readonly<RuleContextLimits>,
 ): RuleEnvironment {
   const celLimits = {
     maxAstNodes: limits.maxAstNodes,
@@ -185,7 +193,7 @@ function createRuleEnvironment(
     (text: string, pattern: RulePattern) => pattern.re.test(text),
     { async: false },
   );
-  return { env, evaluationEnv, limits, contextLimits };
+  return { env, evaluationEnv, limits, contextLimits: context };
 }
 
 const environments = new Map<string, RuleEnvironment>();
@@ -196,14 +204,11 @@ export function getRuleEnvironment(
   contextOverrides?: Partial<RuleContextLimits>,
 ): RuleEnvironment {
   const limits: RuleLimits = { ...DEFAULT_RULE_LIMITS, ...overrides };
-  const contextLimits: RuleContextLimits = {
-    ...DEFAULT_RULE_CONTEXT_LIMITS,
-    ...contextOverrides,
-  };
-  const key = JSON.stringify([limits, contextLimits]);
+  const context = contextLimits(contextOverrides);
+  const key = JSON.stringify([limits, context]);
   let environment = environments.get(key);
   if (!environment) {
-    environment = createRuleEnvironment(limits, contextLimits);
+    environment = createRuleEnvironment(limits, context);
     environments.set(key, environment);
   }
   return environment;

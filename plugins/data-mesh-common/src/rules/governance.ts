@@ -241,7 +241,7 @@ export function domainRefKey(domain: Entity): string {
 export class PolicyResolver {
   private readonly compiledByDomain = new Map<
     string,
-    { source: string; policies: CompiledPolicy[] }
+    { definitions: unknown[]; source: string; policies: CompiledPolicy[] }
   >();
 
   constructor(
@@ -254,15 +254,20 @@ export class PolicyResolver {
     const definitions = (domain.spec as { policies?: unknown })?.policies;
     if (!Array.isArray(definitions) || definitions.length === 0) return [];
     const domainRef = domainRefKey(domain);
-    const source = JSON.stringify(definitions);
     const cached = this.compiledByDomain.get(domainRef);
-    if (cached?.source === source) return cached.policies;
+    // The same definitions object, for every product of a domain in one pass.
+    if (cached?.definitions === definitions) return cached.policies;
+    const source = JSON.stringify(definitions);
+    if (cached?.source === source) {
+      cached.definitions = definitions;
+      return cached.policies;
+    }
     const policies = compileDomainPolicies(
       domainRef,
       definitions as GovernancePolicyDefinition[],
       this.options,
     );
-    this.compiledByDomain.set(domainRef, { source, policies });
+    this.compiledByDomain.set(domainRef, { definitions, source, policies });
     return policies;
   }
 
@@ -271,11 +276,11 @@ export class PolicyResolver {
     domain: Entity | null | undefined,
     findDomain: (ref: string) => Entity | undefined,
   ): CompiledPolicy[] {
-    const chain = domainAncestry(domain, findDomain);
-    return mergePolicies(
-      this.global,
-      chain.map(d => this.domainPolicies(d)),
-    ).policies;
+    const domains = domainAncestry(domain, findDomain).map(d =>
+      this.domainPolicies(d),
+    );
+    if (domains.every(policies => policies.length === 0)) return this.global;
+    return mergePolicies(this.global, domains).policies;
   }
 }
 
