@@ -79,8 +79,13 @@ const rules: RulesResponse = {
 
 type Received = { method?: string; url?: string; auth?: string; body?: any };
 
-/** A portal on a local port: answers the dry run and the rules, and records each request. */
-async function startPortal(options: { basePath?: string } = {}) {
+/**
+ * A portal on a local port: answers the dry run (or refuses it with `refusal`, a Backstage
+ * error of status 400) and the rules, and records each request.
+ */
+async function startPortal(
+  options: { basePath?: string; refusal?: Record<string, unknown> } = {},
+) {
   const received: Received[] = [];
   const prefix = `${options.basePath ?? ''}/api/data-mesh`;
   const server = http.createServer((req, res) => {
@@ -109,7 +114,15 @@ async function startPortal(options: { basePath?: string } = {}) {
       } else if (req.method === 'GET' && req.url === `${prefix}/rules`) {
         reply(200, rules);
       } else if (req.method === 'POST' && req.url === `${prefix}/evaluate`) {
-        reply(200, verdict);
+        if (options.refusal) {
+          reply(400, {
+            error: options.refusal,
+            request: { method: 'POST', url: req.url },
+            response: { statusCode: 400 },
+          });
+        } else {
+          reply(200, verdict);
+        }
       } else {
         reply(404, { error: { name: 'NotFoundError', message: 'Not found' } });
       }
@@ -207,6 +220,33 @@ describe('data-mesh-check --url', () => {
       expect(stdout).toBe('');
       expect(stderr).toBe(
         `error: dataproduct:default/orders: ${portal.url}/api/data-mesh/evaluate answered 401: Missing credentials (set DATA_MESH_TOKEN to a token the portal accepts)\n`,
+      );
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('reports each problem the portal finds in a refused product on its own line', async () => {
+    const portal = await startPortal({
+      refusal: {
+        name: 'InputError',
+        message: 'entity: 2 problems',
+        problems: [
+          { field: 'spec.owner', message: 'is required' },
+          { field: 'spec.status', message: 'must be one of proposed, draft' },
+        ],
+      },
+    });
+    try {
+      const { code, stderr } = await run(
+        ['--url', portal.url, product('compliant')],
+        { env: { DATA_MESH_TOKEN: TOKEN } },
+      );
+      expect(code).toBe(2);
+      const answered = `dataproduct:default/orders: ${portal.url}/api/data-mesh/evaluate answered 400`;
+      expect(stderr).toContain(`${answered}: spec.owner: is required\n`);
+      expect(stderr).toContain(
+        `${answered}: spec.status: must be one of proposed, draft\n`,
       );
     } finally {
       await portal.close();

@@ -1,5 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
+  DataMeshApiClient,
   EvaluateRequest,
   EvaluateResponse,
   GovernancePolicy,
@@ -30,31 +32,51 @@ export function portalUrl(base: string, route: string): URL {
   return new URL(`${prefix}api/data-mesh/${route}`, url);
 }
 
-function headers(token: string | undefined): Record<string, string> {
-  return {
-    accept: 'application/json',
-    ...(token ? { authorization: `Bearer ${token}` } : {}),
-  };
+/** The portal's data mesh API, called with the client generated from its OpenAPI spec. */
+function portalClient(base: string): DataMeshApiClient {
+  const baseUrl = portalUrl(base, '').href.replace(/\/$/, '');
+  return new DataMeshApiClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+  });
 }
 
-function describeFetchError(url: URL, error: unknown): string {
-  const cause = (error as { cause?: unknown })?.cause;
-  return `${url.origin}: cannot reach the portal: ${errorMessage(
-    cause ?? error,
-  )}`;
-}
-
-/** The message of a Backstage error body, or the start of any other body. */
-async function describeErrorResponse(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text);
-    const message = body?.error?.message;
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // Not JSON: fall through.
+/**
+ * Why a call to `url` failed, one line per problem: the portal's answer (each problem of a
+ * refused product on its own line), or that it cannot be reached or did not answer JSON.
+ */
+function describeFailure(
+  error: unknown,
+  url: URL,
+  entityRef: string,
+  token: string | undefined,
+): string[] {
+  if (error instanceof ResponseError) {
+    const { status } = error.response;
+    let hint = '';
+    if (status === 401 || status === 403) {
+      hint = token
+        ? ' (is DATA_MESH_TOKEN a token the portal accepts for the dry run?)'
+        : ' (set DATA_MESH_TOKEN to a token the portal accepts)';
+    }
+    const answered = `${entityRef}: ${url.href} answered ${status}`;
+    const { message, problems } = error.body.error as {
+      message: string;
+      problems?: Array<{ field: string; message: string }>;
+    };
+    if (Array.isArray(problems) && problems.length) {
+      return problems.map(p => `${answered}: ${p.field}: ${p.message}`);
+    }
+    return [`${answered}: ${errorMessage(message).slice(0, 300)}${hint}`];
   }
-  return text.trim().slice(0, 200) || response.statusText;
+  if (error instanceof SyntaxError) {
+    return [
+      `${entityRef}: ${url.href} did not answer JSON: ${errorMessage(error)}`,
+    ];
+  }
+  const cause = (error as { cause?: unknown })?.cause;
+  return [
+    `${url.origin}: cannot reach the portal: ${errorMessage(cause ?? error)}`,
+  ];
 }
 
 /**
@@ -74,35 +96,11 @@ export async function evaluateThroughPortal(
     entity: entity as unknown as Record<string, unknown>,
     ...(Object.keys(facts).length ? { facts } : {}),
   };
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers(token), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new CheckInputError([describeFetchError(url, error)]);
-  }
-  if (!response.ok) {
-    const message = await describeErrorResponse(response);
-    let hint = '';
-    if (response.status === 401 || response.status === 403) {
-      hint = token
-        ? ' (is DATA_MESH_TOKEN a token the portal accepts for the dry run?)'
-        : ' (set DATA_MESH_TOKEN to a token the portal accepts)';
-    }
-    throw new CheckInputError([
-      `${entityRef}: ${url.href} answered ${response.status}: ${message}${hint}`,
-    ]);
-  }
   let verdict: Partial<EvaluateResponse> | undefined;
   try {
-    verdict = (await response.json()) as Partial<EvaluateResponse>;
+    verdict = await portalClient(base).evaluateDraft({ body }, { token });
   } catch (error) {
-    throw new CheckInputError([
-      `${entityRef}: ${url.href} did not answer JSON: ${errorMessage(error)}`,
-    ]);
+    throw new CheckInputError(describeFailure(error, url, entityRef, token));
   }
   if (
     !verdict?.scorecard ||
@@ -128,11 +126,11 @@ export async function fetchPortalRules(
   | { checks: ScorecardCheckDefinition[]; policies: GovernancePolicy[] }
   | undefined
 > {
-  const url = portalUrl(base, 'rules');
   try {
-    const response = await fetch(url, { headers: headers(token) });
-    if (!response.ok) return undefined;
-    const rules = (await response.json()) as Partial<RulesResponse>;
+    const rules: Partial<RulesResponse> = await portalClient(base).getRules(
+      {},
+      { token },
+    );
     return {
       checks: Array.isArray(rules.checks) ? rules.checks : [],
       policies: Array.isArray(rules.policies) ? rules.policies : [],

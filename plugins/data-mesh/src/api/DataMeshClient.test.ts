@@ -40,6 +40,26 @@ const scorecard = {
   definitions: [],
 };
 
+/** The arguments of a fetch of the JSON API. */
+function get(url: string) {
+  return [url, { method: 'GET', headers: { Accept: 'application/json' } }];
+}
+function post(url: string, body?: unknown) {
+  return [
+    url,
+    body === undefined
+      ? { method: 'POST', headers: { Accept: 'application/json' } }
+      : {
+          method: 'POST',
+          headers: {
+            Accept: 'application/json',
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        },
+  ];
+}
+
 function client(...responses: Response[]) {
   const fetch = jest.fn();
   for (const response of responses) fetch.mockResolvedValueOnce(response);
@@ -58,8 +78,9 @@ describe('DataMeshClient', () => {
       api.getScorecard('DataProduct:default/Customer-Orders'),
     ).resolves.toEqual(scorecard);
     expect(fetch).toHaveBeenCalledWith(
-      'http://backstage:7007/api/data-mesh/scorecards/dataproduct/default/customer-orders',
-      undefined,
+      ...get(
+        'http://backstage:7007/api/data-mesh/scorecards/dataproduct/default/customer-orders',
+      ),
     );
   });
 
@@ -133,11 +154,11 @@ describe('DataMeshClient', () => {
 
     const base = 'http://backstage:7007/api/data-mesh';
     expect(fetch.mock.calls).toEqual([
-      [`${base}/scorecards/dataproduct/sales/orders/history`, undefined],
-      [`${base}/evaluate/dataproduct/sales/orders`, { method: 'POST' }],
-      [`${base}/rollups/domain/default/sales`, undefined],
-      [`${base}/rollups/owner/default/sales-data`, undefined],
-      [`${base}/rules`, undefined],
+      get(`${base}/scorecards/dataproduct/sales/orders/history`),
+      post(`${base}/evaluate/dataproduct/sales/orders`),
+      get(`${base}/rollups/domain/default/sales`),
+      get(`${base}/rollups/owner/default/sales-data`),
+      get(`${base}/rules`),
     ]);
   });
 });
@@ -154,7 +175,6 @@ describe('DataMeshClient governance and waivers', () => {
     requestedAt: '2025-05-01T10:00:00Z',
     expiresAt: '2025-06-01T00:00:00Z',
   };
-  const json = { 'Content-Type': 'application/json' };
 
   it('reads the governance verdict of a product, undefined before its first evaluation', async () => {
     const governance = {
@@ -231,22 +251,11 @@ describe('DataMeshClient governance and waivers', () => {
     await api.decideWaiver('w 1', 'revoke');
 
     expect(fetch.mock.calls).toEqual([
-      [
-        `${base}/waivers`,
-        { method: 'POST', headers: json, body: JSON.stringify(request) },
-      ],
-      [
-        `${base}/waivers/w-1/approve`,
-        {
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify({ comment: 'Until the migration ends' }),
-        },
-      ],
-      [
-        `${base}/waivers/w%201/revoke`,
-        { method: 'POST', headers: json, body: '{}' },
-      ],
+      post(`${base}/waivers`, request),
+      post(`${base}/waivers/w-1/approve`, {
+        comment: 'Until the migration ends',
+      }),
+      post(`${base}/waivers/w%201/revoke`, {}),
     ]);
   });
 
@@ -301,12 +310,9 @@ describe('DataMeshClient governance and waivers', () => {
     await expect(api.dryRun({ entity })).resolves.toEqual(evaluation);
 
     expect(fetch.mock.calls).toEqual([
-      [`${base}/governance`, undefined],
-      [`${base}/waivers/w-1`, undefined],
-      [
-        `${base}/evaluate`,
-        { method: 'POST', headers: json, body: JSON.stringify({ entity }) },
-      ],
+      get(`${base}/governance`),
+      get(`${base}/waivers/w-1`),
+      post(`${base}/evaluate`, { entity }),
     ]);
   });
 
@@ -333,11 +339,10 @@ describe('DataMeshClient governance and waivers', () => {
     await api.queryProducts();
 
     expect(fetch.mock.calls).toEqual([
-      [
-        'http://backstage:7007/api/data-mesh/products?q=orders+%26+more&domain=domain%3Adefault%2Fsales&domain=domain%3Adefault%2Ffinance&status=active&personalData=false&compliant=true&sort=-score&limit=25&offset=50',
-        undefined,
-      ],
-      ['http://backstage:7007/api/data-mesh/products', undefined],
+      get(
+        'http://backstage:7007/api/data-mesh/products?q=orders%20%26%20more&domain=domain%3Adefault%2Fsales&domain=domain%3Adefault%2Ffinance&status=active&personalData=false&compliant=true&sort=-score&limit=25&offset=50',
+      ),
+      get('http://backstage:7007/api/data-mesh/products'),
     ]);
   });
 

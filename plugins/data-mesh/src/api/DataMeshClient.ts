@@ -12,6 +12,8 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   CreateWaiverRequest,
+  DataMeshApiClient,
+  DataMeshApiOperations,
   DomainMapResponse,
   MeshInsightResponse,
   ProductsQueryResponse,
@@ -135,106 +137,104 @@ function normalizeRef(entityRef: DataMeshEntityRef): CompoundEntityRef {
   };
 }
 
-/** The normalised ref as URL path segments: kind, namespace, name. */
-function refParts(entityRef: DataMeshEntityRef): string[] {
-  const { kind, namespace, name } = normalizeRef(entityRef);
-  return [kind, namespace, name].map(encodeURIComponent);
+/**
+ * The value of a call, or undefined when the backend answers 404: the product has not been
+ * evaluated yet (or the caller may not read it).
+ */
+async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ResponseError && error.statusCode === 404) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+type ProductsQueryParams = NonNullable<
+  DataMeshApiOperations['queryProducts']['parameters']['query']
+>;
+
+/** A filter's values as a list, without empty ones; undefined when none is left. */
+function values<T>(value: T | T[] | undefined): T[] | undefined {
+  const list = [value ?? []].flat().filter(item => item !== '') as T[];
+  return list.length ? list : undefined;
 }
 
 /**
- * The default {@link DataMeshApi}: calls the `data-mesh` backend plugin through the fetch API,
- * which adds the user's Backstage token.
+ * The default {@link DataMeshApi}: calls the `data-mesh` backend plugin with the client
+ * generated from its OpenAPI spec, through the fetch API, which adds the user's Backstage token.
  * @public
  */
 export class DataMeshClient implements DataMeshApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: DataMeshApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = new DataMeshApiClient(options);
   }
 
   async getScorecard(
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardResponse | undefined> {
-    const response = await this.request(
-      `/scorecards/${refParts(entityRef).join('/')}`,
+    return unlessNotFound(
+      this.client.getScorecard({ path: normalizeRef(entityRef) }),
     );
-    if (response.status === 404) return undefined;
-    return this.json(response);
   }
 
   async getScorecardHistory(
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardHistoryResponse> {
-    return this.json(
-      await this.request(
-        `/scorecards/${refParts(entityRef).join('/')}/history`,
-      ),
-    );
+    return this.client.getScorecardHistory({ path: normalizeRef(entityRef) });
   }
 
   async evaluate(entityRef: DataMeshEntityRef): Promise<ScorecardResponse> {
-    return this.json(
-      await this.request(`/evaluate/${refParts(entityRef).join('/')}`, {
-        method: 'POST',
-      }),
-    );
+    return this.client.evaluateEntity({ path: normalizeRef(entityRef) });
   }
 
   async getRollup(
     groupBy: 'domain' | 'owner',
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardRollupResponse> {
-    const [, namespace, name] = refParts(entityRef);
-    return this.json(
-      await this.request(`/rollups/${groupBy}/${namespace}/${name}`),
-    );
+    const { namespace, name } = normalizeRef(entityRef);
+    return this.client.getRollup({ path: { groupBy, namespace, name } });
   }
 
   async getRules(): Promise<RulesResponse> {
-    return this.json(await this.request('/rules'));
+    return this.client.getRules();
   }
 
   async getGovernance(
     entityRef: DataMeshEntityRef,
   ): Promise<GovernanceResponse | undefined> {
-    const response = await this.request(
-      `/governance/${refParts(entityRef).join('/')}`,
+    return unlessNotFound(
+      this.client.getGovernance({ path: normalizeRef(entityRef) }),
     );
-    if (response.status === 404) return undefined;
-    return this.json(response);
   }
 
   async getGovernanceSummary(): Promise<GovernanceSummaryResponse> {
-    return this.json(await this.request('/governance'));
+    return this.client.getGovernanceSummary();
   }
 
   async listWaivers(
     query: ListWaiversQuery = {},
   ): Promise<{ items: Waiver[] }> {
-    const params = new URLSearchParams();
-    if (query.entityRef)
-      params.append(
-        'entityRef',
-        stringifyEntityRef(normalizeRef(query.entityRef)),
-      );
-    for (const status of [query.status ?? []].flat()) {
-      params.append('status', status);
-    }
-    const search = params.toString();
-    return this.json(
-      await this.request(`/waivers${search ? `?${search}` : ''}`),
-    );
+    return this.client.listWaivers({
+      query: {
+        entityRef: query.entityRef
+          ? stringifyEntityRef(normalizeRef(query.entityRef))
+          : undefined,
+        status: values(query.status),
+      },
+    });
   }
 
   async getWaiver(id: string): Promise<WaiverResponse> {
-    return this.json(await this.request(`/waivers/${encodeURIComponent(id)}`));
+    return this.client.getWaiver({ path: { id } });
   }
 
   async requestWaiver(request: CreateWaiverRequest): Promise<Waiver> {
-    return this.json(await this.post('/waivers', request));
+    return this.client.requestWaiver({ body: request });
   }
 
   async decideWaiver(
@@ -243,53 +243,43 @@ export class DataMeshClient implements DataMeshApi {
     comment?: string,
   ): Promise<Waiver> {
     const body: WaiverDecisionRequest = comment ? { comment } : {};
-    return this.json(
-      await this.post(`/waivers/${encodeURIComponent(id)}/${decision}`, body),
-    );
+    return this.client.decideWaiver({ path: { id, action: decision }, body });
   }
 
   async dryRun(request: EvaluateRequest): Promise<EvaluateResponse> {
-    return this.json(await this.post('/evaluate', request));
+    return this.client.evaluateDraft({ body: request });
   }
 
   async queryProducts(
     query: ProductsQuery = {},
   ): Promise<ProductsQueryResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      for (const item of [value ?? []].flat()) {
-        if (item !== '') params.append(key, String(item));
-      }
-    }
-    const search = params.toString();
-    return this.json(
-      await this.request(`/products${search ? `?${search}` : ''}`),
-    );
-  }
-
-  async getInsight(): Promise<MeshInsightResponse> {
-    return this.json(await this.request('/insight'));
-  }
-
-  async getDomainMap(): Promise<DomainMapResponse> {
-    return this.json(await this.request('/domain-map'));
-  }
-
-  private async post(path: string, body: unknown): Promise<Response> {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+    const { personalData, compliant, q, sort, limit, offset } = query;
+    // The filters are free text here; the backend answers 400 naming a value it does not know.
+    return this.client.queryProducts({
+      query: {
+        q: q || undefined,
+        domain: values(query.domain),
+        owner: values(query.owner),
+        status: values(query.status) as ProductsQueryParams['status'],
+        type: values(query.type) as ProductsQueryParams['type'],
+        classification: values(
+          query.classification,
+        ) as ProductsQueryParams['classification'],
+        personalData: values(personalData),
+        level: values(query.level),
+        compliant: values(compliant),
+        sort,
+        limit,
+        offset,
+      },
     });
   }
 
-  private async request(path: string, init?: RequestInit): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('data-mesh');
-    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
+  async getInsight(): Promise<MeshInsightResponse> {
+    return this.client.getInsight();
   }
 
-  private async json<T>(response: Response): Promise<T> {
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+  async getDomainMap(): Promise<DomainMapResponse> {
+    return this.client.getDomainMap();
   }
 }

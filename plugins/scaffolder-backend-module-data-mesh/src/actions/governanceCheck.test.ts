@@ -13,6 +13,18 @@ import { examples } from './governanceCheck.examples';
 
 type Reply = { status: number; body: unknown };
 
+/** An error answer as Backstage's error handler writes it. */
+function errorReply(status: number, name: string, message: string): Reply {
+  return {
+    status,
+    body: {
+      error: { name, message },
+      request: { method: 'POST', url: '/api/data-mesh/evaluate' },
+      response: { statusCode: status },
+    },
+  };
+}
+
 /**
  * A real HTTP server standing in for the data mesh backend: it answers `POST /evaluate` and
  * `GET /rules` with what a test sets and records every request.
@@ -41,10 +53,7 @@ class FakeDataMeshBackend {
           authorization: req.headers.authorization,
           body: raw ? JSON.parse(raw) : undefined,
         });
-        let reply: Reply = {
-          status: 404,
-          body: { error: { name: 'NotFoundError', message: 'Not found' } },
-        };
+        let reply = errorReply(404, 'NotFoundError', 'Not found');
         if (req.method === 'POST' && req.url === '/api/data-mesh/evaluate') {
           reply = this.evaluate;
         } else if (req.method === 'GET' && req.url === '/api/data-mesh/rules') {
@@ -298,10 +307,7 @@ describe('data-mesh:governance:check', () => {
         result('domain-exists', { outcome: 'fail', blocking: true }),
       ]),
     };
-    backend.rules = {
-      status: 500,
-      body: { error: { name: 'Error', message: 'database is down' } },
-    };
+    backend.rules = errorReply(500, 'Error', 'database is down');
     const { action, ctx, logger } = setup();
 
     await expect(action.handler(ctx)).rejects.toThrow(
@@ -313,16 +319,11 @@ describe('data-mesh:governance:check', () => {
   });
 
   it("fails with the backend's message when it refuses the draft", async () => {
-    backend.evaluate = {
-      status: 400,
-      body: {
-        error: {
-          name: 'InputError',
-          message:
-            'spec.status: "live" is not one of proposed, draft, active, deprecated, retired',
-        },
-      },
-    };
+    backend.evaluate = errorReply(
+      400,
+      'InputError',
+      'spec.status: "live" is not one of proposed, draft, active, deprecated, retired',
+    );
     const { action, ctx } = setup({
       entity: {
         ...draftProduct,
@@ -337,10 +338,7 @@ describe('data-mesh:governance:check', () => {
   });
 
   it('fails clearly when the backend answers with another error', async () => {
-    backend.evaluate = {
-      status: 403,
-      body: { error: { name: 'NotAllowedError', message: 'Unauthorized' } },
-    };
+    backend.evaluate = errorReply(403, 'NotAllowedError', 'Unauthorized');
     const { action, ctx } = setup();
 
     await expect(action.handler(ctx)).rejects.toThrow(

@@ -4,21 +4,18 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  DataMeshApiClient,
+  DataMeshApiRequestOptions,
   EvaluateRequest,
   EvaluateResponse,
   GovernancePolicy,
   GovernanceResult,
-  RulesResponse,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { examples } from './governanceCheck.examples';
-import {
-  describeErrorResponse,
-  errorMessage,
-  initiatorOrOwnCredentials,
-} from './util';
+import { errorMessage, initiatorOrOwnCredentials } from './util';
 
 /** What the data mesh backend's dry run said about a failing policy, ready to print. */
 type Finding = { result: GovernanceResult; policy?: GovernancePolicy };
@@ -35,6 +32,7 @@ export function createGovernanceCheckAction(options: {
   auth: AuthService;
 }) {
   const { discovery, auth } = options;
+  const client = new DataMeshApiClient({ discoveryApi: discovery });
   return createTemplateAction({
     id: 'data-mesh:governance:check',
     description:
@@ -79,22 +77,22 @@ export function createGovernanceCheckAction(options: {
     async handler(ctx) {
       const entity = ctx.input.entity as unknown as Entity;
       const label = describeEntity(entity);
-      const baseUrl = await discovery.getBaseUrl('data-mesh');
       const { token } = await auth.getPluginRequestToken({
         onBehalfOf: await initiatorOrOwnCredentials(ctx, auth),
         targetPluginId: 'data-mesh',
       });
+      const requestOptions = { token, signal: ctx.signal };
 
       const body: EvaluateRequest = {
         entity: ctx.input.entity,
         ...(ctx.input.facts ? { facts: ctx.input.facts } : {}),
       };
-      const verdict = await post<EvaluateResponse>(
-        `${baseUrl}/evaluate`,
-        token,
-        body,
-        ctx.signal,
-      );
+      let verdict: EvaluateResponse;
+      try {
+        verdict = await client.evaluateDraft({ body }, requestOptions);
+      } catch (error) {
+        throw await dryRunError(error, discovery);
+      }
       const results = verdict.governance?.results ?? [];
       const blocking = results.filter(r => r.blocking);
       const warnings = results.filter(
@@ -113,7 +111,7 @@ export function createGovernanceCheckAction(options: {
       // The dry run names policies by id; their remediation is in the rules in force.
       const failing = [...blocking, ...warnings, ...drafts];
       const policies = failing.length
-        ? await fetchPolicies(baseUrl, token, ctx.logger, ctx.signal)
+        ? await fetchPolicies(client, requestOptions, ctx.logger)
         : [];
       const find = (result: GovernanceResult): Finding => ({
         result,
@@ -179,73 +177,53 @@ export function describeFinding({ result, policy }: Finding): string {
   return `policy ${result.id}: ${message}.${fix ? ` Fix: ${fix}` : ''}`;
 }
 
-async function post<T>(
-  url: string,
-  token: string,
-  body: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-      signal,
-    });
-  } catch (error) {
-    throw new Error(
+/** The status and message of a failed call, or what went wrong before an answer. */
+function describeFailure(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return `${error.response.status} ${error.response.statusText}: ${error.body.error.message}`;
+  }
+  return errorMessage(error);
+}
+
+/** Why the dry run gave no verdict: a refused draft is the user's to fix, the rest is not. */
+async function dryRunError(
+  error: unknown,
+  discovery: DiscoveryService,
+): Promise<Error> {
+  if (error instanceof SyntaxError) {
+    return new Error(
+      `The data mesh backend did not answer the dry run with JSON: ${error.message}`,
+    );
+  }
+  if (!(error instanceof ResponseError)) {
+    const url = `${await discovery.getBaseUrl('data-mesh')}/evaluate`;
+    return new Error(
       `Cannot reach the data mesh backend at ${url}: ${errorMessage(error)}`,
     );
   }
-  if (!response.ok) {
-    const message = await describeErrorResponse(response);
-    if (response.status === 400) {
-      // The backend names every bad field of the draft: that is the user's to fix.
-      throw new InputError(
-        `The data mesh backend refused the draft product: ${message}`,
-      );
-    }
-    throw new Error(
-      `The governance dry run failed with ${response.status} ${response.statusText}: ${message}`,
+  if (error.response.status === 400) {
+    // The backend names every bad field of the draft.
+    return new InputError(
+      `The data mesh backend refused the draft product: ${error.body.error.message}`,
     );
   }
-  // Parsed here rather than with response.json(): fetch's own parser builds its values in
-  // Node's main realm, which template rendering refuses under test runners with their own.
-  return JSON.parse(await response.text()) as T;
+  return new Error(
+    `The governance dry run failed with ${describeFailure(error)}`,
+  );
 }
 
 /** The policies in force, for their remediation; a failure here only costs the hints. */
 async function fetchPolicies(
-  baseUrl: string,
-  token: string,
+  client: DataMeshApiClient,
+  requestOptions: DataMeshApiRequestOptions,
   logger: LoggerService,
-  signal?: AbortSignal,
 ): Promise<GovernancePolicy[]> {
   try {
-    const response = await fetch(`${baseUrl}/rules`, {
-      headers: {
-        accept: 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      signal,
-    });
-    if (!response.ok) {
-      throw new Error(
-        `${response.status} ${
-          response.statusText
-        }: ${await describeErrorResponse(response)}`,
-      );
-    }
-    const rules = JSON.parse(await response.text()) as RulesResponse;
+    const rules = await client.getRules({}, requestOptions);
     return rules.policies ?? [];
   } catch (error) {
     logger.warn(
-      `Could not read the governance policies for their remediation: ${errorMessage(
+      `Could not read the governance policies for their remediation: ${describeFailure(
         error,
       )}`,
     );

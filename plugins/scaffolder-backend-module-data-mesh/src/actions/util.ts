@@ -25,22 +25,6 @@ export async function initiatorOrOwnCredentials(
   return credentials;
 }
 
-/** The message of a Backstage error body, or the start of any other body. */
-export async function describeErrorResponse(
-  response: Response,
-): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const message = JSON.parse(text)?.error?.message;
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // Not JSON: fall through.
-  }
-  return (
-    text.trim().slice(0, 300) || `${response.status} ${response.statusText}`
-  );
-}
-
 /** The message of anything thrown, with the cause of a failed `fetch` (ECONNREFUSED...). */
 export function errorMessage(error: unknown): string {
   const cause = (error as { cause?: unknown })?.cause;

@@ -4,16 +4,15 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DocumentCollatorFactory } from '@backstage/plugin-search-common';
 import {
   DATA_PRODUCT_SEARCH_TYPE,
+  DataMeshApiClient,
   DataProductSearchDocument,
   MAX_SCORECARD_REFS,
   productRelatedRefs,
-  ScorecardSummariesResponse,
   ScorecardSummary,
   dataProductSearchTerms,
   textOrNull as text,
@@ -24,6 +23,7 @@ import { Readable } from 'node:stream';
 /** Products read from the catalog, and scored, per request. */
 const BATCH_SIZE = 500;
 
+/** Options of {@link DataProductCollatorFactory}. @public */
 export interface DataProductCollatorFactoryOptions {
   auth: AuthService;
   discovery: DiscoveryService;
@@ -45,8 +45,11 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
 
   // Kept across collations: a contract is parsed again only when it changes.
   private readonly contractColumns = new ContractColumnIndex();
+  private readonly dataMesh: DataMeshApiClient;
 
-  constructor(private readonly options: DataProductCollatorFactoryOptions) {}
+  constructor(private readonly options: DataProductCollatorFactoryOptions) {
+    this.dataMesh = new DataMeshApiClient({ discoveryApi: options.discovery });
+  }
 
   async getCollator(): Promise<Readable> {
     return Readable.from(this.execute());
@@ -76,32 +79,26 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
     products: Entity[],
   ): Promise<Array<ScorecardSummary | null>> {
     if (products.length === 0) return [];
-    const { auth, discovery } = this.options;
+    const { auth } = this.options;
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: await auth.getOwnServiceCredentials(),
       targetPluginId: 'data-mesh',
     });
-    const baseUrl = await discovery.getBaseUrl('data-mesh');
     const items: Array<ScorecardSummary | null> = [];
     for (let i = 0; i < products.length; i += MAX_SCORECARD_REFS) {
-      const response = await fetch(`${baseUrl}/scorecards/by-refs`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
+      // A failure (a ResponseError) keeps the previous index, whose levels are stale but
+      // true; indexing without levels would make every product look unscored.
+      const page = await this.dataMesh.getScorecardsByRefs(
+        {
+          body: {
+            entityRefs: products
+              .slice(i, i + MAX_SCORECARD_REFS)
+              .map(p => stringifyEntityRef(p)),
+          },
         },
-        body: JSON.stringify({
-          entityRefs: products
-            .slice(i, i + MAX_SCORECARD_REFS)
-            .map(p => stringifyEntityRef(p)),
-        }),
-      });
-      // Failing keeps the previous index, whose levels are stale but true; indexing without
-      // levels would make every product look unscored.
-      if (!response.ok) throw await ResponseError.fromResponse(response);
-      items.push(
-        ...((await response.json()) as ScorecardSummariesResponse).items,
+        { token },
       );
+      items.push(...page.items);
     }
     return items;
   }
