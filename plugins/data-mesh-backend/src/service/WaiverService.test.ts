@@ -299,6 +299,52 @@ describe.each(TestDatabases.create().eachSupportedId())(
       });
     });
 
+    it('refuses to let the requester approve their own waiver, and lets them withdraw it', async () => {
+      const { clock, waivers, product, compliant, evaluations } = await setup();
+      await evaluations.evaluateAndSave([product]);
+      const requester = 'user:default/ada';
+      const ask = () =>
+        waivers.request({
+          product,
+          policyId: 'personal-data-protected',
+          reason: 'Classification review is scheduled.',
+          expiresAt: new Date(clock.now().getTime() + 10 * DAY).toISOString(),
+          requestedBy: requester,
+        });
+      const own = await ask();
+      // An admin who requested it, however the ref is written, needs someone else.
+      for (const actor of [requester, 'User:default/Ada']) {
+        expect(
+          await failure(waivers.decide(own.id, { action: 'approve', actor })),
+        ).toEqual({
+          name: 'NotAllowedError',
+          message: `Waiver ${own.id} was requested by ${requester}, who may not approve it; another governance admin must`,
+        });
+      }
+      expect((await waivers.get(own.id))!).toMatchObject({
+        status: 'pending',
+        events: [expect.objectContaining({ action: 'requested' })],
+      });
+      expect(await compliant()).toBe(false);
+
+      // Rejecting one's own request withdraws it.
+      expect(
+        await waivers.decide(own.id, { action: 'reject', actor: requester }),
+      ).toMatchObject({ status: 'rejected', decidedBy: requester });
+
+      // Another admin approves; the requester may give the exception up early.
+      const second = await ask();
+      await waivers.decide(second.id, {
+        action: 'approve',
+        actor: 'user:default/grace',
+      });
+      expect(await compliant()).toBe(true);
+      expect(
+        await waivers.decide(second.id, { action: 'revoke', actor: requester }),
+      ).toMatchObject({ status: 'revoked', decidedBy: requester });
+      expect(await compliant()).toBe(false);
+    });
+
     it('lets one of two concurrent decisions win; the other is refused as the later one', async () => {
       const { clock, waivers, product, store } = await setup();
       const requested = await waivers.request({

@@ -1,11 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   Waiver,
   WaiverResponse,
   WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
+import { normalizeRef } from '../database/util';
 import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { DataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
@@ -22,7 +28,11 @@ const DECISIONS = {
   revoke: { from: 'approved', to: 'revoked' },
 } as const;
 
-/** A decision on a waiver by a governance admin. */
+/**
+ * A decision on a waiver by a governance admin. Approving takes a second person: the admin
+ * who requested a waiver cannot approve it. Rejecting or revoking one's own waiver only gives
+ * up an exception (a withdrawal), so a requester who is an admin may do that.
+ */
 export interface WaiverDecision {
   action: keyof typeof DECISIONS;
   /** Entity ref of the admin. */
@@ -127,8 +137,9 @@ export class WaiverService {
 
   /**
    * Approves or rejects a pending waiver, or revokes an approved unexpired one; the product's
-   * verdict follows at once. NotFoundError for an unknown id; ConflictError when the waiver is
-   * not in a state that allows the decision, also when another decision won a race for it.
+   * verdict follows at once. NotFoundError for an unknown id; NotAllowedError when the actor
+   * approves a waiver they requested; ConflictError when the waiver is not in a state that
+   * allows the decision, also when another decision won a race for it.
    */
   async decide(id: string, decision: WaiverDecision): Promise<Waiver> {
     const { store } = this.options;
@@ -136,6 +147,15 @@ export class WaiverService {
     const current = await store.getWaiver(id);
     if (!current) {
       throw new NotFoundError(`Waiver ${id} not found`);
+    }
+    // Refs are stored lowercase; the requester never changes, so no race to guard.
+    if (
+      decision.action === 'approve' &&
+      normalizeRef(decision.actor) === normalizeRef(current.requestedBy)
+    ) {
+      throw new NotAllowedError(
+        `Waiver ${id} was requested by ${current.requestedBy}, who may not approve it; another governance admin must`,
+      );
     }
     const refused = refusal(current, decision.action, at);
     if (refused) {

@@ -1,4 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockCredentials,
+} from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -276,9 +279,13 @@ describe.each(databases.eachSupportedId())(
           expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
         });
       expect(requested.status).toBe(201);
+      // By another admin: the requester may not approve their own waiver.
       const approved = await request(a.server)
         .post(`/api/data-mesh/waivers/${requested.body.id}/approve`)
-        .set('Authorization', user)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/governance-admin'),
+        )
         .send({ comment: 'ok' });
       expect(approved.status).toBe(200);
 
