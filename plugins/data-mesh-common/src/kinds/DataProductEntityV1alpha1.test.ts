@@ -295,6 +295,42 @@ describe('DataProduct kind', () => {
     ).toBe(true);
   });
 
+  it('accepts support URLs with http, https and mailto only, naming the field of the others', () => {
+    const support = (...urls: string[]) =>
+      product({
+        support: urls.map((url, i) => ({ channel: `channel-${i}`, url })),
+      });
+    expect(
+      isValidDataProductEntity(
+        support(
+          'https://chat.example.com/sales-data',
+          'HTTP://wiki.example.com/sales',
+          'mailto:sales-data@example.com',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      problemsOf(
+        support(
+          'javascript:alert(document.cookie)',
+          ' JavaScript:alert(1)',
+          'java\tscript:alert(1)',
+          'data:text/html,<script>alert(1)</script>',
+          'file:///etc/passwd',
+          '/relative/help',
+          'https://chat.example.com',
+        ),
+      ),
+    ).toEqual([
+      'spec.support[0].url: "javascript:alert(document.cookie)" is not an absolute http, https or mailto URL',
+      'spec.support[1].url: " JavaScript:alert(1)" is not an absolute http, https or mailto URL',
+      'spec.support[2].url: "java\\tscript:alert(1)" is not an absolute http, https or mailto URL',
+      'spec.support[3].url: "data:text/html,<script>alert(1)</script>" is not an absolute http, https or mailto URL',
+      'spec.support[4].url: "file:///etc/passwd" is not an absolute http, https or mailto URL',
+      'spec.support[5].url: "/relative/help" is not an absolute http, https or mailto URL',
+    ]);
+  });
+
   it('leaves anything that is not an entity of its kind to others', () => {
     expect(isValidDataProductEntity(undefined)).toBe(false);
     expect(isValidDataProductEntity('DataProduct')).toBe(false);

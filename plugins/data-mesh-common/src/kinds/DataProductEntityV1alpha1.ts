@@ -9,6 +9,7 @@ import {
   OUTPUT_PORT_TYPES,
 } from './constants';
 import { DATA_PRODUCT_REF_DEFAULT_KINDS } from './refs';
+import { isAllowedDescriptorUrl } from './urls';
 import { Problem } from '../validation/problems';
 import { formatValue } from '../validation/schemaProblems';
 
@@ -253,11 +254,28 @@ function duplicatePortNames(entity: DataProductEntityV1alpha1): Problem[] {
   return problems;
 }
 
+/** The URL fields of a DataProduct: http(s) and mailto only (the portal renders them as links). */
+function disallowedUrls(entity: DataProductEntityV1alpha1): Problem[] {
+  const problems: Problem[] = [];
+  (entity.spec.support ?? []).forEach((support, i) => {
+    if (support.url !== undefined && !isAllowedDescriptorUrl(support.url)) {
+      problems.push({
+        field: `spec.support[${i}].url`,
+        message: `${formatValue(
+          support.url,
+        )} is not an absolute http, https or mailto URL`,
+      });
+    }
+  });
+  return problems;
+}
+
 /**
  * Validates an entity as a DataProduct. Returns false for any other kind or apiVersion (so the
  * entity is left to other validators) and true for a valid DataProduct. For an invalid one it
  * throws an `InputError` whose `problems` name each field and what is wrong (schema
- * violations, or else malformed entity refs and duplicate port names), e.g. field
+ * violations, or else malformed entity refs, duplicate port names and URLs other than http(s)
+ * and mailto), e.g. field
  * `spec.status` with message
  * `must be one of proposed, draft, active, deprecated, retired, got "live"`.
  * @public
@@ -265,7 +283,13 @@ function duplicatePortNames(entity: DataProductEntityV1alpha1): Problem[] {
 export const isValidDataProductEntity =
   createKindValidator<DataProductEntityV1alpha1>(
     dataProductEntityV1alpha1Schema,
-    { refFields: dataProductRefFields, check: duplicatePortNames },
+    {
+      refFields: dataProductRefFields,
+      check: entity => [
+        ...duplicatePortNames(entity),
+        ...disallowedUrls(entity),
+      ],
+    },
   );
 
 /** @public */

@@ -5,3 +5,4 @@ export * from './relations';
 export * from './refs';
 export * from './dataProductLinks';
 export * from './searchTerms';
+export * from './urls';

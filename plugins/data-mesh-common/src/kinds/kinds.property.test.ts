@@ -53,6 +53,11 @@ const ref = (kind: string) =>
     fc.tuple(slug, slug).map(([ns, name]) => `${kind}:${ns}/${name}`),
   );
 const text = fc.string({ maxLength: 40 });
+/** URLs the portal may render as links: http(s) and mailto. */
+const supportUrl = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  slug.map(name => `mailto:${name}@example.com`),
+);
 
 const inputPort = fc.record(
   {
@@ -115,7 +120,7 @@ const validProduct = fc.record({
       ),
       support: fc.array(
         fc.record(
-          { channel: slug, url: text, tool: text, scope: text },
+          { channel: slug, url: supportUrl, tool: text, scope: text },
           { requiredKeys: ['channel'] },
         ),
         { maxLength: 2 },
@@ -249,6 +254,29 @@ const mutation: fc.Arbitrary<{
     field: `spec.${key}`,
     apply: (p: Product) => Object.assign(p.spec, { [key]: 'x' }),
   })),
+  fc
+    .oneof(
+      // Another scheme, however it is written, or no absolute URL at all.
+      fc
+        .tuple(
+          fc.constantFrom(
+            'javascript:',
+            ' JavaScript:',
+            'data:',
+            'file:',
+            'ftp:',
+          ),
+          fc.string({ maxLength: 20 }),
+        )
+        .map(([scheme, rest]) => `${scheme}${rest}`),
+      fc.constantFrom('', 'chat.example.com', '/help', '//example.com/help'),
+    )
+    .map(url => ({
+      field: 'spec.support[0].url',
+      apply: (p: Product) => {
+        p.spec.support = [{ channel: 'chat', url }];
+      },
+    })),
   fc.constantFrom('next year', '2027-6-30', '').map(sunset => ({
     field: 'spec.deprecation.sunset',
     apply: (p: Product) => {
@@ -291,7 +319,14 @@ const chaoticProduct = fc.record({
         fc.jsonValue({ maxDepth: 3 }),
         fc.array(
           fc.dictionary(
-            fc.constantFrom('name', 'type', 'contract', 'channel', 'odps'),
+            fc.constantFrom(
+              'name',
+              'type',
+              'contract',
+              'channel',
+              'url',
+              'odps',
+            ),
             fc.jsonValue({ maxDepth: 2 }),
           ),
           { maxLength: 3 },

@@ -115,6 +115,30 @@ describe('data product overview card', () => {
     expect(valueOf('Support')).toHaveTextContent('—');
   });
 
+  it('shows a support channel whose stored URL is not http(s) or mailto as text, not a link', async () => {
+    // Stored before the kind refused such URLs: the card must still render.
+    renderCard({
+      ...patientRecords,
+      spec: {
+        ...patientRecords.spec,
+        support: [
+          { channel: 'chat', url: 'javascript:alert(document.cookie)' },
+          { channel: 'wiki', url: ' JavaScript:alert(1)' },
+          { channel: 'email', url: 'mailto:clinical-data@example.org' },
+        ],
+      },
+    });
+
+    await screen.findByText('Data product');
+    const support = valueOf('Support');
+    expect(support).toHaveTextContent('chat, wiki, email');
+    expect(within(support).getAllByRole('link')).toHaveLength(1);
+    expect(
+      within(support).getByRole('link', { name: /^email/ }),
+    ).toHaveAttribute('href', 'mailto:clinical-data@example.org');
+    expect(support.innerHTML).not.toMatch(/javascript/i);
+  });
+
   it('is not shown on other kinds', async () => {
     renderCard(component);
 

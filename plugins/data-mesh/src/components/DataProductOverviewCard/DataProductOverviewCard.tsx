@@ -3,6 +3,7 @@ import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   DataProductEntityV1alpha1,
   DataProductSupportChannel,
+  isAllowedDescriptorUrl,
   parseDataMeshRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import {
@@ -25,7 +26,8 @@ function SupportChannels(props: { channels: DataProductSupportChannel[] }) {
       {props.channels.map((support, index) => (
         <span key={`${support.channel}-${index}`}>
           {index > 0 && ', '}
-          {support.url ? (
+          {/* An entity stored before URLs were checked may hold any scheme: text, not a link. */}
+          {isAllowedDescriptorUrl(support.url) ? (
             <Link to={support.url}>{support.channel}</Link>
           ) : (
             support.channel
