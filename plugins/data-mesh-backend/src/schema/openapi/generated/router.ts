@@ -2098,6 +2098,17 @@ export const spec = {
           '404': {
             $ref: '#/components/responses/NotFound',
           },
+          '409': {
+            description:
+              'The product has an open (pending or approved) waiver of this policy already.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
           '413': {
             $ref: '#/components/responses/PayloadTooLarge',
           },
