@@ -7,8 +7,13 @@ import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
 import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
 import { catalogModuleFileLocations } from './modules/catalogFileLocations';
+import { productionConfigCheckServiceFactory } from './modules/productionConfig';
 
 const backend = createBackend();
+
+// Outside development, refuse to start on the development defaults (a public pipeline token,
+// guest sign-in, the guest a governance admin), naming each missing setting.
+backend.add(productionConfigCheckServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -78,4 +83,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A backend that cannot start says why and exits, rather than lingering half started.
+backend.start().catch(error => {
+  console.error(`Backend start-up failed: ${error?.message ?? error}`);
+  process.exit(1);
+});
