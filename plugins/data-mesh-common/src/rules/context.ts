@@ -444,7 +444,8 @@ function variableProblem(
  */
 export class RuleContextImpl implements RuleContext {
   /** Per variable: null when within the limits, why not otherwise; unset until measured. */
-  readonly #problems: Record<string, string | null> = Object.create(null);
+  private readonly problems: Record<string, string | null> =
+    Object.create(null);
 
   constructor(
     readonly variables: Variables,
@@ -453,10 +454,10 @@ export class RuleContextImpl implements RuleContext {
 
   /** Why a variable cannot be evaluated, or undefined; measured once. */
   problem(name: string): string | undefined {
-    let problem = this.#problems[name];
+    let problem = this.problems[name];
     if (problem === undefined) {
       problem = variableProblem(this.variables, name, this.limits) ?? null;
-      this.#problems[name] = problem;
+      this.problems[name] = problem;
     }
     return problem ?? undefined;
   }
