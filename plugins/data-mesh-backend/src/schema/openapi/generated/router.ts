@@ -517,12 +517,16 @@ export const spec = {
             description:
               'One item per requested ref, in order; null where the caller may not read the entity or no evaluation is stored yet.',
             items: {
-              allOf: [
+              anyOf: [
                 {
                   $ref: '#/components/schemas/ScorecardSummary',
                 },
+                {
+                  type: 'string',
+                  nullable: true,
+                  enum: [null],
+                },
               ],
-              nullable: true,
             },
           },
         },
@@ -2166,9 +2170,10 @@ export const spec = {
             name: 'action',
             in: 'path',
             required: true,
+            description:
+              '`approve`, `reject` or `revoke`; another action is no route and answers 404 (so no enum here, which would answer 400).',
             schema: {
               type: 'string',
-              enum: ['approve', 'reject', 'revoke'],
             },
           },
         ],

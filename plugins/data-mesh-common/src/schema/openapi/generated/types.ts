@@ -1287,7 +1287,8 @@ export interface operations {
       path: {
         /** The waiver's id (a UUID). An unknown id answers 404. */
         id: components['parameters']['waiverId'];
-        action: 'approve' | 'reject' | 'revoke';
+        /** `approve`, `reject` or `revoke`; another action is no route and answers 404 (so no enum here, which would answer 400). */
+        action: string;
       };
       cookie?: never;
     };
