@@ -1,4 +1,10 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  DATA_CLASSIFICATIONS,
+  DATA_PRODUCT_STATUSES,
+  DATA_PRODUCT_TYPES,
+  FACT_SOURCE_PATTERN,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { servedRoutes } from '../__testUtils__/servedRoutes';
 import { dataMeshPlugin } from '../plugin';
 import { spec } from './openapi/generated';
@@ -80,5 +86,23 @@ describe('the OpenAPI spec of /api/data-mesh', () => {
         .filter(policy => policy.allow === 'unauthenticated')
         .map(policy => policy.path),
     ).toEqual(unauthenticated);
+  });
+
+  // The router refuses what the spec does not allow, and no route checks these again.
+  it('allows the values of the data mesh model, no more and no fewer', () => {
+    const document = spec as any;
+    const explorer = Object.fromEntries(
+      document.paths['/products'].get.parameters
+        .filter((p: any) => p.in === 'query')
+        .map((p: any) => [p.name, p.schema.items?.enum]),
+    );
+    expect(explorer).toMatchObject({
+      status: [...DATA_PRODUCT_STATUSES],
+      type: [...DATA_PRODUCT_TYPES],
+      classification: [...DATA_CLASSIFICATIONS],
+    });
+    expect(
+      document.components.schemas.PushFactsRequest.properties.source.pattern,
+    ).toBe(FACT_SOURCE_PATTERN.source);
   });
 });

@@ -13,12 +13,16 @@ jest.setTimeout(120_000);
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-// A 400 names the field (`facts.ci: ...`, `facts[":"]: ...`, `spec.outputPorts[0].name: ...`)
-// or the body.
+// A 400 names the field: the routes' own checks as `facts.ci: ...`, `facts[":"]: ...`,
+// `spec.outputPorts[0].name: ...`; the OpenAPI router's as `request/body/facts/ci must ...`,
+// `request/query/limit must ...` or `... query parameter 'limit'`; or it is about the body.
 const PATH =
   /[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*|\[\d+\]|\["([^"\\]|\\.)*"\])*/.source;
+const SPEC_PATH = /request\/(body|query|params)(\/.*)? must /.source;
+const QUERY_PARAMETER = /(Unknown|Empty value found for) query parameter '/
+  .source;
 const NAMES_A_FIELD = new RegExp(
-  `^(${PATH}: \\S|The (request )?body |Invalid ODPS)`,
+  `^(${PATH}: \\S|${SPEC_PATH}|${QUERY_PARAMETER}|The (request )?body |Invalid ODPS)`,
 );
 
 const slug = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}$/);
@@ -364,7 +368,7 @@ describe('the REST API, on generated requests', () => {
       fc.tuple(
         fc.constant('offset'),
         fc.oneof(
-          fc.constantFrom('-1', 'x', '1e3'),
+          fc.constantFrom('-1', 'x', '1.5', ''),
           fc.integer({ min: 100_001 }).map(String),
         ),
       ),
@@ -379,7 +383,9 @@ describe('the REST API, on generated requests', () => {
             .set('Authorization', user);
           expect(res.status).toBe(400);
           expect(res.body.error.message).toMatch(
-            new RegExp(`^${name}: must be `),
+            new RegExp(
+              `^(request/query/${name} must be |Empty value found for query parameter '${name}')`,
+            ),
           );
         },
       ),
@@ -390,7 +396,7 @@ describe('the REST API, on generated requests', () => {
         .get(`/api/data-mesh${path}?limit=${max + 1}`)
         .set('Authorization', user);
       expect(over.body.error.message).toBe(
-        `limit: must be an integer from 1 to ${max}`,
+        `request/query/limit must be <= ${max}`,
       );
       const atMax = await request(backend.server)
         .get(`/api/data-mesh${path}?limit=${max}&offset=100000`)

@@ -180,7 +180,15 @@ describe('federated governance through the REST API', () => {
         { policyId: 'no-such-policy', reason: 'x' },
         'policyId: "no-such-policy" is not a policy in force',
       ],
-      [{ reason: 'x' }, 'policyId: must name the policy'],
+      [{ reason: 'x' }, "request/body must have required property 'policyId'"],
+      [
+        { policyId: 'de-identified-input', reason: 'x'.repeat(2001) },
+        'request/body/reason must NOT have more than 2000 characters',
+      ],
+      [
+        { policyId: 'de-identified-input', reason: 'x', entityRef: 'x:/y' },
+        'entityRef: "x:/y" is not a valid entity ref',
+      ],
     ])('refuses a bad request %#', async (body, message) => {
       const res = await post('/waivers', {
         entityRef: 'dataproduct:default/cohort-study',
@@ -275,7 +283,11 @@ describe('federated governance through the REST API', () => {
       );
       expect(listed.body.items.map((w: any) => w.id)).toEqual([waiverId]);
       expect((await get('/waivers?status=pending')).body.items).toEqual([]);
-      expect((await get('/waivers?status=late')).status).toBe(400);
+      const late = await get('/waivers?status=late');
+      expect(late.status).toBe(400);
+      expect(late.body.error.message).toBe(
+        'request/query/status/0 must be equal to one of the allowed values: pending, approved, rejected, revoked, expired',
+      );
       expect(
         (await get('/waivers/00000000-0000-0000-0000-000000000000')).status,
       ).toBe(404);

@@ -24,37 +24,35 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
-  DataMeshHealthResponse,
   dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
   dataMeshFactsPushPermission,
   dataMeshWaiverDecidePermission,
   dataMeshWaiverRequestPermission,
   describeInvalidFactSource,
-  EvaluateResponse,
   exportOdpsDocument,
   isDataProductEntity,
   isValidDataProductEntity,
-  MAX_SCORECARD_REFS,
   productRelatedRefs,
-  RulesResponse,
-  WaiverStatus,
+  type DataMeshApiComponents,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import express, { Request } from 'express';
+import express from 'express';
 import Router from 'express-promise-router';
 import YAML from 'yaml';
-import { FactObservation } from '../database/FactStore';
+import { FactValues } from '../database/FactStore';
 import { DataMeshStores } from '../database/stores';
+import { createOpenApiRouter } from '../schema/openapi/generated';
 import { EvaluationService } from './EvaluationService';
 import { FactPipelineScope } from './config';
 import { GovernanceService } from './GovernanceService';
-import { addHomeRoutes, pageParams } from './homeRoutes';
+import { addHomeRoutes } from './homeRoutes';
 import { jsonBody } from './jsonBody';
 import { MeshHomeService } from './MeshHomeService';
 import { readableProductRefs } from './readableProducts';
+import { AnyRequest, entityRefParam, page } from './requestParams';
 import { refKey } from './RuleContextBuilder';
 import { ScorecardService } from './ScorecardService';
-import { WaiverService } from './WaiverService';
+import { WaiverDecision, WaiverService } from './WaiverService';
 
 /**
  * What the routes need. Handlers parse, authorize, call a service and answer; what the
@@ -74,27 +72,18 @@ export interface RouterOptions {
   home: MeshHomeService;
 }
 
-// Waivers and history points one request lists at most.
-const MAX_WAIVERS_LIMIT = 500;
-const MAX_HISTORY_LIMIT = 1000;
-
-const WAIVER_STATUSES: WaiverStatus[] = [
-  'pending',
-  'approved',
-  'rejected',
-  'revoked',
-  'expired',
+const WAIVER_ACTIONS: ReadonlyArray<WaiverDecision['action']> = [
+  'approve',
+  'reject',
+  'revoke',
 ];
-const WAIVER_ACTIONS = { approve: 1, reject: 1, revoke: 1 } as const;
+const isWaiverAction = (value: string): value is WaiverDecision['action'] =>
+  (WAIVER_ACTIONS as readonly string[]).includes(value);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseObservedAt(value: unknown): Date {
+function parseObservedAt(value: string | undefined): Date {
   if (value === undefined) return new Date();
-  const date = typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
     throw new InputError(
       `observedAt: ${JSON.stringify(value)} is not an ISO 8601 timestamp`,
     );
@@ -103,19 +92,6 @@ function parseObservedAt(value: unknown): Date {
     throw new InputError(`observedAt: ${value} is in the future`);
   }
   return date;
-}
-
-function parseRef(value: unknown, field: string): CompoundEntityRef {
-  if (typeof value !== 'string') {
-    throw new InputError(
-      `${field}: must be an entity ref such as dataproduct:default/orders`,
-    );
-  }
-  try {
-    return parseEntityRef(value, { defaultKind: 'DataProduct' });
-  } catch {
-    throw new InputError(`${field}: "${value}" is not a valid entity ref`);
-  }
 }
 
 /**
@@ -159,12 +135,12 @@ export async function createRouter(
     home,
   } = options;
   const db = await options.database.getClient();
-  const router = Router();
-  // Every route taking a body shares this limit (dataMesh.api.maxBodyBytes); over it, 413.
-  router.use(...jsonBody(evaluations.config.api.maxBodyBytes));
+  // Requests are checked against the spec (parameters and bodies) before a handler runs; an
+  // InputError names the parameter or field and what is wrong.
+  const router = await createOpenApiRouter();
 
   /** The entity as the caller may see it; 404 when it does not exist or is not visible. */
-  const readEntity = async (req: Request, ref: CompoundEntityRef) => {
+  const readEntity = async (req: AnyRequest, ref: CompoundEntityRef) => {
     const entity = await catalog.getEntityByRef(ref, {
       credentials: await httpAuth.credentials(req),
     });
@@ -173,11 +149,6 @@ export async function createRouter(
     }
     return entity;
   };
-  const routeRef = (req: Request): CompoundEntityRef => ({
-    kind: req.params.kind,
-    namespace: req.params.namespace,
-    name: req.params.name,
-  });
   const isAllowed = async (
     credentials: BackstageCredentials,
     permission: BasicPermission | ResourcePermission,
@@ -194,7 +165,7 @@ export async function createRouter(
     return decision.result === AuthorizeResult.ALLOW;
   };
   const authorize = async (
-    req: Request,
+    req: AnyRequest,
     permission: BasicPermission | ResourcePermission,
     entityRef?: string,
   ) => {
@@ -209,13 +180,13 @@ export async function createRouter(
     }
   };
   /** Whether the caller sees draft policies: governance admins only. */
-  const policyVisibility = async (req: Request) => ({
+  const policyVisibility = async (req: AnyRequest) => ({
     withDrafts: await isAllowed(
       await httpAuth.credentials(req),
       dataMeshDraftPoliciesReadPermission,
     ),
   });
-  const withoutDraftsUnlessAllowed = async (req: Request) => {
+  const withoutDraftsUnlessAllowed = async (req: AnyRequest) => {
     const { withDrafts } = await policyVisibility(req);
     return <T extends { enforcement: string }>(items: T[]) =>
       withDrafts ? items : items.filter(item => item.enforcement !== 'draft');
@@ -230,8 +201,7 @@ export async function createRouter(
         error,
       );
     }
-    const body: DataMeshHealthResponse = { status: 'ok', database: 'ok' };
-    res.json(body);
+    res.json({ status: 'ok', database: 'ok' });
   });
 
   // The product as an ODPS v1.0.0 document; the caller sees only what the catalog lets it read.
@@ -249,9 +219,13 @@ export async function createRouter(
       req.accepts(['application/json', 'application/yaml']) ===
       'application/yaml'
     ) {
-      res.type('application/yaml').send(YAML.stringify(document));
+      // The generated types know the JSON body only; YAML is the same document as text.
+      (res as express.Response)
+        .type('application/yaml')
+        .send(YAML.stringify(document));
     } else {
-      res.json(document);
+      // exportOdpsDocument writes the apiVersion, kind and id the spec requires.
+      res.json(document as DataMeshApiComponents['schemas']['OdpsDocument']);
     }
   });
 
@@ -262,30 +236,24 @@ export async function createRouter(
       { filter: { kind: 'Domain' } },
       { credentials: await httpAuth.credentials(req) },
     );
-    const body: RulesResponse = {
+    res.json({
       levels: evaluations.config.rules.levels,
       checks: evaluations.config.rules.checks.map(check => ({
         ...check,
-        origin: 'global',
+        origin: 'global' as const,
       })),
       policies: visible(evaluations.policiesOf(domains)),
-    };
-    res.json(body);
+    });
   });
 
   // Facts pushed by pipelines (a CI's static token, say); the product is re-evaluated at once.
   router.post('/facts', async (req, res) => {
-    const body = req.body;
-    if (!isObject(body)) {
-      throw new InputError('The body must be a JSON object');
-    }
-    const ref = parseRef(body.entityRef, 'entityRef');
-    const sourceProblem = describeInvalidFactSource(body.source);
+    const { source, facts } = req.body;
+    const ref = entityRefParam(req.body.entityRef, 'entityRef');
+    // The spec's pattern makes it an identifier; a reserved word or `catalog` it cannot refuse.
+    const sourceProblem = describeInvalidFactSource(source);
     if (sourceProblem) throw new InputError(`source: ${sourceProblem}`);
-    if (!isObject(body.facts)) {
-      throw new InputError('facts: must be a JSON object of values');
-    }
-    const observedAt = parseObservedAt(body.observedAt);
+    const observedAt = parseObservedAt(req.body.observedAt);
     const entityRef = refKey(ref);
     await authorize(req, dataMeshFactsPushPermission, entityRef);
     // Looked up as this plugin: a pipeline's token is usually limited to the data mesh API,
@@ -315,8 +283,9 @@ export async function createRouter(
 
     const { isLatest } = await stores.facts.addFacts({
       entityRef,
-      source: body.source as string,
-      facts: body.facts as FactObservation['facts'],
+      source,
+      // Parsed from JSON, so JSON values, which the generated type leaves unknown.
+      facts: facts as FactValues,
       observedAt,
     });
     // The newest facts evaluate the product; older ones only join its history.
@@ -325,7 +294,7 @@ export async function createRouter(
       : [await stores.scorecards.getScorecard(entityRef)];
     res.status(201).json({
       entityRef,
-      source: body.source,
+      source,
       observedAt: observedAt.toISOString(),
       latest: isLatest,
       scorecard: scorecard ? scorecards.toResponse(scorecard) : undefined,
@@ -335,26 +304,14 @@ export async function createRouter(
   // Dry run: the verdict on a draft product, nothing stored (templates and CI use it).
   router.post('/evaluate', async (req, res) => {
     await httpAuth.credentials(req);
-    const body = req.body;
-    if (!isObject(body) || !isObject(body.entity)) {
-      throw new InputError('entity: the body must hold the draft entity');
-    }
-    if (body.facts !== undefined && !isObject(body.facts)) {
-      throw new InputError('facts: must be an object of sources to values');
-    }
-    for (const [source, values] of Object.entries(body.facts ?? {})) {
+    const { entity, facts = {} } = req.body;
+    for (const source of Object.keys(facts)) {
       const problem = describeInvalidFactSource(source);
       // A source that is no identifier is quoted: `facts.:: ...` would not name it.
       if (problem) {
         throw new InputError(`facts[${JSON.stringify(source)}]: ${problem}`);
       }
-      if (!isObject(values)) {
-        throw new InputError(
-          `facts.${source}: must be a JSON object of values`,
-        );
-      }
     }
-    const entity = body.entity as unknown as Entity;
     // Throws an InputError naming every bad field of a DataProduct.
     if (!isValidDataProductEntity(entity)) {
       throw new InputError(
@@ -362,22 +319,18 @@ export async function createRouter(
       );
     }
     const visible = await withoutDraftsUnlessAllowed(req);
-    const verdict = await evaluations.dryRun(
-      entity as Parameters<EvaluationService['dryRun']>[0],
-      (body.facts ?? {}) as Record<string, Record<string, unknown>>,
-    );
-    const response: EvaluateResponse = {
+    const verdict = await evaluations.dryRun(entity, facts);
+    res.json({
       scorecard: verdict.scorecard,
       governance: {
         ...verdict.governance,
         results: visible(verdict.governance.results),
       },
-    };
-    res.json(response);
+    });
   });
 
   router.post('/evaluate/:kind/:namespace/:name', async (req, res) => {
-    const ref = routeRef(req);
+    const ref = req.params;
     await authorize(req, dataMeshEvaluatePermission, refKey(ref));
     const entity = await readEntity(req, ref);
     if (!isDataProductEntity(entity)) {
@@ -389,38 +342,27 @@ export async function createRouter(
 
   // The latest result of a readable product; reading never evaluates (404 before the first).
   router.get('/scorecards/:kind/:namespace/:name', async (req, res) => {
-    const entity = await readEntity(req, routeRef(req));
+    const entity = await readEntity(req, req.params);
     res.json(scorecards.toResponse(await scorecards.latest(entity)));
   });
 
   // The latest results of many products at once (search indexing, catalog tables); only what
   // the caller may read.
   router.post('/scorecards/by-refs', async (req, res) => {
-    const entityRefs = req.body?.entityRefs;
-    if (
-      !Array.isArray(entityRefs) ||
-      entityRefs.length > MAX_SCORECARD_REFS ||
-      entityRefs.some(ref => typeof ref !== 'string')
-    ) {
-      throw new InputError(
-        `entityRefs: must be a list of at most ${MAX_SCORECARD_REFS} entity refs`,
-      );
-    }
-    const refs = entityRefs.map((ref, i) =>
-      refKey(parseRef(ref, `entityRefs[${i}]`)),
+    const refs = req.body.entityRefs.map((ref, i) =>
+      refKey(entityRefParam(ref, `entityRefs[${i}]`)),
     );
     res.json(await scorecards.summaries(refs, await httpAuth.credentials(req)));
   });
 
   router.get('/scorecards/:kind/:namespace/:name/history', async (req, res) => {
-    const page = pageParams(req.query, MAX_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
-    const entity = await readEntity(req, routeRef(req));
-    res.json(await scorecards.history(refKey(entity), page));
+    const entity = await readEntity(req, req.params);
+    res.json(await scorecards.history(refKey(entity), page(req.query)));
   });
 
   // A product's policy results with the waivers in force now, its policies and its waivers.
   router.get('/governance/:kind/:namespace/:name', async (req, res) => {
-    const entity = await readEntity(req, routeRef(req));
+    const entity = await readEntity(req, req.params);
     res.json(await governance.product(entity, await policyVisibility(req)));
   });
 
@@ -436,32 +378,17 @@ export async function createRouter(
 
   // Waivers of the products the caller may read, optionally of one product or status.
   router.get('/waivers', async (req, res) => {
-    const { limit, offset } = pageParams(
-      req.query,
-      MAX_WAIVERS_LIMIT,
-      MAX_WAIVERS_LIMIT,
-    );
-    const statuses = [req.query.status ?? []].flat().map(String);
-    const unknown = statuses.find(
-      s => !WAIVER_STATUSES.includes(s as WaiverStatus),
-    );
-    if (unknown !== undefined) {
-      throw new InputError(
-        `status: "${unknown}" is not one of ${WAIVER_STATUSES.join(', ')}`,
-      );
-    }
+    const { entityRef, status = [] } = req.query;
+    const { limit, offset } = page(req.query);
     const entityRefs =
-      req.query.entityRef !== undefined
+      entityRef !== undefined
         ? [
             refKey(
-              await readEntity(req, parseRef(req.query.entityRef, 'entityRef')),
+              await readEntity(req, entityRefParam(entityRef, 'entityRef')),
             ),
           ]
         : await readableProductRefs(catalog, await httpAuth.credentials(req));
-    const items = await waivers.list(entityRefs, statuses as WaiverStatus[], {
-      limit,
-      offset,
-    });
+    const items = await waivers.list(entityRefs, status, { limit, offset });
     res.json({ items, limit, offset });
   });
 
@@ -476,22 +403,22 @@ export async function createRouter(
   // A product owner asks for an exception to one policy.
   router.post('/waivers', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = req.body;
-    if (!isObject(body)) throw new InputError('The body must be a JSON object');
-    const ref = parseRef(body.entityRef, 'entityRef');
-    if (typeof body.policyId !== 'string' || !body.policyId) {
-      throw new InputError('policyId: must name the policy to waive');
-    }
-    const product = await readEntity(req, ref);
+    const { policyId, reason, expiresAt } = req.body;
+    const product = await readEntity(
+      req,
+      entityRefParam(req.body.entityRef, 'entityRef'),
+    );
     if (!isDataProductEntity(product)) {
-      throw new InputError(`entityRef: ${refKey(ref)} is not a DataProduct`);
+      throw new InputError(
+        `entityRef: ${refKey(product)} is not a DataProduct`,
+      );
     }
     await authorize(req, dataMeshWaiverRequestPermission, refKey(product));
     const waiver = await waivers.request({
       product,
-      policyId: body.policyId,
-      reason: body.reason,
-      expiresAt: body.expiresAt,
+      policyId,
+      reason,
+      expiresAt,
       requestedBy: credentials.principal.userEntityRef,
     });
     res.status(201).json(waiver);
@@ -500,23 +427,22 @@ export async function createRouter(
   // A governance admin approves, rejects or revokes a waiver.
   router.post('/waivers/:id/:action', async (req, res) => {
     const { id, action } = req.params;
-    if (!(action in WAIVER_ACTIONS)) {
+    // Not an enum of the spec: its router would answer an unknown action 400, and a path that
+    // names no action is no route.
+    if (!isWaiverAction(action)) {
       throw new NotFoundError(
-        `No waiver action "${action}"; use approve, reject or revoke`,
+        `No waiver action "${action}"; use ${WAIVER_ACTIONS.join(', ')}`,
       );
     }
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorize(req, dataMeshWaiverDecidePermission);
-    const comment = isObject(req.body) ? req.body.comment : undefined;
-    if (comment !== undefined && typeof comment !== 'string') {
-      throw new InputError('comment: must be text');
-    }
     // An admin decides only on products they may read; others' waivers do not exist for them.
     const existing = await waivers.get(id);
     if (!existing) throw new NotFoundError(`No waiver ${id}`);
     await readEntity(req, parseEntityRef(existing.entityRef));
+    const { comment } = req.body;
     const waiver = await waivers.decide(id, {
-      action: action as keyof typeof WAIVER_ACTIONS,
+      action,
       actor: credentials.principal.userEntityRef,
       ...(comment ? { comment } : {}),
     });
@@ -526,9 +452,6 @@ export async function createRouter(
   // Domain and owner rollups, over the products the caller may read.
   router.get('/rollups/:groupBy/:namespace/:name', async (req, res) => {
     const { groupBy, namespace, name } = req.params;
-    if (groupBy !== 'domain' && groupBy !== 'owner') {
-      throw new InputError(`groupBy: "${groupBy}" is not one of domain, owner`);
-    }
     const target = await readEntity(req, {
       kind: groupBy === 'domain' ? 'Domain' : 'Group',
       namespace,
@@ -546,5 +469,11 @@ export async function createRouter(
     levels: () => evaluations.config.rules.levels,
   });
 
-  return router;
+  // Bodies are read before the OpenAPI router: its error handler would answer every error of
+  // the parser with 400, the 413 of a body over dataMesh.api.maxBodyBytes included. (Its own
+  // JSON parser then finds the body read and leaves it.)
+  const root = Router();
+  root.use(...jsonBody(evaluations.config.api.maxBodyBytes));
+  root.use(router);
+  return root;
 }

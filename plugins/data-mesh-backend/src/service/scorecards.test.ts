@@ -195,18 +195,30 @@ describe('scorecards through the REST API', () => {
   });
 
   it.each([
-    [{ source: 'ci', facts: {} }, 'entityRef: must be an entity ref'],
+    [
+      { source: 'ci', facts: {} },
+      "request/body must have required property 'entityRef'",
+    ],
+    [
+      { entityRef: 'x:/y', source: 'ci', facts: {} },
+      'entityRef: "x:/y" is not a valid entity ref',
+    ],
     [
       {
         entityRef: 'dataproduct:default/orders',
         source: 'dbt-tests',
         facts: {},
       },
-      'source: "dbt-tests" is not an identifier',
+      'request/body/source must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"',
+    ],
+    // An identifier, but one the rules cannot read as facts.<source>.
+    [
+      { entityRef: 'dataproduct:default/orders', source: 'in', facts: {} },
+      'source: "in" is a reserved word',
     ],
     [
       { entityRef: 'dataproduct:default/orders', source: 'ci', facts: [1] },
-      'facts: must be a JSON object',
+      'request/body/facts must be object',
     ],
     [
       {
