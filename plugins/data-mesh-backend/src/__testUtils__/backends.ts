@@ -21,6 +21,7 @@ import { Knex } from 'knex';
 import net from 'net';
 import request from 'supertest';
 import { dataMeshPlugin } from '../plugin';
+import { checkResponsesAgainstSpec } from './openApiResponses';
 
 /** A line logged by a test backend. */
 export interface LogLine {
@@ -180,7 +181,8 @@ export type TestBackend = Awaited<ReturnType<typeof startTestBackend>>;
 /**
  * A backend as in production: the catalog (with the data mesh kinds) and the data mesh
  * backend, on the given database, with the real database service and the real scheduler
- * (whose tasks are locked in the database, so that they run once across instances).
+ * (whose tasks are locked in the database, so that they run once across instances). A
+ * response of the data mesh API that breaks its OpenAPI spec fails the test that caused it.
  */
 export async function startDataMeshBackend(options: {
   instance: string;
@@ -190,7 +192,7 @@ export async function startDataMeshBackend(options: {
   lines: LogLine[];
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<TestBackend> {
-  return await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleDataMesh,
@@ -211,6 +213,8 @@ export async function startDataMeshBackend(options: {
       ...(options.features ?? []),
     ],
   });
+  checkResponsesAgainstSpec(backend.server);
+  return backend;
 }
 
 /** Polls `probe` until it returns something other than undefined or false. */

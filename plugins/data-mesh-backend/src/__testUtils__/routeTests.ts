@@ -22,6 +22,7 @@ import request from 'supertest';
 import YAML from 'yaml';
 import { dataMeshPlugin } from '../plugin';
 import { catalogYaml, TestBackend, user, waitFor } from './backends';
+import { checkResponsesAgainstSpec } from './openApiResponses';
 
 /*
  * The set-up shared by the suites that test the data mesh routes on a test backend: the
@@ -113,7 +114,8 @@ export function catalogDocs(docs: CatalogDoc[]) {
 /**
  * Starts the catalog (with the data mesh kinds) and the data mesh backend, the catalog reading
  * one file of `catalog` (YAML text, or docs) and accepting `kinds` from it. `features` adds to
- * or replaces services, such as permissions and notifications.
+ * or replaces services, such as permissions and notifications. A response of the data mesh
+ * API that breaks its OpenAPI spec fails the test that caused it.
  */
 export async function startRouteTestBackend(options: {
   catalog: string | CatalogDoc[];
@@ -130,7 +132,7 @@ export async function startRouteTestBackend(options: {
             .map(doc => YAML.stringify(doc))
             .join('---\n'),
   });
-  return await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleDataMesh,
@@ -158,6 +160,8 @@ export async function startRouteTestBackend(options: {
       ...(options.features ?? []),
     ],
   });
+  checkResponsesAgainstSpec(backend.server);
+  return backend;
 }
 
 /**

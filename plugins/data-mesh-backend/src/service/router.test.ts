@@ -9,6 +9,7 @@ import catalogModuleDataMesh from '@datamesh-portal/plugin-catalog-backend-modul
 import { validateOdpsDocument } from '@datamesh-portal/plugin-data-mesh-common';
 import request from 'supertest';
 import YAML from 'yaml';
+import { checkResponsesAgainstSpec } from '../__testUtils__/openApiResponses';
 import { dataMeshPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -53,6 +54,7 @@ spec:
         }),
       ],
     });
+    checkResponsesAgainstSpec(backend.server);
     for (let i = 0; i < 100; i++) {
       const res = await request(backend.server)
         .get(
