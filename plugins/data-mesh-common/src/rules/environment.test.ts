@@ -39,7 +39,7 @@ describe('isoDuration', () => {
       id: 'r',
       rule: "isoDuration(entity.spec.freshness) == duration('90m')",
     });
-    const withFreshness = (freshness: unknown) =>
+    const withFreshness = (freshness: string) =>
       evaluateRule(rule, { entity: { spec: { freshness } } });
     expect(withFreshness('PT1H30M')).toEqual({ outcome: 'pass' });
     expect(withFreshness('PT1,5H')).toEqual({ outcome: 'pass' });
