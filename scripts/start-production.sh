@@ -4,6 +4,9 @@
 # bundle's workspace packages at their built copies, and starts the backend, which serves the
 # built app. Third-party modules come from the checkout's node_modules.
 #   yarn build:all && yarn start:production [--config extra.yaml]
+# Like any production backend it needs DATA_MESH_CI_TOKEN and a sign-in provider, and says so
+# when they are missing; for a local trial, --config app-config.e2e.yaml provides both (guest
+# sign-in, a test token), and --config app-config.e2e-sqlite.yaml runs without PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

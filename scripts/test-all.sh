@@ -5,7 +5,8 @@
 #
 # Stores are tested on SQLite, and also on PostgreSQL when
 # BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set. The end-to-end backend runs the
-# production configuration on PostgreSQL when POSTGRES_HOST is set, on SQLite otherwise.
+# production configuration with the e2e overlay (guest sign-in, a test token), on PostgreSQL
+# when POSTGRES_HOST is set, on SQLite otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,9 +37,11 @@ step 'production build'
 yarn build:all
 
 step 'end-to-end tests against the production build'
-overlay=()
+# Production refuses to start on guest sign-in and without its own token: the overlay says
+# what the tests need, explicitly.
+overlay=(--config app-config.e2e.yaml)
 if [ -z "${POSTGRES_HOST:-}" ]; then
-  overlay=(--config app-config.e2e-sqlite.yaml)
+  overlay+=(--config app-config.e2e-sqlite.yaml)
 fi
 log="$(mktemp -t datamesh-e2e-backend.XXXXXX.log)"
 bash scripts/start-production.sh "${overlay[@]}" >"$log" 2>&1 &
