@@ -34,6 +34,25 @@ export interface Config {
       }>;
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Products that left the catalog. A pass removes them softly: their results and history
+       * are hidden (scorecards, history, rollups, explorer) and kept, and restored if the
+       * product comes back.
+       */
+      removal?: {
+        /**
+         * A pass that finds more than this percentage of the products with results missing
+         * from the catalog's list (the catalog briefly answering empty, say) removes them only
+         * if the catalog, asked again for each by ref, confirms that none exists; otherwise it
+         * removes nothing and logs a warning. 0 to 100; default 50.
+         */
+        maxPercent?: number;
+        /**
+         * How long removed products keep their results, history, explorer row and facts before
+         * they are purged, e.g. `{ days: 30 }`, `P30D` or `30 days`. Default 30 days.
+         */
+        retention?: HumanDuration | string;
+      };
     };
     /**
      * Fact providers registered by backend modules. Each runs as its own scheduled task; a run
@@ -54,8 +73,23 @@ export interface Config {
         };
       };
     };
-    /** Facts pushed by pipelines (`POST /api/data-mesh/facts`). */
+    /** Facts pushed by pipelines (`POST /api/data-mesh/facts`) and pulled by fact providers. */
     facts?: {
+      /**
+       * How long fact history is kept, e.g. `{ days: 90 }`, `P90D` or `90 days`; older
+       * observations are deleted by a scheduled cleanup, except the latest of each product and
+       * source, which always stays. Default 90 days.
+       */
+      retention?: HumanDuration | string;
+      /** How often the fact history cleanup runs; default every hour. */
+      cleanupSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The most fact sources one product may have. A push of one more source is refused
+       * with 400 (naming `source` and this cap); a fact provider's observations of one more
+       * are left out with a warning. Sources a product has keep taking observations.
+       * Default 20.
+       */
+      maxSourcesPerProduct?: number;
       /**
        * What each pipeline may push facts for. Backstage's permission policy never sees
        * service principals (a static token is allowed whatever its access restrictions
