@@ -14,3 +14,4 @@ export * from './validation';
 export * from './permissions';
 export * from './rules';
 export * from './scaffolder';
+export * from './util';

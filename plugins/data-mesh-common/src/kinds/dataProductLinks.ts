@@ -1,7 +1,5 @@
-import {
-  CompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { entityRefKey } from '../util/entityRefKey';
 import { DataProductEntityV1alpha1 } from './DataProductEntityV1alpha1';
 import { DATA_PRODUCT_REF_DEFAULT_KINDS, parseDataMeshRef } from './refs';
 import { DATA_MESH_RELATIONS as R } from './relations';
@@ -102,7 +100,7 @@ export async function withDraftRelations(
     ...product,
     relations: links.map(({ type, target }) => ({
       type,
-      targetRef: stringifyEntityRef(target).toLocaleLowerCase('en-US'),
+      targetRef: entityRefKey(target),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { isJsonObject } from '../util/isJsonObject';
 import { DATA_MESH_API_VERSION } from './constants';
 import {
   boundProblems,
@@ -74,10 +75,6 @@ function allowedValues(schema: SchemaNode, field: string): unknown[] {
   return values;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The kind schema compiled with an Ajv instance of its own. The catalog validates the entity
  * envelope (metadata, relations...) itself, so `Entity` stands for any object here and only
@@ -98,7 +95,7 @@ function valuesAt(value: unknown, path: string): Array<[string, unknown]> {
     const each = segment.endsWith('[]');
     const next: Array<[string, unknown]> = [];
     for (const [at, current] of found) {
-      if (!isObject(current) || current[name] === undefined) continue;
+      if (!isJsonObject(current) || current[name] === undefined) continue;
       const field = at ? `${at}.${name}` : name;
       const child = current[name];
       if (!each) next.push([field, child]);
@@ -154,7 +151,7 @@ export function createKindValidator<T extends Entity>(
 
   return (entity: unknown): entity is T => {
     if (
-      !isObject(entity) ||
+      !isJsonObject(entity) ||
       !apiVersions.includes(entity.apiVersion) ||
       !kinds.includes(entity.kind)
     ) {

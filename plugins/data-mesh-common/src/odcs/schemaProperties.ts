@@ -1,8 +1,5 @@
+import { isJsonObject } from '../util/isJsonObject';
 import { OdcsContract, OdcsSchemaProperty } from './types';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The objects of a list field, or none when the field is missing or not a list: contracts
@@ -10,7 +7,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * @public
  */
 export function listOf<T>(value: unknown): T[] {
-  return Array.isArray(value) ? (value.filter(isRecord) as T[]) : [];
+  return Array.isArray(value) ? (value.filter(isJsonObject) as T[]) : [];
 }
 
 /**
@@ -37,7 +34,7 @@ export function flattenProperties(
   return listOf<OdcsSchemaProperty>(properties).flatMap(property => {
     const name = String(property.name ?? '');
     const path = parentPath ? `${parentPath}.${name}` : name;
-    const items = isRecord(property.items) ? property.items : undefined;
+    const items = isJsonObject(property.items) ? property.items : undefined;
     return [
       { property, path, depth },
       ...flattenProperties(property.properties, path, depth + 1),

@@ -8,7 +8,8 @@ import {
   ODPS_ID_ANNOTATION,
 } from '../kinds';
 import { ODPS_DEFAULTED_ANNOTATION, odpsNameToEntityName } from './mapping';
-import { isJsonObject, pruneToOdpsV100 } from './schemas';
+import { isJsonObject } from '../util/isJsonObject';
+import { pruneToOdpsV100 } from './schemas';
 
 /** Sets a key, or removes it when the value is undefined. */
 function put(target: JsonObject, key: string, value: JsonValue | undefined) {

@@ -19,7 +19,8 @@ import {
   odpsNameToEntityName,
   odpsToOutputPortType,
 } from './mapping';
-import { isJsonObject, validateOdpsDocument } from './schemas';
+import { isJsonObject } from '../util/isJsonObject';
+import { validateOdpsDocument } from './schemas';
 import {
   formatProblems,
   inputErrorWithProblems,

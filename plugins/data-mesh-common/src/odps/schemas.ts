@@ -1,6 +1,7 @@
 import Ajv2019, { ValidateFunction } from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { JsonObject, JsonValue } from '@backstage/types';
+import { isJsonObject } from '../util/isJsonObject';
 import { Problem } from '../validation/problems';
 import { formatValue, schemaProblems } from '../validation/schemaProblems';
 // Unchanged copies of the Bitol ODPS JSON schemas (Apache-2.0, see LICENSE-ODPS), from
@@ -121,11 +122,6 @@ export type OdpsValidationResult = {
    */
   errors: Problem[];
 };
-
-/** True for a plain JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Decides the structure of an ODPS document by its shape: a v0.9.0 document whose `team` is a

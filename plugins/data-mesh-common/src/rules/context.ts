@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import { isJsonObject } from '../util/isJsonObject';
 import {
   DEFAULT_RULE_CONTEXT_LIMITS,
   ENTITY_FIELD_LENGTHS,
@@ -63,11 +64,6 @@ export class RuleContextError extends Error {
   }
 }
 
-/** A JSON object (rules see anything else as an error). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function toDate(value: unknown, what: string): Date {
   let time: number;
   if (value instanceof Date) {
@@ -92,7 +88,7 @@ function optionalEntity(value: unknown, what: string): RuleEntity | null {
   if (value === undefined || value === null) {
     return null;
   }
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     throw new RuleContextError(`${what} must be an object or null`);
   }
   return value as RuleEntity;
@@ -294,7 +290,7 @@ function measureEntity(
     let value: unknown = entity;
     for (const key of keys) {
       value =
-        isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key)
+        isJsonObject(value) && Object.prototype.hasOwnProperty.call(value, key)
           ? value[key]
           : undefined;
     }
@@ -499,7 +495,7 @@ export function createRuleContext(
 ): RuleContext {
   const bounds = contextLimits(limits);
   const { maxUpstream, maxFactSources } = bounds;
-  if (!input || !isPlainObject(input.entity)) {
+  if (!input || !isJsonObject(input.entity)) {
     throw new RuleContextError('entity must be an object');
   }
   const upstream = input.upstream ?? [];
@@ -512,13 +508,13 @@ export function createRuleContext(
     );
   }
   for (let i = 0; i < upstream.length; i++) {
-    if (!isPlainObject(upstream[i])) {
+    if (!isJsonObject(upstream[i])) {
       throw new RuleContextError(`upstream[${i}] must be an object`);
     }
   }
 
   const facts = input.facts ?? {};
-  if (!isPlainObject(facts)) {
+  if (!isJsonObject(facts)) {
     throw new RuleContextError('facts must be an object');
   }
   const sources = Object.keys(facts);
@@ -528,13 +524,13 @@ export function createRuleContext(
     );
   }
   for (const source of sources) {
-    if (!isPlainObject(facts[source])) {
+    if (!isJsonObject(facts[source])) {
       throw new RuleContextError(`facts.${source} must be an object`);
     }
   }
 
   const rawObservedAt = input.observedAt ?? {};
-  if (!isPlainObject(rawObservedAt)) {
+  if (!isJsonObject(rawObservedAt)) {
     throw new RuleContextError('observedAt must be an object');
   }
   const variables = new Variables(

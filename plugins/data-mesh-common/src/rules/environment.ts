@@ -1,7 +1,10 @@
 import { Environment, EvaluationError } from '@marcbachmann/cel-js';
 import { Duration as CelDuration } from '@marcbachmann/cel-js/evaluator';
-import { Duration } from 'luxon';
 import { RE2JS } from 're2js';
+import {
+  MAX_ISO_DURATION_LENGTH,
+  readIsoDuration,
+} from '../util/isoDuration';
 import { contextLimits } from './context';
 import { DEFAULT_RULE_LIMITS, RuleContextLimits, RuleLimits } from './limits';
 
@@ -55,26 +58,12 @@ export const RULE_VARIABLES: ReadonlyArray<{
 /** Names of the context variables. */
 export const ROOT_VARIABLES = new Set(RULE_VARIABLES.map(v => v.name));
 
-/** Longest text isoDuration() reads: an ISO-8601 duration is short. */
-const MAX_ISO_DURATION_LENGTH = 64;
-
 /**
- * Seconds of an ISO-8601 duration such as `PT24H` or `P7D` (luxon's `Duration.fromISO`, a year
- * counting as 365 days and a month as 30). Undefined when the text is not such a duration, is
- * negative or names no amount (`P`, `PT`, `P1DT`), which luxon would accept.
+ * Seconds of an ISO-8601 duration such as `PT24H` or `P7D` (read by luxon, a year counting as
+ * 365 days and a month as 30); undefined when the text is no such duration (`readIsoDuration`).
  */
 export function isoDurationSeconds(text: string): number | undefined {
-  if (
-    text.length > MAX_ISO_DURATION_LENGTH ||
-    text.includes('-') ||
-    text.endsWith('P') ||
-    text.endsWith('T')
-  ) {
-    return undefined;
-  }
-  // ISO-8601 allows a decimal comma; luxon reads the point only.
-  const duration = Duration.fromISO(text.replace(/,/g, '.'));
-  return duration.isValid ? duration.as('seconds') : undefined;
+  return readIsoDuration(text)?.as('seconds');
 }
 
 function quoted(value: unknown): string {

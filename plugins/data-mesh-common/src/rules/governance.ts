@@ -1,4 +1,4 @@
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   Governance,
   GovernancePolicy,
@@ -8,6 +8,7 @@ import {
   PolicySeverity,
   RuleOutcome,
 } from '../api';
+import { entityRefKey } from '../util/entityRefKey';
 import { RuleContext, RuleContextInput } from './context';
 import {
   CompileRuleOptions,
@@ -214,13 +215,10 @@ export function domainAncestry(
 /** A domain reference in lowercase `domain:namespace/name` form. */
 function domainRefOf(value: string, context: Entity): string {
   try {
-    const ref = parseEntityRef(value, {
+    return entityRefKey(value, {
       defaultKind: 'domain',
       defaultNamespace: context.metadata.namespace ?? 'default',
     });
-    return `${ref.kind}:${ref.namespace}/${ref.name}`.toLocaleLowerCase(
-      'en-US',
-    );
   } catch {
     return '';
   }
@@ -253,7 +251,7 @@ export class PolicyResolver {
   domainPolicies(domain: Entity): CompiledPolicy[] {
     const definitions = (domain.spec as { policies?: unknown })?.policies;
     if (!Array.isArray(definitions) || definitions.length === 0) return [];
-    const domainRef = domainRefKey(domain);
+    const domainRef = entityRefKey(domain);
     const cached = this.compiledByDomain.get(domainRef);
     // The same definitions object, for every product of a domain in one pass.
     if (cached?.definitions === definitions) return cached.policies;

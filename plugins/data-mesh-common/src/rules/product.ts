@@ -11,6 +11,7 @@ import {
   ScorecardCheckDefinition,
 } from '../api';
 import { DataProductEntityV1alpha1, parseDataMeshRef } from '../kinds';
+import { entityRefKey } from '../util/entityRefKey';
 import {
   createRuleContext,
   RuleContext,
@@ -28,15 +29,10 @@ import {
 } from './governance';
 import { compileScorecardChecks, evaluateScorecard } from './scorecard';
 
-/** Entity refs as the catalog compares them: lowercase `kind:namespace/name`. */
-function lowerRef(ref: { kind: string; namespace: string; name: string }) {
-  return `${ref.kind}:${ref.namespace}/${ref.name}`.toLocaleLowerCase('en-US');
-}
-
 function relationTargets(entity: Entity, type: string): string[] {
   return (entity.relations ?? [])
     .filter(r => r.type === type)
-    .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    .map(r => entityRefKey(r.targetRef));
 }
 
 /**
@@ -54,7 +50,7 @@ export function productRelatedRefs(product: Entity): {
   const ref = (value: unknown, field: 'domain' | 'owner') => {
     if (typeof value !== 'string' || !value) return undefined;
     try {
-      return lowerRef(parseDataMeshRef(value, field, product));
+      return entityRefKey(parseDataMeshRef(value, field, product));
     } catch {
       return undefined;
     }

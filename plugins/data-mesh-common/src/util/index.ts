@@ -1,0 +1,4 @@
+export { entityRefKey } from './entityRefKey';
+export { isJsonObject } from './isJsonObject';
+export { parseIsoDuration } from './isoDuration';
+export type { IsoDurationUnits } from './isoDuration';
