@@ -17,6 +17,7 @@ import {
   ContractLookup,
   DataMeshDomainEntityV1alpha1,
   dataProductLinks,
+  entityRefKey,
   RuleCompileError,
   DataProductEntityV1alpha1,
   isDataProductEntity,
@@ -143,7 +144,7 @@ function checkDomainPolicies(
   try {
     compileGovernancePolicies(policies, {
       origin: 'domain',
-      domainRef: stringifyEntityRef(domain).toLocaleLowerCase('en-US'),
+      domainRef: entityRefKey(domain),
     });
   } catch (error) {
     if (!(error instanceof RuleCompileError)) throw error;

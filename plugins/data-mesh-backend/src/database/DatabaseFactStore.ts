@@ -1,4 +1,6 @@
+import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
 import { Knex } from 'knex';
+import chunk from 'lodash/chunk';
 import { migratedClient, StoreOptions } from './client';
 import {
   FactObservation,
@@ -7,14 +9,7 @@ import {
   LatestFacts,
   StoredFacts,
 } from './FactStore';
-import {
-  chunk,
-  IN_CHUNK,
-  normalizeRef,
-  rowsPerInsert,
-  toDate,
-  uniqueRefs,
-} from './util';
+import { IN_CHUNK, rowsPerInsert, toDate, uniqueRefs } from './util';
 
 const FACT_HISTORY_DEFAULT_LIMIT = 100;
 
@@ -47,7 +42,7 @@ export class DatabaseFactStore implements FactStore {
     }
     const receivedAt = new Date();
     const rows = observations.map(observation => ({
-      entity_ref: normalizeRef(observation.entityRef),
+      entity_ref: entityRefKey(observation.entityRef),
       source: observation.source,
       facts: JSON.stringify(observation.facts),
       observed_at: observation.observedAt,
@@ -138,7 +133,7 @@ export class DatabaseFactStore implements FactStore {
     options?: { limit?: number },
   ): Promise<StoredFacts[]> {
     const rows: FactRow[] = await this.db('fact_observations')
-      .where({ entity_ref: normalizeRef(entityRef), source })
+      .where({ entity_ref: entityRefKey(entityRef), source })
       .orderBy([
         { column: 'observed_at', order: 'desc' },
         { column: 'id', order: 'desc' },

@@ -1,4 +1,6 @@
+import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
 import { Knex } from 'knex';
+import chunk from 'lodash/chunk';
 import {
   inTransaction,
   migratedClient,
@@ -12,9 +14,7 @@ import {
   ProductQuery,
 } from './ProductIndexStore';
 import {
-  chunk,
   IN_CHUNK,
-  normalizeRef,
   rowsPerInsert,
   toBoolean,
   toDate,
@@ -80,7 +80,7 @@ const PRODUCT_COLUMNS = [
 
 function toIndexRow(entry: ProductIndexEntry): IndexRow {
   return {
-    entity_ref: normalizeRef(entry.entityRef),
+    entity_ref: entityRefKey(entry.entityRef),
     name: entry.name,
     title: entry.title ?? null,
     status: entry.status ?? null,

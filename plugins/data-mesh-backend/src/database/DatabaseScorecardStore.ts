@@ -1,5 +1,9 @@
-import { RuleOutcome } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  entityRefKey,
+  RuleOutcome,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { Knex } from 'knex';
+import chunk from 'lodash/chunk';
 import {
   inTransaction,
   migratedClient,
@@ -17,10 +21,8 @@ import {
   StoredScorecard,
 } from './ScorecardStore';
 import {
-  chunk,
   compareRefs,
   IN_CHUNK,
-  normalizeRef,
   rowsPerInsert,
   toBoolean,
   toDate,
@@ -121,7 +123,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     // One result per product: the newest, later ones winning ties.
     const byRef = new Map<string, StoredScorecard>();
     for (const result of results) {
-      const entityRef = normalizeRef(result.entityRef);
+      const entityRef = entityRefKey(result.entityRef);
       const current = byRef.get(entityRef);
       if (
         !current ||
@@ -129,8 +131,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
       ) {
         byRef.set(entityRef, {
           entityRef,
-          domainRef: result.domainRef ? normalizeRef(result.domainRef) : null,
-          ownerRef: result.ownerRef ? normalizeRef(result.ownerRef) : null,
+          domainRef: result.domainRef ? entityRefKey(result.domainRef) : null,
+          ownerRef: result.ownerRef ? entityRefKey(result.ownerRef) : null,
           score: result.score,
           level: result.level ?? null,
           checks: result.checks,
@@ -328,7 +330,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   async getScorecard(entityRef: string): Promise<StoredScorecard | undefined> {
     const row: ScorecardRow | undefined = await this.db('scorecards')
-      .where('entity_ref', normalizeRef(entityRef))
+      .where('entity_ref', entityRefKey(entityRef))
       .first();
     return row ? toScorecard(row) : undefined;
   }
@@ -353,7 +355,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     options?: { since?: Date; until?: Date; limit?: number },
   ): Promise<ScorecardHistoryItem[]> {
     const query = this.db('scorecard_history')
-      .where('entity_ref', normalizeRef(entityRef))
+      .where('entity_ref', entityRefKey(entityRef))
       .select('score', 'level', 'compliant', 'evaluated_at');
     if (options?.since) {
       query.where('evaluated_at', '>=', options.since);
@@ -433,7 +435,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     let worst: ScorecardRollup['worst'] = [];
     for (const refs of restrictions) {
       const scope = (query: Knex.QueryBuilder) => {
-        query.where(column, normalizeRef(ref));
+        query.where(column, entityRefKey(ref));
         if (refs) {
           query.whereIn('entity_ref', refs);
         }
@@ -502,7 +504,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     entityRefs: string[],
     options?: { evaluatedBefore?: Date } & WriteOptions,
   ): Promise<string[]> {
-    const keep = new Set(entityRefs.map(normalizeRef));
+    const keep = new Set(entityRefs.map(ref => entityRefKey(ref)));
     const before = options?.evaluatedBefore;
     return await inTransaction(this.db, options, async trx => {
       const stored: Array<{ entity_ref: string }> = await trx('scorecards')

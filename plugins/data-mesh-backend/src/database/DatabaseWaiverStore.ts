@@ -1,13 +1,15 @@
 import { ConflictError } from '@backstage/errors';
-import { WaiverStatus } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  entityRefKey,
+  WaiverStatus,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
+import chunk from 'lodash/chunk';
 import { migratedClient, StoreOptions } from './client';
 import {
-  chunk,
   compareRefs,
   IN_CHUNK,
-  normalizeRef,
   rowsPerInsert,
   toDate,
   uniqueRefs,
@@ -114,7 +116,7 @@ export class DatabaseWaiverStore implements WaiverStore {
   async createWaiver(
     request: WaiverRequest,
   ): Promise<{ created: StoredWaiver } | { blockedBy: StoredWaiver }> {
-    const entityRef = normalizeRef(request.entityRef);
+    const entityRef = entityRefKey(request.entityRef);
     const { policyId, requestedAt } = request;
     const row: WaiverRow = {
       id: randomUUID(),
@@ -122,7 +124,7 @@ export class DatabaseWaiverStore implements WaiverStore {
       policy_id: policyId,
       reason: request.reason,
       status: 'pending',
-      requested_by: normalizeRef(request.requestedBy),
+      requested_by: entityRefKey(request.requestedBy),
       requested_at: requestedAt,
       expires_at: request.expiresAt,
       decided_by: null,
@@ -171,7 +173,7 @@ export class DatabaseWaiverStore implements WaiverStore {
     id: string,
     change: WaiverStatusChange,
   ): Promise<StoredWaiver | undefined> {
-    const actor = normalizeRef(change.actor);
+    const actor = entityRefKey(change.actor);
     const comment = change.comment ?? null;
     return await this.db.transaction(async trx => {
       // One statement: of two concurrent changes of the same waiver, the second finds the

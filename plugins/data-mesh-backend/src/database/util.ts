@@ -1,3 +1,5 @@
+import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
+
 /*
  * What the knex stores share: statement sizes, refs as stored, and values as the two
  * databases return them.
@@ -11,26 +13,13 @@ const MAX_PARAMETERS = 999;
 /** Refs per `where in (...)` list. */
 export const IN_CHUNK = 500;
 
-export function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    chunks.push(items.slice(i, i + size));
-  }
-  return chunks;
-}
-
 /** Rows of `columns` columns that one insert statement may hold. */
 export function rowsPerInsert(columns: number): number {
   return Math.max(1, Math.floor(MAX_PARAMETERS / columns));
 }
 
-/** An entity ref as stored: lowercase. */
-export function normalizeRef(ref: string): string {
-  return ref.toLocaleLowerCase('en-US');
-}
-
 export function uniqueRefs(refs: string[]): string[] {
-  return [...new Set(refs.map(normalizeRef))];
+  return [...new Set(refs.map(ref => entityRefKey(ref)))];
 }
 
 export function compareRefs(a: string, b: string): number {

@@ -4,8 +4,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   applyWaivers,
   DataProductEntityV1alpha1,
-  dataProductSearchTerms,
   DataProductEvaluator,
+  dataProductSearchTerms,
+  entityRefKey,
   EvaluateResponse,
   GovernancePolicy,
   productRelatedRefs,
@@ -23,7 +24,7 @@ import { DataMeshStores } from '../database/stores';
 import { DataMeshBackendConfig } from './config';
 import { groupBy } from './groupBy';
 import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
-import { refKey, RuleContextBuilder, RulePass } from './RuleContextBuilder';
+import { RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /** The explorer's fields of a product; its search text is the product's search terms. */
 export function productIndexEntry(
@@ -32,7 +33,7 @@ export function productIndexEntry(
 ): ProductIndexEntry {
   const spec = (product.spec ?? {}) as Record<string, unknown>;
   return {
-    entityRef: refKey(product),
+    entityRef: entityRefKey(product),
     name: product.metadata.name,
     title: textOrNull(product.metadata.title),
     status: textOrNull(spec.status),
@@ -95,7 +96,7 @@ export class EvaluationService {
     const now = this.now();
     const draft = await withDraftRelations(entity, this.contracts);
     const { contexts, findDomain } = await this.contexts.build([draft], now);
-    const context = contexts.get(refKey(draft))!;
+    const context = contexts.get(entityRefKey(draft))!;
     const extra = Object.fromEntries(Object.keys(facts).map(s => [s, now]));
     return this.evaluator.evaluate(
       {
@@ -113,7 +114,7 @@ export class EvaluationService {
       [product],
       this.now(),
     );
-    const domain = contexts.get(refKey(product))?.domain as Entity | null;
+    const domain = contexts.get(entityRefKey(product))?.domain as Entity | null;
     return this.evaluator
       .policiesFor(domain, findDomain)
       .map(compiled => compiled.policy);
@@ -146,7 +147,7 @@ export class EvaluationService {
   ): Promise<{ results: StoredScorecard[]; breaches: ComplianceBreach[] }> {
     if (products.length === 0) return { results: [], breaches: [] };
     const evaluatedAt = this.now();
-    const refs = products.map(product => refKey(product));
+    const refs = products.map(product => entityRefKey(product));
     const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
       this.contexts.build(products, evaluatedAt, pass),
       this.options.stores.waivers.listWaivers({
@@ -249,7 +250,7 @@ export class EvaluationService {
           { credentials },
         );
         breaches.push(...(await this.evaluatePage(page.items, pass)).breaches);
-        seen.push(...page.items.map(e => refKey(e)));
+        seen.push(...page.items.map(e => entityRefKey(e)));
         cursor = page.pageInfo.nextCursor;
       } while (cursor);
     } finally {

@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   applyWaivers,
+  entityRefKey,
   Governance,
   GovernanceResponse,
   GovernanceSummaryResponse,
@@ -12,7 +13,6 @@ import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { EvaluationService } from './EvaluationService';
 import { groupBy } from './groupBy';
 import { readableProductRefs } from './readableProducts';
-import { refKey } from './RuleContextBuilder';
 import { ScorecardService } from './ScorecardService';
 import { WaiverService } from './WaiverService';
 
@@ -55,7 +55,7 @@ export class GovernanceService {
     visibility: PolicyVisibility,
   ): Promise<GovernanceResponse> {
     const { scorecards, evaluations, waiverStore, waivers } = this.options;
-    const entityRef = refKey(entity);
+    const entityRef = entityRefKey(entity);
     const stored = await scorecards.latest(entity);
     const [policies, productWaivers] = await Promise.all([
       evaluations.policiesFor(entity),

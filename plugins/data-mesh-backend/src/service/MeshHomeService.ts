@@ -1,12 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_DEPENDS_ON,
-} from '@backstage/catalog-model';
+import { Entity, RELATION_DEPENDS_ON } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DomainMapResponse,
+  entityRefKey,
   MeshInsightResponse,
   productRelatedRefs,
   ProductsQueryResponse,
@@ -15,7 +12,6 @@ import { ProductIndexStore, ProductQuery } from '../database/ProductIndexStore';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { computeInsight } from './insight';
 import { readableProductRefs } from './readableProducts';
-import { refKey } from './RuleContextBuilder';
 
 /** The parent ref of a Domain entity (spec.subdomainOf), lowercase; undefined if none. */
 function parentDomainRef(domain: Entity): string | undefined {
@@ -23,12 +19,10 @@ function parentDomainRef(domain: Entity): string | undefined {
     ?.subdomainOf;
   if (typeof value !== 'string' || !value) return undefined;
   try {
-    return refKey(
-      parseEntityRef(value, {
-        defaultKind: 'Domain',
-        defaultNamespace: domain.metadata.namespace ?? 'default',
-      }),
-    );
+    return entityRefKey(value, {
+      defaultKind: 'Domain',
+      defaultNamespace: domain.metadata.namespace ?? 'default',
+    });
   } catch {
     return undefined;
   }
@@ -109,8 +103,8 @@ export class MeshHomeService {
       entity.kind.toLocaleLowerCase('en-US') === kind;
     const domains = items.filter(e => isKind(e, 'domain'));
     const products = items.filter(e => isKind(e, 'dataproduct'));
-    const domainRefs = new Set(domains.map(d => refKey(d)));
-    const productRefs = new Set(products.map(p => refKey(p)));
+    const domainRefs = new Set(domains.map(d => entityRefKey(d)));
+    const productRefs = new Set(products.map(p => entityRefKey(p)));
     const scorecards = await this.options.scorecards.getScorecards([
       ...productRefs,
     ]);
@@ -119,7 +113,7 @@ export class MeshHomeService {
         .map(domain => {
           const parent = parentDomainRef(domain);
           return {
-            entityRef: refKey(domain),
+            entityRef: entityRefKey(domain),
             title: domain.metadata.title ?? null,
             parentRef: parent && domainRefs.has(parent) ? parent : null,
           };
@@ -127,7 +121,7 @@ export class MeshHomeService {
         .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
       products: products
         .map(product => {
-          const ref = refKey(product);
+          const ref = entityRefKey(product);
           const stored = scorecards.get(ref);
           return {
             entityRef: ref,
@@ -143,8 +137,8 @@ export class MeshHomeService {
           (product.relations ?? [])
             .filter(r => r.type === RELATION_DEPENDS_ON)
             .map(r => ({
-              from: refKey(product),
-              to: r.targetRef.toLocaleLowerCase('en-US'),
+              from: entityRefKey(product),
+              to: entityRefKey(r.targetRef),
             })),
         )
         .filter(edge => productRefs.has(edge.to))

@@ -1,9 +1,10 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import chunk from 'lodash/chunk';
 import {
   domainAncestry,
-  domainRefKey,
+  entityRefKey,
   productRelatedRefs,
   productRuleContext,
   RuleContextInput,
@@ -18,21 +19,6 @@ const REFS_PER_REQUEST = 500;
  * instead of every Domain of the catalog: one catalog request fewer on the hot path.
  */
 const DOMAINS_BY_REF_MAX_BATCH = 10;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
-}
-
-/** Entity refs as the catalog and the store keep them: lowercase. */
-export function refKey(
-  ref: Entity | { kind: string; namespace?: string; name: string },
-): string {
-  return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
-}
 
 /** What rules need to evaluate a batch of products. */
 export interface RuleContexts {
@@ -77,7 +63,7 @@ export class RuleContextBuilder {
     now: Date = new Date(),
     pass?: RulePass,
   ): Promise<RuleContexts> {
-    const productRefs = products.map(p => refKey(p));
+    const productRefs = products.map(p => entityRefKey(p));
     // Upstream products in the same batch were just read from the catalog: not read again.
     const batch = new Map(productRefs.map((ref, i) => [ref, products[i]]));
     const related = new Set<string>();
@@ -211,13 +197,13 @@ export class RuleContextBuilder {
   private async fetchEntities(refs: string[]): Promise<Map<string, Entity>> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const found = new Map<string, Entity>();
-    for (const chunk of chunks(refs, REFS_PER_REQUEST)) {
+    for (const part of chunk(refs, REFS_PER_REQUEST)) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
-        { entityRefs: chunk },
+        { entityRefs: part },
         { credentials },
       );
       items.forEach((entity, i) => {
-        if (entity) found.set(chunk[i], entity);
+        if (entity) found.set(part[i], entity);
       });
     }
     return found;
@@ -232,6 +218,6 @@ export class RuleContextBuilder {
       { filter: { kind: 'Domain' } },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
-    return new Map(items.map(domain => [domainRefKey(domain), domain]));
+    return new Map(items.map(domain => [entityRefKey(domain), domain]));
   }
 }

@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  entityRefKey,
   isDataProductEntity,
   ScorecardHistoryResponse,
   ScorecardResponse,
@@ -11,7 +12,6 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { ScorecardStore, StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshBackendConfig } from './config';
-import { refKey } from './RuleContextBuilder';
 
 /**
  * Reads of stored scorecards as the API answers them: a product's latest result, many at
@@ -32,7 +32,7 @@ export class ScorecardService {
    * data product that has not been evaluated yet.
    */
   async latest(entity: Entity): Promise<StoredScorecard> {
-    const entityRef = refKey(entity);
+    const entityRef = entityRefKey(entity);
     const stored = await this.options.scorecards.getScorecard(entityRef);
     if (stored) return stored;
     if (!isDataProductEntity(entity)) {
@@ -115,7 +115,7 @@ export class ScorecardService {
     target: Entity,
     credentials: BackstageCredentials,
   ): Promise<ScorecardRollupResponse> {
-    const targetRef = refKey(target);
+    const targetRef = entityRefKey(target);
     const { items } = await this.options.catalog.getEntities(
       {
         filter: {
@@ -128,7 +128,7 @@ export class ScorecardService {
       { credentials },
     );
     const rollup = await this.options.scorecards.getRollup(groupBy, targetRef, {
-      entityRefs: items.map(e => refKey(e)),
+      entityRefs: items.map(e => entityRefKey(e)),
     });
     return { entityRef: targetRef, groupBy, ...rollup };
   }

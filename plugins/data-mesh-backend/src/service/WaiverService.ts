@@ -7,16 +7,15 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  entityRefKey,
   Waiver,
   WaiverResponse,
   WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { normalizeRef } from '../database/util';
 import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { DataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
 import { GovernanceNotifier } from './GovernanceNotifier';
-import { refKey } from './RuleContextBuilder';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_REASON = 2000;
@@ -99,7 +98,7 @@ export class WaiverService {
     const policy = policies.find(p => p.id === policyId);
     if (!policy || policy.enforcement === 'retired') {
       throw new InputError(
-        `policyId: "${policyId}" is not a policy in force for ${refKey(
+        `policyId: "${policyId}" is not a policy in force for ${entityRefKey(
           product,
         )}`,
       );
@@ -114,7 +113,7 @@ export class WaiverService {
     }
     const expiresAt = this.parseExpiry(input.expiresAt, now);
     const stored = await this.options.store.createWaiver({
-      entityRef: refKey(product),
+      entityRef: entityRefKey(product),
       policyId,
       reason: input.reason.trim(),
       expiresAt,
@@ -151,7 +150,7 @@ export class WaiverService {
     // Refs are stored lowercase; the requester never changes, so no race to guard.
     if (
       decision.action === 'approve' &&
-      normalizeRef(decision.actor) === normalizeRef(current.requestedBy)
+      entityRefKey(decision.actor) === entityRefKey(current.requestedBy)
     ) {
       throw new NotAllowedError(
         `Waiver ${id} was requested by ${current.requestedBy}, who may not approve it; another governance admin must`,

@@ -2,10 +2,12 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { DataProductRules } from '@datamesh-portal/plugin-data-mesh-common';
+import {
+  DataProductRules,
+  entityRefKey,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { readDataMeshRules } from '@datamesh-portal/plugin-data-mesh-node';
 
 /** The settings of the data mesh backend, with the defaults filled in. */
@@ -68,9 +70,7 @@ function readRefs(
 ): string[] {
   return (config.getOptionalStringArray(key) ?? []).map(value => {
     try {
-      return stringifyEntityRef(
-        parseEntityRef(value, { defaultKind }),
-      ).toLocaleLowerCase('en-US');
+      return entityRefKey(value, { defaultKind });
     } catch {
       throw new InputError(
         `${at}.${key}: "${value}" is not a valid entity ref`,

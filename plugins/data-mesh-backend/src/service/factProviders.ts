@@ -8,11 +8,14 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import {
+  entityRefKey,
+  isJsonObject,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import {
   CollectedFacts,
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { FactObservation, FactStore } from '../database/FactStore';
-import { refKey } from './RuleContextBuilder';
 import { EvaluationService } from './EvaluationService';
 
 type Timeout = FactProvider['schedule']['timeout'];
@@ -114,7 +117,7 @@ export function observationsOf(
   return collected
     .filter(c => known.has(c.entityRef.toLocaleLowerCase('en-US')))
     .map(({ entityRef, facts, observedAt }) => {
-      if (!facts || typeof facts !== 'object' || Array.isArray(facts)) {
+      if (!isJsonObject(facts)) {
         throw new InputError(
           `Fact provider ${source}: facts of ${entityRef} must be a JSON object`,
         );
@@ -179,7 +182,7 @@ export async function scheduleFactProviders(options: {
           observationsOf(
             provider.source,
             collected,
-            new Set(entities.map(e => refKey(e))),
+            new Set(entities.map(e => entityRefKey(e))),
             new Date(),
           ),
         );

@@ -1,11 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
 import { ProductQuery } from '../database/ProductIndexStore';
 import { QueryProducts } from '../schema/openapi/generated';
 import { createOpenApiRouter } from '../schema/openapi/generated';
 import { MeshHomeService } from './MeshHomeService';
 import { entityRefParam, page } from './requestParams';
-import { refKey } from './RuleContextBuilder';
 
 /** What the data mesh home's routes need. */
 export interface HomeRoutesOptions {
@@ -25,7 +25,7 @@ export function productQuery(
 ): Omit<ProductQuery, 'entityRefs'> {
   const refs = (name: 'domain' | 'owner', defaultKind: string) =>
     (query[name] ?? []).map(value =>
-      refKey(entityRefParam(value, name, defaultKind)),
+      entityRefKey(entityRefParam(value, name, defaultKind)),
     );
   const allowedLevels = [...levels, 'none'];
   const unknownLevel = query.level?.find(l => !allowedLevels.includes(l));

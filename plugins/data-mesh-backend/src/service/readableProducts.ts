@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { refKey } from './RuleContextBuilder';
+import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
 
 /** Refs (lowercase) of the data products the caller may read in the catalog. */
 export async function readableProductRefs(
@@ -14,5 +14,5 @@ export async function readableProductRefs(
     },
     { credentials },
   );
-  return items.map(e => refKey(e));
+  return items.map(e => entityRefKey(e));
 }

@@ -30,6 +30,7 @@ import {
   dataMeshWaiverDecidePermission,
   dataMeshWaiverRequestPermission,
   describeInvalidFactSource,
+  entityRefKey,
   exportOdpsDocument,
   isDataProductEntity,
   isValidDataProductEntity,
@@ -50,7 +51,6 @@ import { jsonBody } from './jsonBody';
 import { MeshHomeService } from './MeshHomeService';
 import { readableProductRefs } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
-import { refKey } from './RuleContextBuilder';
 import { ScorecardService } from './ScorecardService';
 import { WaiverDecision, WaiverService } from './WaiverService';
 
@@ -254,7 +254,7 @@ export async function createRouter(
     const sourceProblem = describeInvalidFactSource(source);
     if (sourceProblem) throw new InputError(`source: ${sourceProblem}`);
     const observedAt = parseObservedAt(req.body.observedAt);
-    const entityRef = refKey(ref);
+    const entityRef = entityRefKey(ref);
     await authorize(req, dataMeshFactsPushPermission, entityRef);
     // Looked up as this plugin: a pipeline's token is usually limited to the data mesh API,
     // and the checks here decide what it may push to.
@@ -331,10 +331,10 @@ export async function createRouter(
 
   router.post('/evaluate/:kind/:namespace/:name', async (req, res) => {
     const ref = req.params;
-    await authorize(req, dataMeshEvaluatePermission, refKey(ref));
+    await authorize(req, dataMeshEvaluatePermission, entityRefKey(ref));
     const entity = await readEntity(req, ref);
     if (!isDataProductEntity(entity)) {
-      throw new InputError(`${refKey(ref)} is not a DataProduct`);
+      throw new InputError(`${entityRefKey(ref)} is not a DataProduct`);
     }
     const [scorecard] = await evaluations.evaluateAndSave([entity]);
     res.json(scorecards.toResponse(scorecard));
@@ -350,14 +350,14 @@ export async function createRouter(
   // the caller may read.
   router.post('/scorecards/by-refs', async (req, res) => {
     const refs = req.body.entityRefs.map((ref, i) =>
-      refKey(entityRefParam(ref, `entityRefs[${i}]`)),
+      entityRefKey(entityRefParam(ref, `entityRefs[${i}]`)),
     );
     res.json(await scorecards.summaries(refs, await httpAuth.credentials(req)));
   });
 
   router.get('/scorecards/:kind/:namespace/:name/history', async (req, res) => {
     const entity = await readEntity(req, req.params);
-    res.json(await scorecards.history(refKey(entity), page(req.query)));
+    res.json(await scorecards.history(entityRefKey(entity), page(req.query)));
   });
 
   // A product's policy results with the waivers in force now, its policies and its waivers.
@@ -383,7 +383,7 @@ export async function createRouter(
     const entityRefs =
       entityRef !== undefined
         ? [
-            refKey(
+            entityRefKey(
               await readEntity(req, entityRefParam(entityRef, 'entityRef')),
             ),
           ]
@@ -410,10 +410,14 @@ export async function createRouter(
     );
     if (!isDataProductEntity(product)) {
       throw new InputError(
-        `entityRef: ${refKey(product)} is not a DataProduct`,
+        `entityRef: ${entityRefKey(product)} is not a DataProduct`,
       );
     }
-    await authorize(req, dataMeshWaiverRequestPermission, refKey(product));
+    await authorize(
+      req,
+      dataMeshWaiverRequestPermission,
+      entityRefKey(product),
+    );
     const waiver = await waivers.request({
       product,
       policyId,

@@ -11,6 +11,7 @@ import {
   DATA_PRODUCT_SEARCH_TYPE,
   DataMeshApiClient,
   DataProductSearchDocument,
+  entityRefKey,
   MAX_SCORECARD_REFS,
   productRelatedRefs,
   ScorecardSummary,
@@ -18,6 +19,7 @@ import {
   textOrNull as text,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { ContractColumnIndex } from '@datamesh-portal/plugin-data-mesh-node';
+import chunk from 'lodash/chunk';
 import { Readable } from 'node:stream';
 
 /** Products read from the catalog, and scored, per request. */
@@ -85,15 +87,13 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
       targetPluginId: 'data-mesh',
     });
     const items: Array<ScorecardSummary | null> = [];
-    for (let i = 0; i < products.length; i += MAX_SCORECARD_REFS) {
+    for (const part of chunk(products, MAX_SCORECARD_REFS)) {
       // A failure (a ResponseError) keeps the previous index, whose levels are stale but
       // true; indexing without levels would make every product look unscored.
       const page = await this.dataMesh.getScorecardsByRefs(
         {
           body: {
-            entityRefs: products
-              .slice(i, i + MAX_SCORECARD_REFS)
-              .map(p => stringifyEntityRef(p)),
+            entityRefs: part.map(p => stringifyEntityRef(p)),
           },
         },
         { token },
@@ -158,7 +158,7 @@ export class DataProductCollatorFactory implements DocumentCollatorFactory {
         .replace(':namespace', encodeURIComponent(namespace))
         .replace(':name', encodeURIComponent(product.metadata.name))
         .toLocaleLowerCase('en-US'),
-      entityRef: stringifyEntityRef(product).toLocaleLowerCase('en-US'),
+      entityRef: entityRefKey(product),
       domainRef: domain ?? null,
       ownerRef: owner ?? null,
       status: text(spec.status),
