@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
@@ -181,4 +182,50 @@ export function permissionsAllowing(
         ? AuthorizeResult.ALLOW
         : AuthorizeResult.DENY,
   });
+}
+
+const STATUS_TEXTS: Record<number, string> = {
+  201: 'Created',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+};
+
+/** A minimal fetch response with a JSON body (the test environment has no `Response`). */
+export function jsonResponse(status: number, body: unknown): Response {
+  const text = JSON.stringify(body);
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: STATUS_TEXTS[status] ?? 'OK',
+    url: '',
+    redirected: false,
+    type: 'basic',
+    headers: {
+      get: (name: string) =>
+        name.toLocaleLowerCase('en-US') === 'content-type'
+          ? 'application/json'
+          : null,
+    },
+    json: async () => JSON.parse(text),
+    text: async () => text,
+  } as unknown as Response;
+}
+
+/**
+ * A refused call as the data mesh client throws it: the `ResponseError` of the backend's error
+ * body, `{ error: { name, message, ... }, request, response }`.
+ */
+export function responseError(
+  status: number,
+  error: { name: string; message: string; [key: string]: unknown },
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    jsonResponse(status, {
+      error,
+      request: { method: 'POST', url: '/api/data-mesh' },
+      response: { statusCode: status },
+    }),
+  );
 }

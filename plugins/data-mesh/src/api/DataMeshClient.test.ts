@@ -1,34 +1,7 @@
 import { mockApis } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
+import { jsonResponse } from '../__testUtils__';
 import { DataMeshClient } from './DataMeshClient';
-
-const STATUS_TEXTS: Record<number, string> = {
-  201: 'Created',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-};
-
-/** A minimal fetch response with a JSON body. */
-function jsonResponse(status: number, body: unknown): Response {
-  const text = JSON.stringify(body);
-  return {
-    ok: status >= 200 && status < 300,
-    status,
-    statusText: STATUS_TEXTS[status] ?? 'OK',
-    url: '',
-    redirected: false,
-    type: 'basic',
-    headers: {
-      get: (name: string) =>
-        name.toLocaleLowerCase('en-US') === 'content-type'
-          ? 'application/json'
-          : null,
-    },
-    json: async () => JSON.parse(text),
-    text: async () => text,
-  } as unknown as Response;
-}
 
 const scorecard = {
   entityRef: 'dataproduct:default/customer-orders',

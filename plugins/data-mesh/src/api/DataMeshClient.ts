@@ -2,7 +2,6 @@ import {
   CompoundEntityRef,
   Entity,
   parseEntityRef,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   createApiRef,
@@ -15,6 +14,7 @@ import {
   DataMeshApiClient,
   DataMeshApiOperations,
   DomainMapResponse,
+  entityRefKey,
   MeshInsightResponse,
   ProductsQueryResponse,
   EvaluateRequest,
@@ -124,17 +124,9 @@ export const dataMeshApiRef = createApiRef<DataMeshApi>({
   id: 'plugin.data-mesh.service',
 });
 
-/** The ref's kind, namespace and name, lower-cased as the catalog compares them. */
-function normalizeRef(entityRef: DataMeshEntityRef): CompoundEntityRef {
-  const ref = parseEntityRef(
-    typeof entityRef === 'string' ? entityRef : stringifyEntityRef(entityRef),
-  );
-  const lower = (part: string) => part.toLocaleLowerCase('en-US');
-  return {
-    kind: lower(ref.kind),
-    namespace: lower(ref.namespace),
-    name: lower(ref.name),
-  };
+/** The parameters of a path naming an entity: its kind, namespace and name, lowercase. */
+function pathOf(entityRef: DataMeshEntityRef): CompoundEntityRef {
+  return parseEntityRef(entityRefKey(entityRef));
 }
 
 /**
@@ -178,25 +170,25 @@ export class DataMeshClient implements DataMeshApi {
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardResponse | undefined> {
     return unlessNotFound(
-      this.client.getScorecard({ path: normalizeRef(entityRef) }),
+      this.client.getScorecard({ path: pathOf(entityRef) }),
     );
   }
 
   async getScorecardHistory(
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardHistoryResponse> {
-    return this.client.getScorecardHistory({ path: normalizeRef(entityRef) });
+    return this.client.getScorecardHistory({ path: pathOf(entityRef) });
   }
 
   async evaluate(entityRef: DataMeshEntityRef): Promise<ScorecardResponse> {
-    return this.client.evaluateEntity({ path: normalizeRef(entityRef) });
+    return this.client.evaluateEntity({ path: pathOf(entityRef) });
   }
 
   async getRollup(
     groupBy: 'domain' | 'owner',
     entityRef: DataMeshEntityRef,
   ): Promise<ScorecardRollupResponse> {
-    const { namespace, name } = normalizeRef(entityRef);
+    const { namespace, name } = pathOf(entityRef);
     return this.client.getRollup({ path: { groupBy, namespace, name } });
   }
 
@@ -208,7 +200,7 @@ export class DataMeshClient implements DataMeshApi {
     entityRef: DataMeshEntityRef,
   ): Promise<GovernanceResponse | undefined> {
     return unlessNotFound(
-      this.client.getGovernance({ path: normalizeRef(entityRef) }),
+      this.client.getGovernance({ path: pathOf(entityRef) }),
     );
   }
 
@@ -221,9 +213,7 @@ export class DataMeshClient implements DataMeshApi {
   ): Promise<{ items: Waiver[] }> {
     return this.client.listWaivers({
       query: {
-        entityRef: query.entityRef
-          ? stringifyEntityRef(normalizeRef(query.entityRef))
-          : undefined,
+        entityRef: query.entityRef ? entityRefKey(query.entityRef) : undefined,
         status: values(query.status),
       },
     });

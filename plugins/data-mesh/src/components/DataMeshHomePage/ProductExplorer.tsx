@@ -3,7 +3,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   catalogApiRef,
@@ -14,6 +14,7 @@ import {
   DATA_CLASSIFICATIONS,
   DATA_PRODUCT_STATUSES,
   DATA_PRODUCT_TYPES,
+  entityRefKey,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -402,16 +403,14 @@ function EntityRefPicker(props: {
   const defaultKind = kind.toLocaleLowerCase('en-US');
   const refOf = (value: string) => {
     try {
-      return stringifyEntityRef(
-        parseEntityRef(value, { defaultKind }),
-      ).toLocaleLowerCase('en-US');
+      return entityRefKey(value, { defaultKind });
     } catch {
       return value;
     }
   };
   const labels = new Map(
     (entities ?? []).map(entity => [
-      refOf(stringifyEntityRef(entity)),
+      entityRefKey(entity),
       entity.metadata.title ?? humanizeEntityRef(entity, { defaultKind }),
     ]),
   );

@@ -14,6 +14,7 @@ import {
   fakeDataMeshApi,
   permissionsAllowing,
   renderEntityPage,
+  responseError,
 } from '../../__testUtils__';
 
 const product = dataProduct('customer-orders');
@@ -430,10 +431,9 @@ describe('data product governance card', () => {
   it('shows the backend refusal of a waiver request and keeps the form open', async () => {
     const api = withGovernance();
     api.requestWaiver.mockRejectedValue(
-      Object.assign(new Error('Request failed with 400 Bad Request'), {
-        body: {
-          error: { message: 'expiresAt is more than 90 days from now' },
-        },
+      await responseError(400, {
+        name: 'InputError',
+        message: 'expiresAt is more than 90 days from now',
       }),
     );
     render(api, permissionsAllowing('data-mesh.waiver.request'));

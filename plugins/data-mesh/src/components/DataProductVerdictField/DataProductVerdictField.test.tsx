@@ -7,7 +7,7 @@ import {
 import { act, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { dataMeshApiRef } from '../../api';
-import { fakeDataMeshApi } from '../../__testUtils__';
+import { fakeDataMeshApi, responseError } from '../../__testUtils__';
 import { DataProductVerdictField } from './DataProductVerdictField';
 import { DataProductVerdictFieldProps } from './schema';
 
@@ -391,16 +391,10 @@ describe('DataProductVerdictField', () => {
     const api = fakeDataMeshApi({
       getRules: jest.fn(async () => rules),
       dryRun: jest.fn(async () => {
-        throw Object.assign(new Error('Request failed with 400 Bad Request'), {
-          name: 'ResponseError',
-          statusCode: 400,
-          body: {
-            error: {
-              name: 'InputError',
-              message:
-                'spec.slos.freshness: "daily" is not an ISO-8601 duration such as PT24H',
-            },
-          },
+        throw await responseError(400, {
+          name: 'InputError',
+          message:
+            'spec.slos.freshness: "daily" is not an ISO-8601 duration such as PT24H',
         });
       }),
     });
@@ -422,24 +416,18 @@ describe('DataProductVerdictField', () => {
     const api = fakeDataMeshApi({
       getRules: jest.fn(async () => rules),
       dryRun: jest.fn(async () => {
-        throw Object.assign(new Error('Request failed with 400 Bad Request'), {
-          name: 'ResponseError',
-          statusCode: 400,
-          body: {
-            error: {
-              name: 'InputError',
+        throw await responseError(400, {
+          name: 'InputError',
+          message:
+            'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "daily"; spec.owner: is required',
+          problems: [
+            {
+              field: 'spec.slos.freshness',
               message:
-                'spec.slos.freshness: must be an ISO-8601 duration such as PT24H, got "daily"; spec.owner: is required',
-              problems: [
-                {
-                  field: 'spec.slos.freshness',
-                  message:
-                    'must be an ISO-8601 duration such as PT24H, got "daily"',
-                },
-                { field: 'spec.owner', message: 'is required' },
-              ],
+                'must be an ISO-8601 duration such as PT24H, got "daily"',
             },
-          },
+            { field: 'spec.owner', message: 'is required' },
+          ],
         });
       }),
     });

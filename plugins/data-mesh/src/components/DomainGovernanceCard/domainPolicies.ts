@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   DomainPolicy,
-  domainRefKey,
+  entityRefKey,
   GovernancePolicy,
   mergePolicies,
 } from '@datamesh-portal/plugin-data-mesh-common';
@@ -30,7 +30,7 @@ export function ownPolicies(domain: Entity): GovernancePolicy[] {
     severity: definition.severity ?? 'error',
     enforcement: definition.enforcement ?? 'enforce',
     origin: 'domain' as const,
-    domainRef: domainRefKey(domain),
+    domainRef: entityRefKey(domain),
   }));
 }
 
@@ -46,7 +46,7 @@ export function resolveDomainPolicies(
 ): { own: OwnPolicy[]; inherited: InheritedPolicies } {
   const ofDomain = (d: Entity) =>
     rules
-      .filter(p => p.origin === 'domain' && p.domainRef === domainRefKey(d))
+      .filter(p => p.origin === 'domain' && p.domainRef === entityRefKey(d))
       .map(policy => ({ policy }));
   const own = ownPolicies(domain);
   const { policies, shadowed } = mergePolicies(
@@ -67,7 +67,7 @@ export function resolveDomainPolicies(
       global: count(p => p.origin === 'global'),
       parents: parentsRootFirst.map(parent => ({
         domain: parent,
-        policies: count(p => p.domainRef === domainRefKey(parent)),
+        policies: count(p => p.domainRef === entityRefKey(parent)),
       })),
     },
   };

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
   domainAncestry,
-  domainRefKey,
+  entityRefKey,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
@@ -26,10 +26,10 @@ async function parentDomains(
       'spec.subdomainOf',
     ],
   });
-  const byRef = new Map(items.map(item => [domainRefKey(item), item]));
-  const self = domainRefKey(domain);
+  const byRef = new Map(items.map(item => [entityRefKey(item), item]));
+  const self = entityRefKey(domain);
   return domainAncestry(domain, ref => byRef.get(ref)).filter(
-    d => domainRefKey(d) !== self,
+    d => entityRefKey(d) !== self,
   );
 }
 

@@ -13,7 +13,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { governancePage } from '../../alpha';
 import { dataMeshApiRef } from '../../api';
-import { fakeDataMeshApi, permissionsAllowing } from '../../__testUtils__';
+import {
+  fakeDataMeshApi,
+  permissionsAllowing,
+  responseError,
+} from '../../__testUtils__';
 import { GovernanceDashboardPage } from './GovernanceDashboard';
 
 // Deciding through a dialog on a whole test app takes a while on a busy CI machine.
@@ -287,8 +291,9 @@ describe('governance dashboard', () => {
   it('shows the refusal of a decision in its dialog', async () => {
     const api = withSummary();
     api.decideWaiver.mockRejectedValue(
-      Object.assign(new Error('Request failed with 409 Conflict'), {
-        body: { error: { message: 'The waiver was already decided' } },
+      await responseError(409, {
+        name: 'ConflictError',
+        message: 'The waiver was already decided',
       }),
     );
     render(api, permissionsAllowing('data-mesh.waiver.decide'));

@@ -1,30 +1,18 @@
-const DURATION_PATTERN =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-const DURATION_UNITS = [
-  'year',
-  'month',
-  'week',
-  'day',
-  'hour',
-  'minute',
-  'second',
-];
+import { parseIsoDuration } from '@datamesh-portal/plugin-data-mesh-common';
 
 /**
  * An ISO-8601 duration in words, e.g. `PT24H` as "24 hours" and `P1DT12H` as "1 day 12 hours".
  * A value that is not a duration is returned as it is.
  */
 export function formatIsoDuration(duration: string): string {
-  const match = DURATION_PATTERN.exec(duration);
-  if (!match) return duration;
-  const parts = match
-    .slice(1)
-    .map((value, index) => {
-      if (value === undefined || Number(value) === 0) return undefined;
-      const unit = DURATION_UNITS[index];
-      return `${value} ${Number(value) === 1 ? unit : `${unit}s`}`;
-    })
-    .filter(Boolean);
+  const units = parseIsoDuration(duration);
+  if (!units) return duration;
+  const parts = Object.entries(units)
+    .filter(([, value]) => value)
+    // `days` as "1 day", "2 days"
+    .map(
+      ([unit, value]) => `${value} ${value === 1 ? unit.slice(0, -1) : unit}`,
+    );
   return parts.length > 0 ? parts.join(' ') : '0 seconds';
 }
 
