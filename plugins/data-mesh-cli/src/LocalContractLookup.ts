@@ -6,6 +6,7 @@ import {
 import {
   ContractLookup,
   DataProductEntityV1alpha1,
+  entityRefKey,
   ODCS_ID_ANNOTATION,
   parseDataMeshRef,
 } from '@datamesh-portal/plugin-data-mesh-common';
@@ -16,10 +17,6 @@ function same(a: unknown, b: string): boolean {
     typeof a === 'string' &&
     a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US')
   );
-}
-
-function refKey(ref: CompoundEntityRef): string {
-  return `${ref.kind}:${ref.namespace}/${ref.name}`.toLocaleLowerCase('en-US');
 }
 
 /**
@@ -53,13 +50,14 @@ export class LocalContractLookup implements ContractLookup {
     if (byPort) return getCompoundEntityRef(byPort);
     const api = this.findApi(contractId);
     if (!api) return undefined;
-    const apiKey = refKey(getCompoundEntityRef(api));
+    const apiKey = entityRefKey(api);
     const byApi = products.find(p =>
       (p.spec?.outputPorts ?? []).some(port => {
         if (!port.contract) return false;
         try {
           return (
-            refKey(parseDataMeshRef(port.contract, 'contract', p)) === apiKey
+            entityRefKey(parseDataMeshRef(port.contract, 'contract', p)) ===
+            apiKey
           );
         } catch {
           return false;

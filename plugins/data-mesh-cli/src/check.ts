@@ -9,9 +9,11 @@ import {
   DataProductEntityV1alpha1,
   DataProductEvaluator,
   describeInvalidFactSource,
+  entityRefKey,
   EvaluateResponse,
   Governance,
   GovernancePolicy,
+  isJsonObject,
   productRelatedRefs,
   productRuleContext,
   RuleContextInput,
@@ -22,7 +24,7 @@ import {
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createEvaluator, loadConfig, odpsImportOptions } from './config';
-import { entityKey, loadEntities, LocalEntity } from './entities';
+import { loadEntities, LocalEntity } from './entities';
 import { CheckInputError, errorMessage } from './errors';
 import { LocalContractLookup } from './LocalContractLookup';
 import { evaluateThroughPortal, fetchPortalRules, portalUrl } from './portal';
@@ -95,9 +97,7 @@ export interface CheckReport {
 
 /** Checks facts given by source: an object of objects, each source a name rules can read. */
 export function validateFacts(facts: unknown, label = 'facts'): Facts {
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(facts)) {
+  if (!isJsonObject(facts)) {
     throw new CheckInputError([
       `${label}: must be a JSON object of fact sources, e.g. {"contract_tests":{"passed":12,"failed":0}}`,
     ]);
@@ -106,7 +106,7 @@ export function validateFacts(facts: unknown, label = 'facts'): Facts {
   for (const [source, values] of Object.entries(facts)) {
     const invalid = describeInvalidFactSource(source);
     if (invalid) problems.push(`${label}: source ${invalid}`);
-    else if (!isObject(values)) {
+    else if (!isJsonObject(values)) {
       problems.push(`${label}: ${source}: must be a JSON object of values`);
     }
   }
@@ -161,7 +161,7 @@ function contractRefs(product: Entity): string[] {
     .filter(
       r => r.type === RELATION_PROVIDES_API || r.type === RELATION_CONSUMES_API,
     )
-    .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    .map(r => entityRefKey(r.targetRef));
 }
 
 /** Runs `step`, adding its input problems to `problems` instead of throwing them. */
@@ -253,7 +253,7 @@ export async function runCheck(
   const productFiles = new Map<string, LocalEntity>();
   for (const local of descriptorEntities) {
     if (local.entity.kind !== 'DataProduct') continue;
-    const key = entityKey(local.entity);
+    const key = entityRefKey(local.entity);
     const first = productFiles.get(key);
     if (first) {
       problems.push(
@@ -283,13 +283,13 @@ export async function runCheck(
     if (loaded) {
       warnings.push(...loaded.warnings);
       for (const { entity } of loaded.entities) {
-        const key = entityKey(entity);
+        const key = entityRefKey(entity);
         if (!pool.has(key)) pool.set(key, entity);
       }
     }
     // The descriptors are the newest version of what they define.
     for (const { entity } of descriptorEntities)
-      pool.set(entityKey(entity), entity);
+      pool.set(entityRefKey(entity), entity);
   }
   if (portal && configFiles.length) {
     warnings.push(
@@ -303,7 +303,7 @@ export async function runCheck(
   if (portal) {
     const definitions = await fetchPortalRules(options.url!, options.token);
     for (const local of products) {
-      const entityRef = entityKey(local.entity);
+      const entityRef = entityRefKey(local.entity);
       const verdict = await evaluateThroughPortal(
         options.url!,
         options.token,
@@ -328,7 +328,7 @@ export async function runCheck(
       Object.keys(facts ?? {}).map(source => [source, now]),
     );
     for (const local of products) {
-      const entityRef = entityKey(local.entity);
+      const entityRef = entityRefKey(local.entity);
       const product = await withDraftRelations(
         local.entity as DataProductEntityV1alpha1,
         lookup,

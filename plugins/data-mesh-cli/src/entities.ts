@@ -9,6 +9,7 @@ import {
 import {
   DATA_MESH_API_VERSION,
   importOdpsDocument,
+  isJsonObject,
   isValidDataMeshDomainEntity,
   isValidDataProductEntity,
   ODCS_API_TYPE,
@@ -50,10 +51,6 @@ const envelopePolicy = EntityPolicies.allOf([
   new FieldFormatEntityPolicy(),
 ]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** ODPS documents say `apiVersion: v1.0.0` where catalog entities have a group/version. */
 function isOdpsDocument(data: Record<string, unknown>): boolean {
   return (
@@ -69,7 +66,7 @@ function envelopeMessage(error: unknown): string {
 }
 
 function describe(data: Record<string, unknown>): string {
-  const name = isObject(data.metadata) ? data.metadata.name : undefined;
+  const name = isJsonObject(data.metadata) ? data.metadata.name : undefined;
   return typeof name === 'string' && name
     ? `${String(data.kind)} ${name}`
     : String(data.kind);
@@ -112,7 +109,7 @@ async function withContractId(
   let text: string;
   if (typeof definition === 'string') {
     text = definition;
-  } else if (isObject(definition) && typeof definition.$text === 'string') {
+  } else if (isJsonObject(definition) && typeof definition.$text === 'string') {
     const target = definition.$text;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) throw new RemoteContract(target);
     const absolute = path.resolve(
@@ -164,7 +161,7 @@ async function toEntity(
   | { problems: string[]; isDataProduct: boolean }
   | undefined
 > {
-  if (!isObject(document.data)) return undefined;
+  if (!isJsonObject(document.data)) return undefined;
   let data: Record<string, unknown> = document.data;
   if (isOdpsDocument(data)) {
     try {
@@ -184,7 +181,7 @@ async function toEntity(
   }
   const isDataProduct = data.kind === 'DataProduct';
   // Not a catalog entity at all (an ODCS contract next to the entities, say).
-  if (!isDataProduct && !isObject(data.metadata)) return undefined;
+  if (!isDataProduct && !isJsonObject(data.metadata)) return undefined;
   if (isDataProduct && data.apiVersion !== DATA_MESH_API_VERSION) {
     return {
       problems: [
@@ -321,11 +318,4 @@ export async function loadEntities(
   }
   if (problems.length) throw new CheckInputError(problems);
   return { entities, warnings, files, skipped };
-}
-
-/** Lowercase `kind:namespace/name`, as the catalog compares refs. */
-export function entityKey(entity: Entity): string {
-  return `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
-    entity.metadata.name
-  }`.toLocaleLowerCase('en-US');
 }

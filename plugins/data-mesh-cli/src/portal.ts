@@ -5,11 +5,12 @@ import {
   EvaluateRequest,
   EvaluateResponse,
   GovernancePolicy,
+  problemsOf,
   RulesResponse,
   ScorecardCheckDefinition,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import type { Facts } from './check';
-import { CheckInputError, errorMessage } from './errors';
+import { CheckInputError, errorMessage, problemLines } from './errors';
 
 /** The data mesh backend's URL for `route`, under the portal's base URL. */
 export function portalUrl(base: string, route: string): URL {
@@ -59,14 +60,10 @@ function describeFailure(
         : ' (set DATA_MESH_TOKEN to a token the portal accepts)';
     }
     const answered = `${entityRef}: ${url.href} answered ${status}`;
-    const { message, problems } = error.body.error as {
-      message: string;
-      problems?: Array<{ field: string; message: string }>;
-    };
-    if (Array.isArray(problems) && problems.length) {
-      return problems.map(p => `${answered}: ${p.field}: ${p.message}`);
-    }
-    return [`${answered}: ${errorMessage(message).slice(0, 300)}${hint}`];
+    const problems = problemsOf(error);
+    if (problems) return problemLines(problems, answered);
+    const message = errorMessage(error.body.error.message).slice(0, 300);
+    return [`${answered}: ${message}${hint}`];
   }
   if (error instanceof SyntaxError) {
     return [
