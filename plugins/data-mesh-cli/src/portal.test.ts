@@ -234,6 +234,7 @@ describe('data-mesh-check --url', () => {
         problems: [
           { field: 'spec.owner', message: 'is required' },
           { field: 'spec.status', message: 'must be one of proposed, draft' },
+          { field: '', message: 'and 3 more problems' },
         ],
       },
     });
@@ -248,6 +249,7 @@ describe('data-mesh-check --url', () => {
       expect(stderr).toContain(
         `${answered}: spec.status: must be one of proposed, draft\n`,
       );
+      expect(stderr).toContain(`${answered}: and 3 more problems\n`);
     } finally {
       await portal.close();
     }
