@@ -128,6 +128,27 @@ describe('data-mesh:contract:create', () => {
     expect(contract.schema![0]).not.toHaveProperty('columns');
   });
 
+  it.each([
+    ['P2D', { value: 2, unit: 'd' }],
+    ['PT15M', { value: 15, unit: 'm' }],
+    ['P1DT0H', { value: 1, unit: 'd' }],
+    ['P1W', { value: 'P1W' }],
+    ['daily', { value: 'daily' }],
+  ])('writes freshness %s as ODCS latency %j', async (freshness, latency) => {
+    const input = exampleInput();
+    input.slos = { freshness };
+    await action.handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+
+    const contract = parseOdcsContract(
+      fs.readFileSync(workspace.resolve('contracts/orders.odcs.yaml'), 'utf8'),
+    );
+    expect(contract.slaProperties).toEqual([
+      expect.objectContaining({ property: 'latency', ...latency }),
+    ]);
+  });
+
   it('refuses a column of an unknown type, naming the column, and writes nothing', async () => {
     const input = exampleInput();
     input.columns[2].type = 'money';

@@ -8,6 +8,7 @@ import {
   OdcsContract,
   OdcsSchemaProperty,
   OdcsSlaProperty,
+  parseIsoDuration,
   Problem,
   problemsOf,
   validateOdcsContract,
@@ -279,31 +280,31 @@ function toProperties(columns: Column[]): OdcsSchemaProperty[] {
   );
 }
 
+/** ODCS latency units of the ISO-8601 duration units. */
+const LATENCY_UNITS: Record<string, string> = {
+  days: 'd',
+  hours: 'h',
+  minutes: 'm',
+};
+
 /** `PT24H` as ODCS latency `24 h`; `availability` as a percentage. */
 function slaProperties(
   slos: { freshness?: string; availability?: number } | undefined,
 ): OdcsSlaProperty[] | undefined {
   const properties: OdcsSlaProperty[] = [];
   if (slos?.freshness) {
-    const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(
-      slos.freshness,
-    );
-    const [days, hours, minutes] = (match?.slice(1) ?? []).map(v =>
-      v ? Number(v) : 0,
-    );
-    const single = match
-      ? [
-          [days, 'd'],
-          [hours, 'h'],
-          [minutes, 'm'],
-        ].filter(([v]) => v)
-      : [];
+    // A single amount of days, hours or minutes is ODCS's number and unit; else the text.
+    const amounts = Object.entries(
+      parseIsoDuration(slos.freshness) ?? {},
+    ).filter(([, amount]) => amount);
+    const [unit, value] = amounts.length === 1 ? amounts[0] : [];
+    const latencyUnit = unit ? LATENCY_UNITS[unit] : undefined;
     properties.push(
-      single.length === 1
+      latencyUnit
         ? {
             property: 'latency',
-            value: single[0][0] as number,
-            unit: single[0][1] as string,
+            value,
+            unit: latencyUnit,
             description: `Data is at most ${slos.freshness} old`,
           }
         : {
