@@ -224,13 +224,6 @@ function domainRefOf(value: string, context: Entity): string {
   }
 }
 
-/** Lowercase `domain:namespace/name` of a Domain entity. @public */
-export function domainRefKey(domain: Entity): string {
-  return `domain:${domain.metadata.namespace ?? 'default'}/${
-    domain.metadata.name
-  }`.toLocaleLowerCase('en-US');
-}
-
 /**
  * Resolves the policies in force for products, compiling each domain's policies once per
  * version of them (a Domain whose policies change is compiled again).

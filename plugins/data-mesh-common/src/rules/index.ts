@@ -32,7 +32,6 @@ export {
   compileDomainPolicies,
   compileGovernancePolicies,
   domainAncestry,
-  domainRefKey,
   evaluateGovernance,
   isBlocking,
   mergePolicies,
