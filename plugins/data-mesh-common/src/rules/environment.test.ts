@@ -19,19 +19,8 @@ describe('isoDuration', () => {
     expect(isoDurationSeconds(text)).toBe(s);
   });
 
-  it.each([
-    'P',
-    'PT',
-    'P1DT',
-    '-PT1H',
-    'PT-1H',
-    'P1Y-1M',
-    'pt1h',
-    'PT1H ',
-    '24h',
-    '',
-  ])('refuses %p', text => {
-    expect(isoDurationSeconds(text)).toBeUndefined();
+  it('is undefined for text that is no such duration (see parseIsoDuration)', () => {
+    expect(isoDurationSeconds('-PT1H')).toBeUndefined();
   });
 
   it('is a CEL duration in rules, and an error naming the value otherwise', () => {
