@@ -11,7 +11,10 @@ import {
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { createDataMeshStores } from './database/stores';
-import { scheduleFactProviders } from './service/factProviders';
+import {
+  scheduleFactProviders,
+  scheduleFactRetention,
+} from './service/factProviders';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDataMeshBackendConfig } from './service/config';
 import { EvaluationService } from './service/EvaluationService';
@@ -63,10 +66,17 @@ export const dataMeshPlugin = createBackendPlugin({
         const { config, httpRouter, scheduler, logger } = deps;
         deps.permissionsRegistry.addPermissions(dataMeshPermissions);
 
+        const backendConfig = readDataMeshBackendConfig(config);
         const stores = await createDataMeshStores({
           database: deps.database,
+          facts: backendConfig.facts,
         });
-        const backendConfig = readDataMeshBackendConfig(config);
+        await scheduleFactRetention({
+          config: backendConfig.facts,
+          scheduler,
+          logger,
+          facts: stores.facts,
+        });
         const notifier = new GovernanceNotifier(deps.notifications, logger);
         // Compiles every global rule now: a bad rule stops the backend with its id and position.
         const evaluations = new EvaluationService({

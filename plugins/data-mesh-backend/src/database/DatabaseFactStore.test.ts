@@ -1,5 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import { DatabaseFactStore } from './DatabaseFactStore';
+import { DEFAULT_MAX_SOURCES_PER_PRODUCT } from './FactStore';
 
 jest.setTimeout(60_000);
 
@@ -14,15 +16,34 @@ const product = (i: number) => `dataproduct:default/product-${i}`;
 describe.each(databases.eachSupportedId())(
   'DatabaseFactStore on %p',
   databaseId => {
+    let knex: Knex;
     let store: DatabaseFactStore;
 
     beforeEach(async () => {
+      knex = await databases.init(databaseId);
       store = await DatabaseFactStore.create({
-        database: mockServices.database({
-          knex: await databases.init(databaseId),
-        }),
+        database: mockServices.database({ knex }),
       });
     });
+
+    /** A store on the same database allowing `max` sources per product. */
+    const capped = (max: number) =>
+      DatabaseFactStore.create({
+        database: mockServices.database({ knex }),
+        maxSourcesPerProduct: max,
+      });
+    const push = (
+      target: DatabaseFactStore,
+      entityRef: string,
+      source: string,
+      minutes = 1,
+    ) =>
+      target.addFacts({
+        entityRef,
+        source,
+        facts: { source, minutes },
+        observedAt: at(minutes),
+      });
 
     describe('facts', () => {
       it('keeps every observation and the newest as the latest', async () => {
@@ -154,7 +175,7 @@ describe.each(databases.eachSupportedId())(
               observedAt: at(0),
             },
           ]),
-        ).resolves.toEqual({ updatedEntityRefs: [] });
+        ).resolves.toEqual({ updatedEntityRefs: [], refused: [] });
 
         // A batch the database refuses a row of stores nothing (callers check observations
         // first; the fact provider runner's test covers malformed ones).
@@ -217,6 +238,184 @@ describe.each(databases.eachSupportedId())(
           observedAt: at(2),
           receivedAt: expect.any(Date),
         });
+      });
+    });
+
+    describe('sources per product', () => {
+      it('refuses one source more than allowed, naming source and the cap, and stores nothing of it', async () => {
+        const store3 = await capped(3);
+        for (const source of ['ci', 'dbt', 'warehouse']) {
+          await push(store3, 'DataProduct:default/Orders', source);
+        }
+        const refusal = push(store3, 'dataproduct:default/orders', 'lineage');
+        await expect(refusal).rejects.toMatchObject({
+          name: 'InputError',
+          message:
+            'source: "lineage" would be a new fact source of dataproduct:default/orders, which already has the most allowed (3, dataMesh.facts.maxSourcesPerProduct); push under one of its sources',
+          problems: [
+            {
+              field: 'source',
+              message:
+                '"lineage" would be a new fact source of dataproduct:default/orders, which already has the most allowed (3, dataMesh.facts.maxSourcesPerProduct); push under one of its sources',
+            },
+          ],
+        });
+        expect(
+          await store3.getFactHistory('dataproduct:default/orders', 'lineage'),
+        ).toEqual([]);
+        // Its sources still take observations, and other products have their own count.
+        await expect(
+          push(store3, 'dataproduct:default/orders', 'ci', 2),
+        ).resolves.toEqual({ isLatest: true });
+        await expect(push(store3, product(1), 'lineage')).resolves.toEqual({
+          isLatest: true,
+        });
+        const latest = await store3.getLatestFacts([
+          'dataproduct:default/orders',
+        ]);
+        expect(
+          [...latest.get('dataproduct:default/orders')!.keys()].sort(),
+        ).toEqual(['ci', 'dbt', 'warehouse']);
+      });
+
+      it('stores a batch but the observations of sources beyond the cap, and says which', async () => {
+        const store2 = await capped(2);
+        await push(store2, product(1), 'ci');
+        const result = await store2.addFactsBatch(
+          [
+            [product(1), 'dbt'],
+            [product(1), 'lineage'],
+            [product(1), 'ci'],
+            [product(1), 'lineage'],
+            [product(1), 'warehouse'],
+            [product(2), 'lineage'],
+          ].map(([entityRef, source], i) => ({
+            entityRef,
+            source,
+            facts: { i },
+            observedAt: at(10 + i),
+          })),
+        );
+        expect(result).toEqual({
+          updatedEntityRefs: [product(1), product(2)],
+          refused: [
+            { entityRef: product(1), source: 'lineage' },
+            { entityRef: product(1), source: 'warehouse' },
+          ],
+        });
+        const latest = await store2.getLatestFacts([product(1), product(2)]);
+        expect([...latest.get(product(1))!.keys()].sort()).toEqual([
+          'ci',
+          'dbt',
+        ]);
+        expect(latest.get(product(1))!.get('ci')!.facts).toEqual({ i: 2 });
+        expect([...latest.get(product(2))!.keys()]).toEqual(['lineage']);
+        expect(await store2.getFactHistory(product(1), 'lineage')).toEqual([]);
+      });
+
+      it('holds the cap when new sources of one product are pushed at once', async () => {
+        const store3 = await capped(3);
+        // Connections ready, so that the pushes really run together on PostgreSQL.
+        if (databaseId.startsWith('POSTGRES')) {
+          await Promise.all(
+            Array.from({ length: 8 }, () => knex.raw('select pg_sleep(0.05)')),
+          );
+        }
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) =>
+            push(store3, product(1), `source${i}`),
+          ),
+        );
+        const stored = outcomes.filter(o => o.status === 'fulfilled');
+        const refused = outcomes.flatMap(o =>
+          o.status === 'rejected' ? [o.reason] : [],
+        );
+        expect(stored).toHaveLength(3);
+        expect(refused).toHaveLength(9);
+        for (const error of refused) expect(error.name).toBe('InputError');
+        const latest = await store3.getLatestFacts([product(1)]);
+        expect(latest.get(product(1))!.size).toBe(3);
+        const [{ n }] = await knex('fact_observations').count({ n: '*' });
+        expect(Number(n)).toBe(3);
+      });
+
+      it('allows 20 sources by default', async () => {
+        expect(DEFAULT_MAX_SOURCES_PER_PRODUCT).toBe(20);
+        for (let i = 0; i < 20; i++)
+          await push(store, product(1), `source${i}`);
+        await expect(push(store, product(1), 'source20')).rejects.toMatchObject(
+          {
+            name: 'InputError',
+            message: expect.stringContaining(
+              '(20, dataMesh.facts.maxSourcesPerProduct)',
+            ),
+          },
+        );
+      });
+    });
+
+    describe('retention', () => {
+      it('deletes history observed before the cut-off, keeping the newest observation of each source', async () => {
+        const observe = (
+          entityRef: string,
+          source: string,
+          minutes: number,
+          n = minutes,
+        ) =>
+          store.addFacts({
+            entityRef,
+            source,
+            facts: { n },
+            observedAt: at(minutes),
+          });
+        // product 1, ci: old history and a recent latest.
+        for (const minutes of [1, 2, 3, 50])
+          await observe(product(1), 'ci', minutes);
+        // product 1, dbt: only old observations, two at the same time: the later stored is the latest.
+        await observe(product(1), 'dbt', 1);
+        await observe(product(1), 'dbt', 5, 51);
+        await observe(product(1), 'dbt', 5, 52);
+        // product 2, ci: a single old observation.
+        await observe(product(2), 'ci', 4);
+        const latestBefore = await store.getLatestFacts([
+          product(1),
+          product(2),
+        ]);
+
+        expect(
+          await store.deleteFactHistory({
+            observedBefore: at(10),
+            batchSize: 2,
+          }),
+        ).toEqual({ deleted: 5 });
+        const history = async (ref: string, source: string) =>
+          (await store.getFactHistory(ref, source)).map(h => h.facts.n);
+        expect(await history(product(1), 'ci')).toEqual([50]);
+        expect(await history(product(1), 'dbt')).toEqual([52]);
+        expect(await history(product(2), 'ci')).toEqual([4]);
+        expect(await store.getLatestFacts([product(1), product(2)])).toEqual(
+          latestBefore,
+        );
+        // Nothing more to delete.
+        expect(
+          await store.deleteFactHistory({ observedBefore: at(10) }),
+        ).toEqual({ deleted: 0 });
+        // A later cut-off still keeps each source's newest.
+        expect(
+          await store.deleteFactHistory({ observedBefore: at(1000) }),
+        ).toEqual({ deleted: 0 });
+      });
+
+      it('deletes every fact of the given products only', async () => {
+        await push(store, product(1), 'ci');
+        await push(store, product(1), 'dbt', 2);
+        await push(store, product(2), 'ci');
+        await store.deleteFacts(['DataProduct:default/Product-1']);
+        expect([
+          ...(await store.getLatestFacts([product(1), product(2)])).keys(),
+        ]).toEqual([product(2)]);
+        expect(await store.getFactHistory(product(1), 'ci')).toEqual([]);
+        expect(await store.getFactHistory(product(2), 'ci')).toHaveLength(1);
       });
     });
   },

@@ -214,11 +214,10 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
       return { items: [], totalCount: 0 };
     }
     const bool = (value: boolean) => (this.isPostgres ? value : Number(value));
-    const base = this.db('product_index as p').join(
-      'scorecards as s',
-      's.entity_ref',
-      'p.entity_ref',
-    );
+    // Removed products (gone from the catalog, kept until purged) are not listed.
+    const base = this.db('product_index as p')
+      .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
+      .whereNull('s.removed_at');
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLocaleLowerCase('en-US'))}%`;
       base.whereRaw('p.search_text like ? escape ?', [pattern, '\\']);
@@ -275,6 +274,7 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
     const rows: ProductIndexRow[] = page.length
       ? await this.db('product_index as p')
           .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
+          .whereNull('s.removed_at')
           .whereIn('p.entity_ref', page)
           .select(PRODUCT_COLUMNS)
       : [];

@@ -240,20 +240,135 @@ describe.each(databases.eachSupportedId())(
         ).toEqual([50, 60, 70]);
       });
 
-      it('deletes the results and history of products that left the catalog', async () => {
+      it('removes products softly: hidden from every read, restored with their history by a new result, purged after their retention', async () => {
         await store.saveScorecards([1, 2, 3].map(i => scorecard(i)));
-        const gone = await store.deleteScorecardsExcept([
-          product(1),
-          'DataProduct:default/PRODUCT-3',
+        await store.saveScorecards([
+          scorecard(2, { score: 60, evaluatedAt: at(1) }),
         ]);
-        expect(gone).toEqual([product(2)]);
+        const domain = 'domain:default/domain-2';
+        expect(
+          await store.findScorecardsExcept([
+            product(1),
+            'DataProduct:default/PRODUCT-3',
+          ]),
+        ).toEqual({
+          missing: [product(2)],
+          total: 3,
+        });
+
+        expect(
+          await store.removeScorecards([product(2)], { at: at(10) }),
+        ).toEqual([product(2)]);
+        expect(await store.getScorecard(product(2))).toBeUndefined();
         expect(
           [
             ...(await store.getScorecards([1, 2, 3].map(product))).keys(),
           ].sort(),
         ).toEqual([product(1), product(3)]);
         expect(await store.getScorecardHistory(product(2))).toEqual([]);
+        expect(
+          [
+            ...(
+              await store.getScorecardHistories([1, 2, 3].map(product), at(0))
+            ).keys(),
+          ].sort(),
+        ).toEqual([product(1), product(3)]);
+        expect(await store.getRollup('domain', domain)).toEqual({
+          products: 0,
+          averageScore: null,
+          levelCounts: {},
+          worst: [],
+          compliant: 0,
+        });
+        // A removed product is neither missing again nor counted; removing it again does nothing.
+        expect(
+          await store.findScorecardsExcept([product(1), product(3)]),
+        ).toEqual({ missing: [], total: 2 });
+        expect(
+          await store.removeScorecards([product(2)], { at: at(11) }),
+        ).toEqual([]);
+        // Nothing is deleted: the rows stay, marked.
+        const [{ n }] = await knex('scorecard_history')
+          .where('entity_ref', product(2))
+          .count({ n: '*' });
+        expect(Number(n)).toBe(2);
+
+        // Back in the catalog: the next result restores it, with its history, and an unchanged
+        // result adds no point.
+        const back = await store.saveScorecards([
+          scorecard(2, { score: 60, evaluatedAt: at(20) }),
+        ]);
+        expect(back).toEqual({ saved: 1, changed: [], ignored: [] });
+        expect(await store.getScorecard(product(2))).toMatchObject({
+          score: 60,
+          evaluatedAt: at(20),
+        });
+        expect(
+          (await store.getScorecardHistory(product(2))).map(p => [
+            p.score,
+            p.evaluatedAt,
+          ]),
+        ).toEqual([
+          [2, at(0)],
+          [60, at(1)],
+        ]);
+        expect(await store.getRollup('domain', domain)).toMatchObject({
+          products: 1,
+          averageScore: 60,
+        });
+
+        // Removed again, it is purged once removed before the given time, history included.
+        expect(
+          await store.removeScorecards([product(2)], { at: at(30) }),
+        ).toEqual([product(2)]);
+        expect(await store.purgeRemovedScorecards(at(30))).toEqual([]);
+        expect(await store.purgeRemovedScorecards(at(31))).toEqual([
+          product(2),
+        ]);
+        expect(
+          await knex('scorecards').where('entity_ref', product(2)),
+        ).toEqual([]);
+        expect(
+          await knex('scorecard_history').where('entity_ref', product(2)),
+        ).toEqual([]);
         expect(await store.getScorecardHistory(product(1))).toHaveLength(1);
+        // After a purge it starts afresh.
+        await store.saveScorecards([scorecard(2, { evaluatedAt: at(40) })]);
+        expect(await store.getScorecardHistory(product(2))).toHaveLength(1);
+      });
+
+      it('removes only results evaluated before the pass began', async () => {
+        // `gone` left the catalog; `new` entered it after the pass read it and was evaluated
+        // on a fact push while the pass ran (started at minute 10).
+        await store.saveScorecards([
+          scorecard(1, { evaluatedAt: at(1) }),
+          scorecard(2, { evaluatedAt: at(1) }),
+        ]);
+        await store.saveScorecards([scorecard(3, { evaluatedAt: at(11) })]);
+        expect(
+          await store.findScorecardsExcept([product(1)], {
+            evaluatedBefore: at(10),
+          }),
+        ).toEqual({
+          missing: [product(2)],
+          total: 3,
+        });
+        // Evaluated again between the pass's read and its removal: kept.
+        await store.saveScorecards([scorecard(2, { evaluatedAt: at(12) })]);
+        expect(
+          await store.removeScorecards([product(2), product(3)], {
+            at: at(13),
+            evaluatedBefore: at(10),
+          }),
+        ).toEqual([]);
+        expect((await store.getScorecards([1, 2, 3].map(product))).size).toBe(
+          3,
+        );
+        // Without a start, every result not listed is missing.
+        expect(await store.findScorecardsExcept([product(1)])).toEqual({
+          missing: [product(2), product(3)],
+          total: 3,
+        });
       });
     });
 

@@ -31,6 +31,8 @@ import {
 } from './util';
 
 const ROLLUP_WORST_DEFAULT = 5;
+/** Columns of a scorecards row as written. */
+const SCORECARD_COLUMNS = 10;
 
 interface ScorecardRow {
   entity_ref: string;
@@ -43,6 +45,8 @@ interface ScorecardRow {
   compliant: unknown;
   policy_results: string;
   evaluated_at: unknown;
+  /** Null while the product is in the catalog. */
+  removed_at: unknown;
 }
 
 interface HistoryRow {
@@ -89,7 +93,14 @@ function toRow(result: StoredScorecard) {
     compliant: result.compliant,
     policy_results: JSON.stringify(result.policyResults),
     evaluated_at: result.evaluatedAt,
+    // A saved result means the product is in the catalog: a removed one is restored.
+    removed_at: null,
   };
+}
+
+/** Results of products in the catalog: not removed. */
+function inCatalog(query: Knex.QueryBuilder) {
+  return query.whereNull('scorecards.removed_at');
 }
 
 /** Whether any check or policy outcome changed, matched by id. */
@@ -162,7 +173,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         .filter(ref => !previous.has(ref))
         .map(ref => rowsByRef.get(ref)!);
       const inserted = new Set<string>();
-      for (const part of chunk(firstRows, rowsPerInsert(9))) {
+      for (const part of chunk(firstRows, rowsPerInsert(SCORECARD_COLUMNS))) {
         const rows: Array<{ entity_ref: string }> = await trx('scorecards')
           .insert(part)
           .onConflict('entity_ref')
@@ -217,6 +228,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           sameScalars &&
           sameChecks &&
           samePolicies &&
+          stored!.removed_at === null &&
           stored!.domain_ref === row.domain_ref &&
           stored!.owner_ref === row.owner_ref
         ) {
@@ -262,7 +274,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         }
       }
 
-      for (const part of chunk(latestRows, rowsPerInsert(9))) {
+      for (const part of chunk(latestRows, rowsPerInsert(SCORECARD_COLUMNS))) {
         await trx('scorecards')
           .insert(part)
           .onConflict('entity_ref')
@@ -275,6 +287,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
             'compliant',
             'policy_results',
             'evaluated_at',
+            'removed_at',
           ])
           .where(
             'scorecards.evaluated_at',
@@ -331,6 +344,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
   async getScorecard(entityRef: string): Promise<StoredScorecard | undefined> {
     const row: ScorecardRow | undefined = await this.db('scorecards')
       .where('entity_ref', entityRefKey(entityRef))
+      .modify(inCatalog)
       .first();
     return row ? toScorecard(row) : undefined;
   }
@@ -342,6 +356,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     for (const refs of chunk(uniqueRefs(entityRefs), IN_CHUNK)) {
       const rows: ScorecardRow[] = await this.db('scorecards')
         .whereIn('entity_ref', refs)
+        .modify(inCatalog)
         .select('*');
       for (const row of rows) {
         result.set(row.entity_ref, toScorecard(row));
@@ -356,6 +371,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
   ): Promise<ScorecardHistoryItem[]> {
     const query = this.db('scorecard_history')
       .where('entity_ref', entityRefKey(entityRef))
+      .modify(this.notRemoved)
       .select('score', 'level', 'compliant', 'evaluated_at');
     if (options?.since) {
       query.where('evaluated_at', '>=', options.since);
@@ -389,6 +405,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       // highest id before `since` is a product's state at `since`.
       const rows: HistoryRow[] = await this.db('scorecard_history')
         .whereIn('entity_ref', refs)
+        .modify(this.notRemoved)
         .where(inner =>
           inner
             .where('evaluated_at', '>=', since)
@@ -435,7 +452,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     let worst: ScorecardRollup['worst'] = [];
     for (const refs of restrictions) {
       const scope = (query: Knex.QueryBuilder) => {
-        query.where(column, entityRefKey(ref));
+        inCatalog(query).where(column, entityRefKey(ref));
         if (refs) {
           query.whereIn('entity_ref', refs);
         }
@@ -500,26 +517,75 @@ export class DatabaseScorecardStore implements ScorecardStore {
     };
   }
 
-  async deleteScorecardsExcept(
+  /** History rows of products whose result is not removed. */
+  private readonly notRemoved = (query: Knex.QueryBuilder) =>
+    query.whereNotExists(
+      this.db('scorecards as removed')
+        .select(this.db.raw('1'))
+        .whereRaw('removed.entity_ref = scorecard_history.entity_ref')
+        .whereNotNull('removed.removed_at'),
+    );
+
+  async findScorecardsExcept(
     entityRefs: string[],
-    options?: { evaluatedBefore?: Date } & WriteOptions,
-  ): Promise<string[]> {
+    options?: { evaluatedBefore?: Date },
+  ): Promise<{ missing: string[]; total: number }> {
     const keep = new Set(entityRefs.map(ref => entityRefKey(ref)));
     const before = options?.evaluatedBefore;
+    const stored: Array<{ entity_ref: string; evaluated_at: unknown }> =
+      await this.db('scorecards')
+        .modify(inCatalog)
+        .select('entity_ref', 'evaluated_at');
+    return {
+      missing: stored
+        .filter(
+          row =>
+            !keep.has(row.entity_ref) &&
+            (!before || toDate(row.evaluated_at).getTime() < before.getTime()),
+        )
+        .map(row => row.entity_ref),
+      total: stored.length,
+    };
+  }
+
+  async removeScorecards(
+    entityRefs: string[],
+    options: { at: Date; evaluatedBefore?: Date } & WriteOptions,
+  ): Promise<string[]> {
+    const { at, evaluatedBefore } = options;
     return await inTransaction(this.db, options, async trx => {
-      const stored: Array<{ entity_ref: string }> = await trx('scorecards')
-        .modify(query => {
-          if (before) query.where('evaluated_at', '<', before);
-        })
-        .select('entity_ref');
-      const gone = stored
-        .map(row => row.entity_ref)
-        .filter(ref => !keep.has(ref));
-      for (const refs of chunk(gone, IN_CHUNK)) {
-        await trx('scorecard_history').whereIn('entity_ref', refs).delete();
-        await trx('scorecards').whereIn('entity_ref', refs).delete();
+      const removed: string[] = [];
+      for (const refs of chunk(uniqueRefs(entityRefs), IN_CHUNK)) {
+        const rows: Array<{ entity_ref: string }> = await trx('scorecards')
+          .whereIn('entity_ref', refs)
+          .modify(inCatalog)
+          .modify(query => {
+            if (evaluatedBefore) {
+              query.where('evaluated_at', '<', evaluatedBefore);
+            }
+          })
+          .update({ removed_at: at })
+          .returning('entity_ref');
+        removed.push(...rows.map(row => row.entity_ref));
       }
-      return gone;
+      return removed.sort(compareRefs);
+    });
+  }
+
+  async purgeRemovedScorecards(
+    removedBefore: Date,
+    options?: WriteOptions,
+  ): Promise<string[]> {
+    return await inTransaction(this.db, options, async trx => {
+      const refs: string[] = await trx('scorecards')
+        .where('removed_at', '<', removedBefore)
+        .orderBy('entity_ref')
+        .pluck('entity_ref');
+      for (const part of chunk(refs, IN_CHUNK)) {
+        await trx('scorecard_history').whereIn('entity_ref', part).delete();
+        await trx('scorecards').whereIn('entity_ref', part).delete();
+      }
+      return refs;
     });
   }
 }

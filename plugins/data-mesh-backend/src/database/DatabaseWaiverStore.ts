@@ -3,11 +3,12 @@ import {
   entityRefKey,
   WaiverStatus,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { createHash, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import chunk from 'lodash/chunk';
 import { migratedClient, StoreOptions } from './client';
 import {
+  advisoryLockKey,
   compareRefs,
   IN_CHUNK,
   rowsPerInsert,
@@ -83,15 +84,6 @@ function toWaiverEvent(row: WaiverEventRow): StoredWaiverEvent {
     at: toDate(row.at),
     ...(row.comment !== null ? { comment: row.comment } : {}),
   };
-}
-
-/** A 64-bit PostgreSQL advisory lock key (as a decimal string) for a name. */
-function advisoryLockKey(name: string): string {
-  return createHash('sha256')
-    .update(name)
-    .digest()
-    .readBigInt64BE(0)
-    .toString();
 }
 
 /** Most recently requested first, then by id, as {@link WaiverStore.listWaivers} returns. */

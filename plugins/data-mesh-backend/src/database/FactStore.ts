@@ -1,4 +1,5 @@
 import { CollectedFacts } from '@datamesh-portal/plugin-data-mesh-node';
+import { WriteOptions } from './client';
 
 /** The values one fact source observed about one entity (a JSON object). */
 export type FactValues = CollectedFacts['facts'];
@@ -24,12 +25,26 @@ export interface StoredFacts {
   receivedAt: Date;
 }
 
+/** The most fact sources one entity may have unless configured otherwise. */
+export const DEFAULT_MAX_SOURCES_PER_PRODUCT = 20;
+
+/** An observation not stored because its entity already has the most sources allowed. */
+export interface RefusedSource {
+  entityRef: string;
+  source: string;
+}
+
 /** The latest facts of each requested entity that has any, by entity ref, then by source. */
 export type LatestFacts = Map<string, Map<string, StoredFacts>>;
 
 /**
  * Fact observations: the history of each (entity, source) and its latest values. Callers
  * validate observations first (the API and the fact provider runner do).
+ *
+ * An entity has at most `maxSourcesPerProduct` sources (those with latest values): an
+ * observation of one more source is refused, while sources it already has always take new
+ * observations. Concurrent writes of new sources for the same entity are serialised, so the
+ * bound holds on several instances too.
  *
  * All entity refs are `kind:namespace/name` strings; the store lowercases every ref it is
  * given, and the refs it returns are lowercase.
@@ -39,16 +54,20 @@ export interface FactStore {
    * Appends an observation to the history and, in the same transaction, makes it the latest
    * values of its (entity, source) unless a newer observation is already stored.
    * `isLatest` tells whether it became the latest (so the entity should be re-evaluated).
+   * Throws an `InputError` (problem on field `source`) when the source would be one more than
+   * the entity may have; nothing is stored then.
    */
   addFacts(observation: FactObservation): Promise<{ isLatest: boolean }>;
 
   /**
    * {@link FactStore.addFacts} for many observations in one transaction, with batched
-   * statements (for fact providers). Returns the entity refs whose latest facts changed.
+   * statements (for fact providers). Returns the entity refs whose latest facts changed, and
+   * the (entity, source) pairs refused because the entity has the most sources allowed: their
+   * observations are left out, the others stored.
    */
   addFactsBatch(
     observations: FactObservation[],
-  ): Promise<{ updatedEntityRefs: string[] }>;
+  ): Promise<{ updatedEntityRefs: string[]; refused: RefusedSource[] }>;
 
   /** The latest facts per source of each given entity; entities without facts are absent. */
   getLatestFacts(entityRefs: string[]): Promise<LatestFacts>;
@@ -59,4 +78,21 @@ export interface FactStore {
     source: string,
     options?: { limit?: number },
   ): Promise<StoredFacts[]>;
+
+  /**
+   * Deletes observations made before `observedBefore`, except the newest of each (entity,
+   * source), which stays as its latest values: the retention of fact history. Deletes in
+   * batches of `batchSize` (default 1000) rows, each its own short statement, so that pushes
+   * are not held up. Returns how many were deleted.
+   */
+  deleteFactHistory(options: {
+    observedBefore: Date;
+    batchSize?: number;
+  }): Promise<{ deleted: number }>;
+
+  /**
+   * Deletes every fact of the given entities, history and latest values (entities whose
+   * results were purged), in the caller's transaction when given.
+   */
+  deleteFacts(entityRefs: string[], options?: WriteOptions): Promise<void>;
 }

@@ -66,7 +66,8 @@ export interface ProductIndexItem {
 
 /**
  * The explorer's index: one row of searchable fields per product, joined with its latest
- * scorecard when queried (a product is listed once it has both). Whoever evaluates products
+ * scorecard when queried (a product is listed once it has both, and not while its result is
+ * removed). Whoever evaluates products
  * writes their rows, in the transaction that saves their results.
  *
  * All entity refs are `kind:namespace/name` strings; the store lowercases every ref it is
@@ -83,7 +84,7 @@ export interface ProductIndexStore {
     options?: WriteOptions,
   ): Promise<{ written: number }>;
 
-  /** Deletes the index rows of the given products (products that left the catalog). */
+  /** Deletes the index rows of the given products (products purged after their removal). */
   deleteProducts(entityRefs: string[], options?: WriteOptions): Promise<void>;
 
   /**

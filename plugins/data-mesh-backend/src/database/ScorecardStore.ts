@@ -90,6 +90,10 @@ export interface ScorecardRollupOptions {
  * Scorecard results: the latest of each product, the history of its changes, and rollups
  * over domains and owners.
  *
+ * Products that left the catalog are removed softly: their result and history stay, marked
+ * removed, and every read (results, history, rollups, the explorer's join) leaves them out
+ * until a new result is saved for them (the product is back) or they are purged.
+ *
  * All entity refs are `kind:namespace/name` strings; the store lowercases every ref it is
  * given, and the refs it returns are lowercase.
  */
@@ -99,7 +103,7 @@ export interface ScorecardStore {
    * latest result of each product and appends a history point only for products whose score,
    * level, compliance or any check or policy outcome changed (or that had no result).
    * Unchanged products only get their `evaluatedAt` refreshed. A result older than the stored
-   * one is ignored. On PostgreSQL the products' rows stay locked until the transaction ends,
+   * one is ignored. Saving a result of a removed product restores it, history included. On PostgreSQL the products' rows stay locked until the transaction ends,
    * so that concurrent saves report each transition once.
    */
   saveScorecards(
@@ -143,15 +147,34 @@ export interface ScorecardStore {
   ): Promise<ScorecardRollup>;
 
   /**
-   * Deletes the results and history of every product not in `entityRefs` (products that left
-   * the catalog); used after a full pass. Returns the deleted entity refs.
-   * An empty list deletes everything: callers must not pass the result of a failed read.
-   * With `evaluatedBefore`, only results evaluated before then are deleted: a pass passes its
-   * start, so that a product that entered the catalog after the pass read it, and was
-   * evaluated meanwhile (a fact push, another instance), keeps its result.
+   * The products with a current (not removed) result that are not in `entityRefs`: those a
+   * full pass did not see in the catalog. With `evaluatedBefore`, only results evaluated
+   * before then: a pass passes its start, so that a product that entered the catalog after
+   * the pass read it, and was evaluated meanwhile (a fact push, another instance), is not
+   * missing. `total` is the number of products with a current result.
    */
-  deleteScorecardsExcept(
+  findScorecardsExcept(
     entityRefs: string[],
-    options?: { evaluatedBefore?: Date } & WriteOptions,
+    options?: { evaluatedBefore?: Date },
+  ): Promise<{ missing: string[]; total: number }>;
+
+  /**
+   * Marks the results of these products removed at `at`: hidden from every read, kept with
+   * their history until purged, restored by the next save of a result for them. Only results
+   * not removed yet and, with `evaluatedBefore`, evaluated before then are marked (one
+   * evaluated since was seen again). Returns the refs marked.
+   */
+  removeScorecards(
+    entityRefs: string[],
+    options: { at: Date; evaluatedBefore?: Date } & WriteOptions,
+  ): Promise<string[]>;
+
+  /**
+   * Deletes the results and history of products removed before `removedBefore`: the end of
+   * their retention. Returns their refs.
+   */
+  purgeRemovedScorecards(
+    removedBefore: Date,
+    options?: WriteOptions,
   ): Promise<string[]>;
 }

@@ -23,6 +23,8 @@ const MIGRATIONS: Array<[string, string[]]> = [
   ],
   ['20261125010000_governance.js', ['waivers', 'waiver_events']],
   ['20261125030000_product_index.js', ['product_index']],
+  ['20261126010000_removed_products.js', []],
+  ['20261126020000_fact_retention.js', []],
 ];
 const ALL_TABLES = MIGRATIONS.flatMap(([, tables]) => tables).sort();
 
@@ -317,7 +319,7 @@ describe.each(databases.eachSupportedId())(
               .pluck('name');
       const columns = async (table: string) =>
         Object.keys(await knex(table).columnInfo()).sort();
-      // Both migrations applied.
+      // Every migration applied.
       expect(await columns('scorecards')).toEqual(
         [
           'checks',
@@ -328,6 +330,7 @@ describe.each(databases.eachSupportedId())(
           'level',
           'owner_ref',
           'policy_results',
+          'removed_at',
           'score',
         ].sort(),
       );
@@ -338,10 +341,11 @@ describe.each(databases.eachSupportedId())(
       ]);
       await createWaiver(stores, waiverRequest);
 
-      // The later product index migration is undone first.
-      await knex.migrate.down({ directory });
-      const [, undone] = await knex.migrate.down({ directory });
-      expect(undone).toEqual(['20261125010000_governance.js']);
+      // The later migrations are undone first, one at a time.
+      let undone: string[];
+      do {
+        [, undone] = await knex.migrate.down({ directory });
+      } while (undone[0] !== '20261125010000_governance.js');
       expect(await knex.schema.hasTable('waivers')).toBe(false);
       expect(await knex.schema.hasTable('waiver_events')).toBe(false);
       expect(await columns('scorecards')).toEqual(
@@ -406,6 +410,45 @@ describe.each(databases.eachSupportedId())(
       });
       expect(await stores.waivers.listWaivers()).toEqual([]);
       await createWaiver(stores, waiverRequest);
+    });
+
+    it('undoes the removal and fact retention migrations on a populated database: removed products show again', async () => {
+      await stores.scorecards.saveScorecards([scorecard(1), scorecard(2)]);
+      await stores.scorecards.removeScorecards([product(2)], { at: at(5) });
+      await stores.facts.addFacts({
+        entityRef: product(1),
+        source: 'ci',
+        facts: { ok: true },
+        observedAt: at(1),
+      });
+      expect((await stores.scorecards.getScorecards([product(2)])).size).toBe(
+        0,
+      );
+
+      const [, retention] = await knex.migrate.down({ directory });
+      expect(retention).toEqual(['20261126020000_fact_retention.js']);
+      const [, removal] = await knex.migrate.down({ directory });
+      expect(removal).toEqual(['20261126010000_removed_products.js']);
+      expect(await knex.schema.hasColumn('scorecards', 'removed_at')).toBe(
+        false,
+      );
+      expect(
+        await knex('scorecards').orderBy('entity_ref').pluck('entity_ref'),
+      ).toEqual([product(1), product(2)]);
+      const [{ n }] = await knex('fact_observations').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+
+      await knex.migrate.latest({ directory });
+      expect(
+        [
+          ...(
+            await stores.scorecards.getScorecards([product(1), product(2)])
+          ).keys(),
+        ].sort(),
+      ).toEqual([product(1), product(2)]);
+      expect(
+        await stores.facts.deleteFactHistory({ observedBefore: at(100) }),
+      ).toEqual({ deleted: 0 });
     });
 
     it('skips migrations when asked to', async () => {

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { migratedClient, StoreOptions, Transaction } from './client';
-import { DatabaseFactStore } from './DatabaseFactStore';
+import { DatabaseFactStore, FactStoreOptions } from './DatabaseFactStore';
 import { DatabaseProductIndexStore } from './DatabaseProductIndexStore';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 import { DatabaseWaiverStore } from './DatabaseWaiverStore';
@@ -24,15 +24,18 @@ export interface DataMeshStores {
 
 /** The stores on the plugin's database, migrated once to the latest schema. */
 export async function createDataMeshStores(
-  options: StoreOptions,
+  options: StoreOptions & { facts?: FactStoreOptions },
 ): Promise<DataMeshStores> {
-  return dataMeshStoresOn(await migratedClient(options));
+  return dataMeshStoresOn(await migratedClient(options), options);
 }
 
 /** The stores on a migrated knex client. */
-export function dataMeshStoresOn(db: Knex): DataMeshStores {
+export function dataMeshStoresOn(
+  db: Knex,
+  options: { facts?: FactStoreOptions } = {},
+): DataMeshStores {
   return {
-    facts: new DatabaseFactStore(db),
+    facts: new DatabaseFactStore(db, options.facts),
     scorecards: new DatabaseScorecardStore(db),
     productIndex: new DatabaseProductIndexStore(db),
     waivers: new DatabaseWaiverStore(db),

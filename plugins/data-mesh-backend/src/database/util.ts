@@ -1,4 +1,5 @@
 import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
+import { createHash } from 'crypto';
 
 /*
  * What the knex stores share: statement sizes, refs as stored, and values as the two
@@ -60,4 +61,13 @@ export function toBoolean(value: unknown): boolean {
 /** PostgreSQL returns numerics and counts as strings. */
 export function toNumber(value: number | string): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+/** A 64-bit PostgreSQL advisory lock key (as a decimal string) for a name. */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256')
+    .update(name)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }

@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -18,6 +22,7 @@ import {
   CatalogContractLookup,
   ContractColumnIndex,
 } from '@datamesh-portal/plugin-data-mesh-node';
+import chunk from 'lodash/chunk';
 import { ProductIndexEntry } from '../database/ProductIndexStore';
 import { StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshStores } from '../database/stores';
@@ -228,9 +233,11 @@ export class EvaluationService {
   }
 
   /**
-   * The scheduled pass: every data product in the catalog, page by page, then the results of
-   * products that left the catalog are removed. A failure stops the pass before anything is
-   * removed; pages already saved are complete results of their products.
+   * The scheduled pass: every data product in the catalog, page by page; then products that
+   * left the catalog are removed (softly: hidden, kept with their history, restored if they
+   * come back) and those removed longer than the retention are purged. A failure stops the
+   * pass before anything is removed; pages already saved are complete results of their
+   * products.
    */
   async evaluateAll(): Promise<{ products: number }> {
     const startedAt = this.now();
@@ -256,23 +263,109 @@ export class EvaluationService {
     } finally {
       await this.options.notifier?.productsBecameNonCompliant(breaches);
     }
-    // Results saved since the pass began are newer than its read of the catalog: kept.
-    const { scorecards, productIndex, transaction } = this.options.stores;
-    const removed = await transaction(async tx => {
-      const gone = await scorecards.deleteScorecardsExcept(seen, {
-        evaluatedBefore: startedAt,
-        transaction: tx,
-      });
-      await productIndex.deleteProducts(gone, { transaction: tx });
-      return gone;
-    });
+    const removed = await this.removeGone(seen, startedAt, credentials);
+    const purged = await this.purgeRemoved();
     this.options.logger.info(
       `Evaluated ${seen.length} data products${
         removed.length
           ? `, removed ${removed.length} gone from the catalog`
           : ''
+      }${
+        purged.length
+          ? `, purged ${purged.length} removed longer than the retention`
+          : ''
       }`,
     );
     return { products: seen.length };
+  }
+
+  /**
+   * Marks the products with results that the pass did not see as removed. A sudden drop (more
+   * than `removal.maxPercent` of them at once, as when the catalog briefly answers a short or
+   * empty list) is removed only if the catalog, asked again for each by ref, confirms that
+   * none of them exists; otherwise nothing is removed and a warning says why.
+   */
+  private async removeGone(
+    seen: string[],
+    startedAt: Date,
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const { scorecards, transaction } = this.options.stores;
+    const { logger } = this.options;
+    const { maxPercent } = this.options.config.removal;
+    // Results saved since the pass began are newer than its read of the catalog: kept.
+    const { missing, total } = await scorecards.findScorecardsExcept(seen, {
+      evaluatedBefore: startedAt,
+    });
+    if (missing.length === 0) return [];
+    if (missing.length * 100 > total * maxPercent) {
+      const drop = `${missing.length} of the ${total} data products with results are missing from the catalog's list (more than ${maxPercent}%, dataMesh.scorecards.removal.maxPercent)`;
+      let found: string[];
+      try {
+        found = await this.stillInCatalog(missing, credentials);
+      } catch (error) {
+        logger.warn(
+          `${drop}, and the catalog could not confirm they are gone (${error}): nothing removed`,
+        );
+        return [];
+      }
+      if (found.length > 0) {
+        logger.warn(
+          `${drop}, but the catalog still has ${found.length} of them, e.g. ${found[0]}: its list was incomplete, nothing removed`,
+        );
+        return [];
+      }
+      logger.warn(
+        `${drop}; the catalog confirmed each is gone: they are removed, and restored with their history if they come back within the retention`,
+      );
+    }
+    return transaction(tx =>
+      scorecards.removeScorecards(missing, {
+        at: this.now(),
+        evaluatedBefore: startedAt,
+        transaction: tx,
+      }),
+    );
+  }
+
+  /** Which of these product refs the catalog has, asked by ref. */
+  private async stillInCatalog(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const found: string[] = [];
+    for (const part of chunk(refs, PAGE_SIZE)) {
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        {
+          entityRefs: part,
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
+        { credentials },
+      );
+      found.push(
+        ...items.flatMap(entity => (entity ? [entityRefKey(entity)] : [])),
+      );
+    }
+    return found;
+  }
+
+  /**
+   * Deletes the results, history, explorer rows and facts of products removed longer than
+   * `removal.retention` ago, in one transaction.
+   */
+  private async purgeRemoved(): Promise<string[]> {
+    const { scorecards, productIndex, facts, transaction } =
+      this.options.stores;
+    const removedBefore = new Date(
+      this.now().getTime() - this.options.config.removal.retentionMs,
+    );
+    return transaction(async tx => {
+      const purged = await scorecards.purgeRemovedScorecards(removedBefore, {
+        transaction: tx,
+      });
+      await productIndex.deleteProducts(purged, { transaction: tx });
+      await facts.deleteFacts(purged, { transaction: tx });
+      return purged;
+    });
   }
 }

@@ -2,13 +2,15 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   DataProductRules,
   entityRefKey,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { readDataMeshRules } from '@datamesh-portal/plugin-data-mesh-node';
+import { DEFAULT_MAX_SOURCES_PER_PRODUCT } from '../database/FactStore';
 
 /** The settings of the data mesh backend, with the defaults filled in. */
 export interface DataMeshBackendConfig {
@@ -16,6 +18,25 @@ export interface DataMeshBackendConfig {
   rules: DataProductRules;
   /** How often every data product is evaluated. */
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /** What a pass does with products that left the catalog. */
+  removal: {
+    /**
+     * A pass that finds more than this percentage of the products with results gone from the
+     * catalog removes them only if the catalog confirms each, asked again by ref.
+     */
+    maxPercent: number;
+    /** How long removed products keep their results and history, in milliseconds. */
+    retentionMs: number;
+  };
+  /** Bounds of the stored facts. */
+  facts: {
+    /** How long fact history is kept, in milliseconds; each source's latest value stays. */
+    retentionMs: number;
+    /** The most fact sources one product may have. */
+    maxSourcesPerProduct: number;
+    /** How often fact history past its retention is deleted. */
+    cleanupSchedule: SchedulerServiceTaskScheduleDefinition;
+  };
   waivers: {
     /** The longest a waiver may run, in days. */
     maxDays: number;
@@ -104,6 +125,39 @@ function readSchedule(
     : fallback;
 }
 
+/** A duration setting (`{ days: 30 }`, `P30D` or `30 days`) in milliseconds, above 0. */
+function readMilliseconds(
+  root: Config,
+  key: string,
+  fallback: HumanDuration,
+): number {
+  const ms = durationToMilliseconds(
+    root.has(key) ? readDurationFromConfig(root, { key }) : fallback,
+  );
+  if (!(ms > 0)) {
+    throw new InputError(`${key}: must be a duration above 0`);
+  }
+  return ms;
+}
+
+/** A whole number setting of at least `min`. */
+function readCount(root: Config, key: string, fallback: number, min: number) {
+  const value = root.getOptionalNumber(key) ?? fallback;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InputError(`${key}: must be a whole number, at least ${min}`);
+  }
+  return value;
+}
+
+function readMaxPercent(root: Config): number {
+  const key = 'dataMesh.scorecards.removal.maxPercent';
+  const value = root.getOptionalNumber(key) ?? 50;
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    throw new InputError(`${key}: must be a percentage from 0 to 100`);
+  }
+  return value;
+}
+
 function readDays(config: Config | undefined, key: string, fallback: number) {
   const days = config?.getOptionalNumber(key) ?? fallback;
   if (!Number.isFinite(days) || days <= 0) {
@@ -116,9 +170,12 @@ function readDays(config: Config | undefined, key: string, fallback: number) {
 
 /**
  * Reads `dataMesh`: the rules (see `readDataMeshRules`), the evaluation schedule
- * (`dataMesh.scorecards.schedule`, default every 5 minutes), the waiver settings
- * (`dataMesh.governance.waivers`) and what pipelines may push facts for
- * (`dataMesh.facts.pipelines`). Bad rules stop the backend when they are compiled.
+ * (`dataMesh.scorecards.schedule`, default every 5 minutes), what a pass does with products
+ * gone from the catalog (`dataMesh.scorecards.removal`), the waiver settings
+ * (`dataMesh.governance.waivers`), what pipelines may push facts for
+ * (`dataMesh.facts.pipelines`) and the bounds of stored facts (`dataMesh.facts.retention`,
+ * `maxSourcesPerProduct`, `cleanupSchedule`). Bad rules stop the backend when they are
+ * compiled.
  */
 export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
   const waivers = root.getOptionalConfig('dataMesh.governance.waivers');
@@ -129,6 +186,34 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
       timeout: { minutes: 5 },
       initialDelay: { seconds: 10 },
     }),
+    removal: {
+      maxPercent: readMaxPercent(root),
+      retentionMs: readMilliseconds(
+        root,
+        'dataMesh.scorecards.removal.retention',
+        { days: 30 },
+      ),
+    },
+    facts: {
+      retentionMs: readMilliseconds(root, 'dataMesh.facts.retention', {
+        days: 90,
+      }),
+      maxSourcesPerProduct: readCount(
+        root,
+        'dataMesh.facts.maxSourcesPerProduct',
+        DEFAULT_MAX_SOURCES_PER_PRODUCT,
+        1,
+      ),
+      cleanupSchedule: root.has('dataMesh.facts.cleanupSchedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            root.getConfig('dataMesh.facts.cleanupSchedule'),
+          )
+        : {
+            frequency: { hours: 1 },
+            timeout: { minutes: 15 },
+            initialDelay: { minutes: 1 },
+          },
+    },
     waivers: {
       maxDays: readDays(waivers, 'maxDays', 180),
       reminderDays: readDays(waivers, 'reminderDays', 7),

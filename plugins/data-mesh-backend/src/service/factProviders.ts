@@ -16,6 +16,7 @@ import {
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { FactObservation, FactStore } from '../database/FactStore';
+import { DataMeshBackendConfig } from './config';
 import { EvaluationService } from './EvaluationService';
 
 type Timeout = FactProvider['schedule']['timeout'];
@@ -178,7 +179,7 @@ export async function scheduleFactProviders(options: {
           );
           throw error;
         }
-        const { updatedEntityRefs } = await facts.addFactsBatch(
+        const { updatedEntityRefs, refused } = await facts.addFactsBatch(
           observationsOf(
             provider.source,
             collected,
@@ -186,6 +187,12 @@ export async function scheduleFactProviders(options: {
             new Date(),
           ),
         );
+        if (refused.length) {
+          // The others are stored: one product at its cap does not fail the run.
+          logger.warn(
+            `Fact provider ${provider.source}: not stored for ${refused.length} product(s) that already have the most fact sources allowed (dataMesh.facts.maxSourcesPerProduct), e.g. ${refused[0].entityRef}`,
+          );
+        }
         await evaluations.evaluateRefs(updatedEntityRefs);
         logger.info(
           `Fact provider ${provider.source}: ${collected.length} observations, ${updatedEntityRefs.length} products re-evaluated`,
@@ -193,4 +200,38 @@ export async function scheduleFactProviders(options: {
       },
     });
   }
+}
+
+/**
+ * Schedules the retention of fact history: every `cleanupSchedule`, observations older than
+ * `retentionMs` are deleted, except the newest of each product and source (its latest value).
+ * Under the scheduler's lock, so on one instance at a time; the deletes are idempotent anyway.
+ * (Its id is not under `data-mesh-facts-`, the fact providers' prefix: no source can clash.)
+ */
+export async function scheduleFactRetention(options: {
+  config: DataMeshBackendConfig['facts'];
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  facts: FactStore;
+  /** The clock; tests move it. */
+  now?: () => Date;
+}) {
+  const { config, scheduler, logger, facts } = options;
+  const now = options.now ?? (() => new Date());
+  await scheduler.scheduleTask({
+    id: 'data-mesh-fact-retention',
+    ...config.cleanupSchedule,
+    fn: async () => {
+      const { deleted } = await facts.deleteFactHistory({
+        observedBefore: new Date(now().getTime() - config.retentionMs),
+      });
+      if (deleted) {
+        logger.info(
+          `Fact retention: deleted ${deleted} observations older than ${Math.round(
+            config.retentionMs / 86_400_000,
+          )} days`,
+        );
+      }
+    },
+  });
 }
