@@ -312,6 +312,7 @@ describe('DataProduct kind', () => {
     expect(
       problemsOf(
         support(
+          // eslint-disable-next-line no-script-url -- the URL under test
           'javascript:alert(document.cookie)',
           ' JavaScript:alert(1)',
           'java\tscript:alert(1)',

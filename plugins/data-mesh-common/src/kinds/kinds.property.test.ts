@@ -260,6 +260,7 @@ const mutation: fc.Arbitrary<{
       fc
         .tuple(
           fc.constantFrom(
+            // eslint-disable-next-line no-script-url -- the URL under test
             'javascript:',
             ' JavaScript:',
             'data:',

@@ -122,6 +122,7 @@ describe('data product overview card', () => {
       spec: {
         ...patientRecords.spec,
         support: [
+          // eslint-disable-next-line no-script-url -- the URL under test
           { channel: 'chat', url: 'javascript:alert(document.cookie)' },
           { channel: 'wiki', url: ' JavaScript:alert(1)' },
           { channel: 'email', url: 'mailto:clinical-data@example.org' },
