@@ -1,10 +1,7 @@
 import { Environment, EvaluationError } from '@marcbachmann/cel-js';
 import { Duration as CelDuration } from '@marcbachmann/cel-js/evaluator';
 import { RE2JS } from 're2js';
-import {
-  MAX_ISO_DURATION_LENGTH,
-  readIsoDuration,
-} from '../util/isoDuration';
+import { MAX_ISO_DURATION_LENGTH, readIsoDuration } from '../util/isoDuration';
 import { contextLimits } from './context';
 import { DEFAULT_RULE_LIMITS, RuleContextLimits, RuleLimits } from './limits';
 
