@@ -319,7 +319,12 @@ test('a newcomer explores the mesh from /data-mesh', async ({
   await expect(page.getByText('Domain leaderboard')).toBeVisible();
   await screenshot(page, testInfo, 'insight');
 
+  // Back on the explorer (its first page holds the 25 best scores), a search finds the
+  // product and its link opens its page.
   await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page
+    .getByRole('textbox', { name: 'Search data products' })
+    .fill('patient');
   await products
     .getByRole('link', { name: 'Patient Records', exact: true })
     .click();
