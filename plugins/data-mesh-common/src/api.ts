@@ -169,6 +169,31 @@ export type DomainMapResponse = components['schemas']['DomainMapResponse'];
 /** Most entity refs one `POST /scorecards/by-refs` request may ask for. @public */
 export const MAX_SCORECARD_REFS = 1000;
 
+/** The outcome of one contract check on the data. @public */
+export type ContractCheckOutcome =
+  components['schemas']['ContractCheckOutcome'];
+
+/** One check of a contract on its server, with what was measured, as the API returns it. @public */
+export type ContractCheckResult = components['schemas']['ContractCheck'];
+
+/** Checks passed, failed, could not be made (errors) and skipped. @public */
+export type ContractTestSummary = components['schemas']['ContractTestSummary'];
+
+/** One stored contract test run (`GET /api/data-mesh/contract-tests/runs/:runId`). @public */
+export type ContractTestRunResponse = components['schemas']['ContractTestRun'];
+
+/** The counts of one earlier run of a contract, for a trend. @public */
+export type ContractTestHistoryPoint =
+  components['schemas']['ContractTestHistoryPoint'];
+
+/**
+ * Response of `GET /api/data-mesh/contract-tests/:kind/:namespace/:name` and of
+ * `POST .../runs`: the latest run of each contract of the product and a short history.
+ * @public
+ */
+export type ContractTestsResponse =
+  components['schemas']['ContractTestsResponse'];
+
 /**
  * A data product in the portal's search (document type `data-product`), as the search module's
  * collator indexes it: what the search result shows next to the title. @public

@@ -13,7 +13,7 @@ export const spec = {
     title: 'data-mesh',
     version: '1',
     description:
-      "The data mesh backend: dry-run evaluation, scorecards and their history, governance\nverdicts and the mesh's dashboard, facts pushed by pipelines, the rules in force, rollups,\nthe explorer, insight and domain map, ODPS export, and waivers.\n\nEvery path is relative to the plugin's base URL, `<backend.baseUrl>/api/data-mesh`. Every\nroute but `/health` needs a Backstage token (`Authorization: Bearer <token>`), of a user or\nof a service; a caller sees results only for entities it may read in the catalog, and an\nentity it may not read answers 404 as if it did not exist.\n\nReads never write: the scorecard and governance verdict of a data product that was never\nevaluated answer 404 (`<ref> has not been evaluated yet`); the scheduled pass, a fact push\nor `POST /evaluate/{kind}/{namespace}/{name}` evaluates it.\n\nErrors are Backstage's error bodies (`{ error: { name, message }, request, response }`);\na request that breaks several rules carries them in `error.problems`, one `{ field,\nmessage }` per problem. Request bodies larger than `dataMesh.api.maxBodyBytes` (default\n512 KiB) answer 413.\n",
+      "The data mesh backend: dry-run evaluation, scorecards and their history, governance\nverdicts and the mesh's dashboard, facts pushed by pipelines, the rules in force, rollups,\nthe explorer, insight and domain map, ODPS export, waivers, and contract tests (runs of\neach contract of a product on its data server, which become facts).\n\nEvery path is relative to the plugin's base URL, `<backend.baseUrl>/api/data-mesh`. Every\nroute but `/health` needs a Backstage token (`Authorization: Bearer <token>`), of a user or\nof a service; a caller sees results only for entities it may read in the catalog, and an\nentity it may not read answers 404 as if it did not exist.\n\nReads never write: the scorecard and governance verdict of a data product that was never\nevaluated answer 404 (`<ref> has not been evaluated yet`); the scheduled pass, a fact push\nor `POST /evaluate/{kind}/{namespace}/{name}` evaluates it.\n\nErrors are Backstage's error bodies (`{ error: { name, message }, request, response }`);\na request that breaks several rules carries them in `error.problems`, one `{ field,\nmessage }` per problem. Request bodies larger than `dataMesh.api.maxBodyBytes` (default\n512 KiB) answer 413.\n",
     license: {
       name: 'Apache-2.0',
       url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
@@ -46,6 +46,9 @@ export const spec = {
     },
     {
       name: 'Explorer',
+    },
+    {
+      name: 'Contract tests',
     },
     {
       name: 'Export',
@@ -1529,6 +1532,223 @@ export const spec = {
           },
         },
       },
+      ContractCheckOutcome: {
+        type: 'string',
+        description:
+          'The outcome of one contract check. `fail` when the data breaks the contract (the measured value says how), `error` when the check could not be made (unknown or unreachable server, a timeout, a table that is not there, permission denied; the message says which), `skipped` when it does not apply.',
+        enum: ['pass', 'fail', 'error', 'skipped'],
+      },
+      ContractCheck: {
+        type: 'object',
+        description:
+          'One check of a contract on its server, with what was measured.',
+        required: ['object', 'metric', 'outcome'],
+        properties: {
+          object: {
+            type: 'string',
+            description:
+              'The schema object (table) checked, as the contract names it.',
+          },
+          property: {
+            type: 'string',
+            description: 'The property (column), for a check of one property.',
+          },
+          metric: {
+            type: 'string',
+            description:
+              'What was checked, e.g. `exists`, `type`, `required`, `unique`, `primaryKey`, `rowCount`, `nullValues`, `missingValues`, `invalidValues`, `duplicateValues`, `sql`, `freshness`, `retention`.',
+          },
+          name: {
+            type: 'string',
+            description:
+              "The name of the contract's quality rule, where it has one.",
+          },
+          outcome: {
+            $ref: '#/components/schemas/ContractCheckOutcome',
+          },
+          measured: {
+            description:
+              'The value measured on the server (a count, a type, a timestamp), any JSON.',
+          },
+          expected: {
+            description: 'What the contract expects, any JSON.',
+          },
+          message: {
+            type: 'string',
+            description:
+              'Why the check failed or could not be made, naming the contract, object and check.',
+          },
+        },
+      },
+      ContractTestSummary: {
+        type: 'object',
+        description:
+          'How many checks passed, failed, could not be made, or were skipped.',
+        required: ['passed', 'failed', 'errors', 'skipped'],
+        properties: {
+          passed: {
+            type: 'integer',
+            minimum: 0,
+          },
+          failed: {
+            type: 'integer',
+            minimum: 0,
+          },
+          errors: {
+            type: 'integer',
+            minimum: 0,
+          },
+          skipped: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      ContractTestTrigger: {
+        type: 'string',
+        description:
+          'What started a run. `schedule` for the scheduled run of every active product, `new` for a contract (or contract version) tested for the first time, `manual` for a run started by a user or service.',
+        enum: ['schedule', 'new', 'manual'],
+      },
+      ContractTestRun: {
+        type: 'object',
+        description:
+          'One test of one version of a contract on its server, with every check.',
+        required: [
+          'id',
+          'entityRef',
+          'contractRef',
+          'contractId',
+          'version',
+          'server',
+          'trigger',
+          'startedAt',
+          'finishedAt',
+          'summary',
+          'checks',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+            description: "The run's id (a UUID).",
+          },
+          entityRef: {
+            type: 'string',
+            description: 'The data product whose contract was tested.',
+          },
+          contractRef: {
+            type: 'string',
+            description: 'The API entity holding the contract.',
+          },
+          contractId: {
+            type: 'string',
+            description:
+              "The ODCS `id` of the contract (the contract's entity ref where it could not be read).",
+          },
+          version: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The ODCS `version` of the contract tested; null where it could not be read.',
+          },
+          server: {
+            type: 'string',
+            nullable: true,
+            description:
+              "The id of the server tested (`dataMesh.servers.<id>`, the contract's `servers[].server`); null where none was chosen.",
+          },
+          trigger: {
+            $ref: '#/components/schemas/ContractTestTrigger',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          summary: {
+            $ref: '#/components/schemas/ContractTestSummary',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ContractCheck',
+            },
+          },
+        },
+      },
+      ContractTestHistoryPoint: {
+        type: 'object',
+        description:
+          'The counts of one earlier run of a contract, for a trend.',
+        required: ['runId', 'version', 'finishedAt', 'summary'],
+        properties: {
+          runId: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            nullable: true,
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          summary: {
+            $ref: '#/components/schemas/ContractTestSummary',
+          },
+        },
+      },
+      ContractTestsOfContract: {
+        type: 'object',
+        description: 'The contract tests of one contract of the product.',
+        required: ['contractRef', 'history'],
+        properties: {
+          contractRef: {
+            type: 'string',
+            description: 'The API entity holding the contract.',
+          },
+          latest: {
+            $ref: '#/components/schemas/ContractTestRun',
+          },
+          history: {
+            type: 'array',
+            description:
+              'The counts of the latest runs (at most 20), oldest first; the last is `latest`.',
+            items: {
+              $ref: '#/components/schemas/ContractTestHistoryPoint',
+            },
+          },
+        },
+      },
+      ContractTestsResponse: {
+        type: 'object',
+        description:
+          'The latest contract test run of each contract a data product provides, and a short history of each. A contract never tested yet has no `latest` and an empty history.',
+        required: ['entityRef', 'summary', 'contracts'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          summary: {
+            description:
+              'The counts over the latest run of every contract (the fact `contract_tests`).',
+            allOf: [
+              {
+                $ref: '#/components/schemas/ContractTestSummary',
+              },
+            ],
+          },
+          contracts: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ContractTestsOfContract',
+            },
+          },
+        },
+      },
     },
   },
   paths: {
@@ -2516,6 +2736,150 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contract-tests/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'getContractTests',
+        tags: ['Contract tests'],
+        description:
+          'The latest contract test run of each contract a data product provides (its API entities of `spec.type` `odcs`), with every check, and a short history of each. Reading never runs a test.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The runs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractTestsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'The entity is not a DataProduct.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contract-tests/{kind}/{namespace}/{name}/runs': {
+      post: {
+        operationId: 'runContractTests',
+        tags: ['Contract tests'],
+        description:
+          'Tests every contract of a data product now, on the servers of `dataMesh.servers`, stores the runs, writes the facts `contract_tests` and `freshness` and evaluates the product again; answers when the runs are done (each bounded by the statement timeout of its server and `dataMesh.contractTests.timeout`). Needs `data-mesh.contract-test.run` on the product (its owners and governance admins in the example portal). A check that cannot be made is an `error` outcome of the run, never an error of the request.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '201': {
+            description:
+              "The runs were made; the product's contract tests with them.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractTestsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'The entity is not a DataProduct.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contract-tests/runs/{runId}': {
+      get: {
+        operationId: 'getContractTestRun',
+        tags: ['Contract tests'],
+        description:
+          'One contract test run with every check (the evidence behind a fact); 404 unless the caller may read its product.',
+        parameters: [
+          {
+            name: 'runId',
+            in: 'path',
+            required: true,
+            description: "The run's id (a UUID). An unknown id answers 404.",
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractTestRun',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
           default: {
             $ref: '#/components/responses/ErrorResponse',

@@ -312,6 +312,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/contract-tests/{kind}/{namespace}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest contract test run of each contract a data product provides (its API entities of `spec.type` `odcs`), with every check, and a short history of each. Reading never runs a test. */
+    get: operations['getContractTests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contract-tests/{kind}/{namespace}/{name}/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Tests every contract of a data product now, on the servers of `dataMesh.servers`, stores the runs, writes the facts `contract_tests` and `freshness` and evaluates the product again; answers when the runs are done (each bounded by the statement timeout of its server and `dataMesh.contractTests.timeout`). Needs `data-mesh.contract-test.run` on the product (its owners and governance admins in the example portal). A check that cannot be made is an `error` outcome of the run, never an error of the request. */
+    post: operations['runContractTests'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contract-tests/runs/{runId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One contract test run with every check (the evidence behind a fact); 404 unless the caller may read its product. */
+    get: operations['getContractTestRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export type webhooks = Record<string, never>;
@@ -764,6 +815,84 @@ export interface components {
         from: string;
         to: string;
       }[];
+    };
+    /**
+     * The outcome of one contract check. `fail` when the data breaks the contract (the measured value says how), `error` when the check could not be made (unknown or unreachable server, a timeout, a table that is not there, permission denied; the message says which), `skipped` when it does not apply.
+     */
+    ContractCheckOutcome: 'pass' | 'fail' | 'error' | 'skipped';
+    /** One check of a contract on its server, with what was measured. */
+    ContractCheck: {
+      /** The schema object (table) checked, as the contract names it. */
+      object: string;
+      /** The property (column), for a check of one property. */
+      property?: string;
+      /** What was checked, e.g. `exists`, `type`, `required`, `unique`, `primaryKey`, `rowCount`, `nullValues`, `missingValues`, `invalidValues`, `duplicateValues`, `sql`, `freshness`, `retention`. */
+      metric: string;
+      /** The name of the contract's quality rule, where it has one. */
+      name?: string;
+      outcome: components['schemas']['ContractCheckOutcome'];
+      /** The value measured on the server (a count, a type, a timestamp), any JSON. */
+      measured?: unknown;
+      /** What the contract expects, any JSON. */
+      expected?: unknown;
+      /** Why the check failed or could not be made, naming the contract, object and check. */
+      message?: string;
+    };
+    /** How many checks passed, failed, could not be made, or were skipped. */
+    ContractTestSummary: {
+      passed: number;
+      failed: number;
+      errors: number;
+      skipped: number;
+    };
+    /**
+     * What started a run. `schedule` for the scheduled run of every active product, `new` for a contract (or contract version) tested for the first time, `manual` for a run started by a user or service.
+     */
+    ContractTestTrigger: 'schedule' | 'new' | 'manual';
+    /** One test of one version of a contract on its server, with every check. */
+    ContractTestRun: {
+      /** The run's id (a UUID). */
+      id: string;
+      /** The data product whose contract was tested. */
+      entityRef: string;
+      /** The API entity holding the contract. */
+      contractRef: string;
+      /** The ODCS `id` of the contract (the contract's entity ref where it could not be read). */
+      contractId: string;
+      /** The ODCS `version` of the contract tested; null where it could not be read. */
+      version: string | null;
+      /** The id of the server tested (`dataMesh.servers.<id>`, the contract's `servers[].server`); null where none was chosen. */
+      server: string | null;
+      trigger: components['schemas']['ContractTestTrigger'];
+      /** Format: date-time */
+      startedAt: string;
+      /** Format: date-time */
+      finishedAt: string;
+      summary: components['schemas']['ContractTestSummary'];
+      checks: components['schemas']['ContractCheck'][];
+    };
+    /** The counts of one earlier run of a contract, for a trend. */
+    ContractTestHistoryPoint: {
+      runId: string;
+      version: string | null;
+      /** Format: date-time */
+      finishedAt: string;
+      summary: components['schemas']['ContractTestSummary'];
+    };
+    /** The contract tests of one contract of the product. */
+    ContractTestsOfContract: {
+      /** The API entity holding the contract. */
+      contractRef: string;
+      latest?: components['schemas']['ContractTestRun'];
+      /** The counts of the latest runs (at most 20), oldest first; the last is `latest`. */
+      history: components['schemas']['ContractTestHistoryPoint'][];
+    };
+    /** The latest contract test run of each contract a data product provides, and a short history of each. A contract never tested yet has no `latest` and an empty history. */
+    ContractTestsResponse: {
+      entityRef: string;
+      /** The counts over the latest run of every contract (the fact `contract_tests`). */
+      summary: components['schemas']['ContractTestSummary'];
+      contracts: components['schemas']['ContractTestsOfContract'][];
     };
   };
   responses: {
@@ -1442,6 +1571,111 @@ export interface operations {
         };
       };
       401: components['responses']['Unauthorized'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  getContractTests: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The runs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractTestsResponse'];
+        };
+      };
+      /** The entity is not a DataProduct. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  runContractTests: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The runs were made; the product's contract tests with them. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractTestsResponse'];
+        };
+      };
+      /** The entity is not a DataProduct. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  getContractTestRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The run's id (a UUID). An unknown id answers 404. */
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractTestRun'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['ErrorResponse'];
     };
   };

@@ -215,6 +215,39 @@ export type GetDomainMap = {
 };
 
 /**
+ * `GET /contract-tests/{kind}/{namespace}/{name}`
+ * @public
+ */
+export type GetContractTests = {
+  path: Operations['getContractTests']['parameters']['path'];
+  response:
+    | Operations['getContractTests']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `POST /contract-tests/{kind}/{namespace}/{name}/runs`
+ * @public
+ */
+export type RunContractTests = {
+  path: Operations['runContractTests']['parameters']['path'];
+  response:
+    | Operations['runContractTests']['responses'][201]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /contract-tests/runs/{runId}`
+ * @public
+ */
+export type GetContractTestRun = {
+  path: Operations['getContractTestRun']['parameters']['path'];
+  response:
+    | Operations['getContractTestRun']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
  * The request and response types of each route, for `createOpenApiRouter`.
  * @public
  */
@@ -238,4 +271,7 @@ export type EndpointMap = {
   '#get|/products': QueryProducts;
   '#get|/insight': GetInsight;
   '#get|/domain-map': GetDomainMap;
+  '#get|/contract-tests/{kind}/{namespace}/{name}': GetContractTests;
+  '#post|/contract-tests/{kind}/{namespace}/{name}/runs': RunContractTests;
+  '#get|/contract-tests/runs/{runId}': GetContractTestRun;
 };

@@ -364,6 +364,58 @@ export class DataMeshApiClient {
     return this.call('GET', '/domain-map', request, options);
   }
 
+  /**
+   * The latest contract test run of each contract a data product provides (its API entities of `spec.type` `odcs`), with every check, and a short history of each. Reading never runs a test.
+   *
+   * `GET /contract-tests/{kind}/{namespace}/{name}`
+   */
+  async getContractTests(
+    request: { path: operations['getContractTests']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['getContractTests']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'GET',
+      '/contract-tests/{kind}/{namespace}/{name}',
+      request,
+      options,
+    );
+  }
+
+  /**
+   * Tests every contract of a data product now, on the servers of `dataMesh.servers`, stores the runs, writes the facts `contract_tests` and `freshness` and evaluates the product again; answers when the runs are done (each bounded by the statement timeout of its server and `dataMesh.contractTests.timeout`). Needs `data-mesh.contract-test.run` on the product (its owners and governance admins in the example portal). A check that cannot be made is an `error` outcome of the run, never an error of the request.
+   *
+   * `POST /contract-tests/{kind}/{namespace}/{name}/runs`
+   */
+  async runContractTests(
+    request: { path: operations['runContractTests']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['runContractTests']['responses'][201]['content']['application/json']
+  > {
+    return this.call(
+      'POST',
+      '/contract-tests/{kind}/{namespace}/{name}/runs',
+      request,
+      options,
+    );
+  }
+
+  /**
+   * One contract test run with every check (the evidence behind a fact); 404 unless the caller may read its product.
+   *
+   * `GET /contract-tests/runs/{runId}`
+   */
+  async getContractTestRun(
+    request: { path: operations['getContractTestRun']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['getContractTestRun']['responses'][200]['content']['application/json']
+  > {
+    return this.call('GET', '/contract-tests/runs/{runId}', request, options);
+  }
+
   private async call<T>(
     method: string,
     route: string,
