@@ -88,6 +88,19 @@ export const DATA_MESH_DOMAIN_REF_DEFAULT_KINDS = {
 } as const;
 
 /**
+ * Whether an entity is a data mesh Domain (the apiVersion and kind only, not the spec): only
+ * those are validated by the catalog processor, so only their `spec.policies` are read.
+ * @public
+ */
+export function isDataMeshDomainEntity(
+  entity: Entity,
+): entity is DataMeshDomainEntityV1alpha1 {
+  return (
+    entity.apiVersion === DATA_MESH_API_VERSION && entity.kind === 'Domain'
+  );
+}
+
+/**
  * Validates an entity as a data mesh Domain; false for any other kind or apiVersion (such as
  * the built-in `backstage.io/v1alpha1` Domain), true for a valid one. For an invalid one it
  * throws an `InputError` whose `problems` name each field and what is wrong, including malformed

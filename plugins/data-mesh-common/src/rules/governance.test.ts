@@ -263,6 +263,23 @@ describe('governance policies', () => {
       ).toEqual(['personal-data-protected']);
     });
 
+    it("reads policies only from data mesh Domains: a built-in Domain's spec.policies were never validated", () => {
+      const builtIn = {
+        ...domain('finance', [{ id: 'finance-tagged', rule: 'false' }]),
+        apiVersion: 'backstage.io/v1alpha1',
+      };
+      const resolver = new PolicyResolver(global);
+      expect(resolver.domainPolicies(builtIn)).toEqual([]);
+      const child = domain('ledger', [], 'finance');
+      const finance = (ref: string) =>
+        ref === 'domain:default/finance' ? builtIn : undefined;
+      // A built-in parent still counts as a parent domain; it brings no policies.
+      expect(domainAncestry(child, finance)).toEqual([builtIn, child]);
+      expect(resolver.forDomain(child, finance).map(p => p.policy.id)).toEqual([
+        'personal-data-protected',
+      ]);
+    });
+
     it('compiles a domain again when its policies change, not otherwise', () => {
       const resolver = new PolicyResolver(global);
       const first = resolver.domainPolicies(hospital);

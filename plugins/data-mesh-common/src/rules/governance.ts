@@ -8,6 +8,7 @@ import {
   PolicySeverity,
   RuleOutcome,
 } from '../api';
+import { isDataMeshDomainEntity } from '../kinds/DataMeshDomainEntityV1alpha1';
 import { entityRefKey } from '../util/entityRefKey';
 import { RuleContext, RuleContextInput } from './context';
 import {
@@ -240,8 +241,12 @@ export class PolicyResolver {
     private readonly options: CompileRuleOptions = {},
   ) {}
 
-  /** The compiled policies of one Domain entity (none when it has no `spec.policies`). */
+  /**
+   * The compiled policies of one Domain entity: none when it has no `spec.policies`, or is not
+   * a data mesh Domain (the catalog processor validates the policies of those only).
+   */
   domainPolicies(domain: Entity): CompiledPolicy[] {
+    if (!isDataMeshDomainEntity(domain)) return [];
     const definitions = (domain.spec as { policies?: unknown })?.policies;
     if (!Array.isArray(definitions) || definitions.length === 0) return [];
     const domainRef = entityRefKey(domain);
