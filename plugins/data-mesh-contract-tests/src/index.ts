@@ -1,0 +1,27 @@
+/**
+ * Tests ODCS data contracts against the data they describe, on DuckDB and PostgreSQL.
+ *
+ * @packageDocumentation
+ */
+export { readServersConfig } from './servers/readServersConfig';
+export { openDataServer } from './servers/openDataServer';
+export {
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  MAX_RESULT_ROWS,
+} from './servers/types';
+export type {
+  DataServer,
+  DataServerColumn,
+  DataServerDialect,
+  DataServerQueryOptions,
+  OpenDataServerOptions,
+  ServerConfig,
+} from './servers/types';
+export { testContract } from './testContract';
+export type { TestContractOptions } from './testContract';
+export type {
+  ContractCheck,
+  ContractCheckMetric,
+  ContractCheckOutcome,
+  ContractTestResult,
+} from './types';
