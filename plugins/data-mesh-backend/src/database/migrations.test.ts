@@ -25,6 +25,7 @@ const MIGRATIONS: Array<[string, string[]]> = [
   ['20261125030000_product_index.js', ['product_index']],
   ['20261126010000_removed_products.js', []],
   ['20261126020000_fact_retention.js', []],
+  ['20261207010000_contract_test_runs.js', ['contract_test_runs']],
 ];
 const ALL_TABLES = MIGRATIONS.flatMap(([, tables]) => tables).sort();
 
@@ -84,6 +85,20 @@ async function populate(stores: DataMeshStores, round: number) {
     actor: 'user:default/admin',
     at: at(round * 10 + 1),
   });
+  await stores.contractTestRuns.addRuns([
+    {
+      entityRef: 'dataproduct:default/product-0',
+      contractRef: 'api:default/product-0-contract',
+      contractId: 'product-0',
+      version: `1.0.${round}`,
+      server: 'warehouse',
+      trigger: 'schedule',
+      startedAt: at(round * 10),
+      finishedAt: at(round * 10 + 1),
+      summary: { passed: 1, failed: 0, errors: 0, skipped: 0 },
+      checks: [{ object: 'orders', metric: 'exists', outcome: 'pass' }],
+    },
+  ]);
 }
 
 describe.each(databases.eachSupportedId())(
@@ -425,6 +440,8 @@ describe.each(databases.eachSupportedId())(
         0,
       );
 
+      const [, contractTests] = await knex.migrate.down({ directory });
+      expect(contractTests).toEqual(['20261207010000_contract_test_runs.js']);
       const [, retention] = await knex.migrate.down({ directory });
       expect(retention).toEqual(['20261126020000_fact_retention.js']);
       const [, removal] = await knex.migrate.down({ directory });

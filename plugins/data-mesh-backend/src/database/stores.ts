@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { migratedClient, StoreOptions, Transaction } from './client';
+import { ContractTestRunStore } from './ContractTestRunStore';
+import { DatabaseContractTestRunStore } from './DatabaseContractTestRunStore';
 import { DatabaseFactStore, FactStoreOptions } from './DatabaseFactStore';
 import { DatabaseProductIndexStore } from './DatabaseProductIndexStore';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
@@ -15,6 +17,7 @@ export interface DataMeshStores {
   scorecards: ScorecardStore;
   productIndex: ProductIndexStore;
   waivers: WaiverStore;
+  contractTestRuns: ContractTestRunStore;
   /**
    * Runs `fn` in one database transaction; the writes that are given it (their
    * `transaction` option) commit together when `fn` resolves, or not at all.
@@ -39,6 +42,7 @@ export function dataMeshStoresOn(
     scorecards: new DatabaseScorecardStore(db),
     productIndex: new DatabaseProductIndexStore(db),
     waivers: new DatabaseWaiverStore(db),
+    contractTestRuns: new DatabaseContractTestRunStore(db),
     transaction: fn => db.transaction(trx => fn(trx)),
   };
 }
