@@ -416,6 +416,31 @@ describe.each(TestDatabases.create().eachSupportedId())(
       await expect(ask()).resolves.toMatchObject({ status: 'pending' });
     });
 
+    it('refuses an action that is not one of its own, inherited names included', async () => {
+      const { clock, waivers, product, store } = await setup();
+      const requested = await waivers.request({
+        product,
+        policyId: 'personal-data-protected',
+        reason: 'Please.',
+        expiresAt: new Date(clock.now().getTime() + DAY).toISOString(),
+        requestedBy: 'user:default/ada',
+      });
+      for (const action of ['constructor', '__proto__', 'toString']) {
+        await expect(
+          waivers.decide(requested.id, {
+            action: action as 'approve',
+            actor: 'user:default/grace',
+          }),
+        ).rejects.toMatchObject({
+          name: 'NotFoundError',
+          message: `No waiver action ${JSON.stringify(
+            action,
+          )}; use approve, reject, revoke`,
+        });
+      }
+      expect((await store.getWaiver(requested.id))?.status).toBe('pending');
+    });
+
     it('lets a rejected waiver change nothing', async () => {
       const { clock, evaluations, waivers, product, compliant } = await setup();
       await evaluations.evaluateAndSave([product]);

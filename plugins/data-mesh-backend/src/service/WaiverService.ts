@@ -27,6 +27,27 @@ const DECISIONS = {
   revoke: { from: 'approved', to: 'revoked' },
 } as const;
 
+/** The actions a governance admin can take on a waiver. */
+export const WAIVER_ACTIONS = Object.keys(DECISIONS) as ReadonlyArray<
+  keyof typeof DECISIONS
+>;
+
+/** Whether a name is one of the {@link WAIVER_ACTIONS}: own names only, not inherited ones. */
+export function isWaiverAction(
+  name: string,
+): name is (typeof WAIVER_ACTIONS)[number] {
+  return (WAIVER_ACTIONS as readonly string[]).includes(name);
+}
+
+/** The NotFoundError for an action that is none of the {@link WAIVER_ACTIONS}. */
+export function unknownWaiverAction(name: string): NotFoundError {
+  return new NotFoundError(
+    `No waiver action ${JSON.stringify(name)}; use ${WAIVER_ACTIONS.join(
+      ', ',
+    )}`,
+  );
+}
+
 /**
  * A decision on a waiver by a governance admin. Approving takes a second person: the admin
  * who requested a waiver cannot approve it. Rejecting or revoking one's own waiver only gives
@@ -136,11 +157,15 @@ export class WaiverService {
 
   /**
    * Approves or rejects a pending waiver, or revokes an approved unexpired one; the product's
-   * verdict follows at once. NotFoundError for an unknown id; NotAllowedError when the actor
+   * verdict follows at once. NotFoundError for an unknown id or action; NotAllowedError when the actor
    * approves a waiver they requested; ConflictError when the waiver is not in a state that
    * allows the decision, also when another decision won a race for it.
    */
   async decide(id: string, decision: WaiverDecision): Promise<Waiver> {
+    // DECISIONS is read by the action's name: an inherited one (constructor) must not pass.
+    if (!isWaiverAction(decision.action)) {
+      throw unknownWaiverAction(decision.action);
+    }
     const { store } = this.options;
     const at = this.now();
     const current = await store.getWaiver(id);

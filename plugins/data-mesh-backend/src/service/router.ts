@@ -52,7 +52,11 @@ import { MeshHomeService } from './MeshHomeService';
 import { readableProductRefs } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
 import { ScorecardService } from './ScorecardService';
-import { WaiverDecision, WaiverService } from './WaiverService';
+import {
+  isWaiverAction,
+  unknownWaiverAction,
+  WaiverService,
+} from './WaiverService';
 
 /**
  * What the routes need. Handlers parse, authorize, call a service and answer; what the
@@ -72,14 +76,6 @@ export interface RouterOptions {
   home: MeshHomeService;
 }
 
-const WAIVER_ACTIONS: ReadonlyArray<WaiverDecision['action']> = [
-  'approve',
-  'reject',
-  'revoke',
-];
-const isWaiverAction = (value: string): value is WaiverDecision['action'] =>
-  (WAIVER_ACTIONS as readonly string[]).includes(value);
-
 function parseObservedAt(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const date = new Date(value);
@@ -95,17 +91,17 @@ function parseObservedAt(value: string | undefined): Date {
 }
 
 /**
- * Whether a pipeline (a service principal) may push facts for a product: any pipeline when no
- * scopes are configured; otherwise only one whose scope names the product, its domain or its
- * owner. An unknown product is in no domain or team.
+ * Whether a pipeline (a service principal) may push facts for a product: only one whose scope
+ * names the product, its domain or its owner. Denied by default: a subject without a scope,
+ * or a backend without any, may push for no product. An unknown product is in no domain or
+ * team.
  */
 export function pipelineMayPush(
-  scopes: FactPipelineScope[] | undefined,
+  scopes: FactPipelineScope[],
   subject: string,
   entityRef: string,
   entity: Entity | undefined,
 ): boolean {
-  if (!scopes) return true;
   // Lowercase refs, undefined when the product (or its domain or owner) is unknown.
   const { domain, owner } = entity
     ? productRelatedRefs(entity)
@@ -273,7 +269,7 @@ export async function createRouter(
       )
     ) {
       throw new NotAllowedError(
-        `Pipeline ${credentials.principal.subject} may not push facts for ${entityRef}`,
+        `Pipeline ${credentials.principal.subject} may not push facts for ${entityRef}: no scope of dataMesh.facts.pipelines for its subject covers it`,
       );
     }
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
@@ -301,9 +297,10 @@ export async function createRouter(
     });
   });
 
-  // Dry run: the verdict on a draft product, nothing stored (templates and CI use it).
+  // Dry run: the verdict on a draft product, nothing stored (templates and CI use it). It reads
+  // the catalog and stored facts as the caller: it shows nothing they may not read.
   router.post('/evaluate', async (req, res) => {
-    await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req);
     const { entity, facts = {} } = req.body;
     for (const source of Object.keys(facts)) {
       const problem = describeInvalidFactSource(source);
@@ -319,7 +316,7 @@ export async function createRouter(
       );
     }
     const visible = await withoutDraftsUnlessAllowed(req);
-    const verdict = await evaluations.dryRun(entity, facts);
+    const verdict = await evaluations.dryRun(entity, facts, credentials);
     res.json({
       scorecard: verdict.scorecard,
       governance: {
@@ -433,11 +430,7 @@ export async function createRouter(
     const { id, action } = req.params;
     // Not an enum of the spec: its router would answer an unknown action 400, and a path that
     // names no action is no route.
-    if (!isWaiverAction(action)) {
-      throw new NotFoundError(
-        `No waiver action "${action}"; use ${WAIVER_ACTIONS.join(', ')}`,
-      );
-    }
+    if (!isWaiverAction(action)) throw unknownWaiverAction(action);
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorize(req, dataMeshWaiverDecidePermission);
     // An admin decides only on products they may read; others' waivers do not exist for them.
