@@ -53,6 +53,18 @@ export const dataMeshDraftPoliciesReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Test a product's data contracts on their servers now
+ * (`POST /api/data-mesh/contract-tests/:kind/:namespace/:name/runs`); typically granted to the
+ * product's owners and governance admins. The scheduled runs need no permission.
+ * @public
+ */
+export const dataMeshContractTestRunPermission = createPermission({
+  name: 'data-mesh.contract-test.run',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the data mesh plugins. @public */
 export const dataMeshPermissions = [
   dataMeshFactsPushPermission,
@@ -60,4 +72,5 @@ export const dataMeshPermissions = [
   dataMeshWaiverRequestPermission,
   dataMeshWaiverDecidePermission,
   dataMeshDraftPoliciesReadPermission,
+  dataMeshContractTestRunPermission,
 ];
