@@ -1,6 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  dataMeshContractTestRunPermission,
   dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
   dataMeshFactsPushPermission,
@@ -42,7 +43,11 @@ describe('DataMeshPortalPermissionPolicy', () => {
     });
   });
 
-  it.each([dataMeshWaiverRequestPermission, dataMeshFactsPushPermission])(
+  it.each([
+    dataMeshWaiverRequestPermission,
+    dataMeshFactsPushPermission,
+    dataMeshContractTestRunPermission,
+  ])(
     "lets admins $name for any product, and others only for their teams' products",
     async permission => {
       expect(await policy.handle({ permission }, admin)).toEqual({

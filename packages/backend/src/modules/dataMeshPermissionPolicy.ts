@@ -18,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  dataMeshContractTestRunPermission,
   dataMeshDraftPoliciesReadPermission,
   dataMeshFactsPushPermission,
   dataMeshWaiverDecidePermission,
@@ -27,9 +28,10 @@ import {
 /**
  * The example portal's permission policy: governance admins (the users and groups listed in
  * `dataMeshPortal.governanceAdmins`) decide waivers and see draft policies; a product's owners
- * may request waivers for it and push facts about it; everything else is allowed, as in a
- * portal without a policy. Pipelines' tokens never reach a policy (Backstage decides for service
- * principals by their access restrictions): what they may push for is `dataMesh.facts.pipelines`.
+ * may request waivers for it, push facts about it and run its contract tests; everything else
+ * is allowed, as in a portal without a policy. Pipelines' tokens never reach a policy (Backstage
+ * decides for service principals by their access restrictions): what they may push for is
+ * `dataMesh.facts.pipelines`.
  */
 export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
   constructor(private readonly governanceAdmins: string[]) {}
@@ -51,7 +53,8 @@ export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
     }
     if (
       isPermission(permission, dataMeshWaiverRequestPermission) ||
-      isPermission(permission, dataMeshFactsPushPermission)
+      isPermission(permission, dataMeshFactsPushPermission) ||
+      isPermission(permission, dataMeshContractTestRunPermission)
     ) {
       return isAdmin
         ? { result: AuthorizeResult.ALLOW }
