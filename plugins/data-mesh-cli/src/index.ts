@@ -1,7 +1,8 @@
 /**
  * `data-mesh-check`: checks local data product descriptors against the data mesh scorecard
  * checks and governance policies, with the same engine and rules as the portal, offline or
- * through a portal's dry run.
+ * through a portal's dry run; and tests ODCS data contracts against their data with the
+ * portal's contract test engine (`data-mesh-check test`).
  *
  * @packageDocumentation
  */
@@ -15,6 +16,17 @@ export {
   type Facts,
   type ProductReport,
 } from './check';
+export {
+  formatTestJson,
+  formatTestJunit,
+  formatTestText,
+  type TestedContract,
+} from './contractTests/format';
+export {
+  runContractTests,
+  type RunContractTestsOptions,
+} from './contractTests/runContractTests';
+export { TEST_EXIT_CODES, TEST_USAGE } from './contractTests/testCommand';
 export { CheckInputError } from './errors';
 export { formatJson, formatText, UNRESOLVED_NOTE } from './format';
 export { LocalContractLookup } from './LocalContractLookup';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
+import { testMain } from './contractTests/testCommand';
 import { CheckInputError, errorMessage } from './errors';
 import { formatJson, formatText, UNRESOLVED_NOTE } from './format';
 
@@ -29,7 +30,8 @@ export interface MainIo {
 export const USAGE = `Usage: data-mesh-check [options] <descriptor.yaml ...>
 
 Checks the DataProducts of catalog-info.yaml files against the data mesh scorecard checks
-and governance policies, with the same verdict as the portal.
+and governance policies, with the same verdict as the portal. \`data-mesh-check test\` tests
+ODCS data contracts against their data instead.
 
 Options:
   --config <file>     app-config file whose dataMesh.scorecards and dataMesh.governance
@@ -43,17 +45,23 @@ Options:
   --format text|json  output format (default text)
   -h, --help          show this help
 
+Commands:
+  test [options] <contract.odcs.yaml ...>  test contracts against their data
+                                           (see data-mesh-check test --help)
+
 Exit codes: 0 every product is compliant (warnings allowed), 1 a product is not compliant,
 2 bad input (file, YAML, descriptor, config, option) or the portal failed.
 `;
 
 /**
  * The `data-mesh-check` command: checks descriptors, prints the report and returns the exit
- * code (see {@link EXIT_CODES}). Bad input is printed one problem a line on stderr, never as a
+ * code (see {@link EXIT_CODES}); `data-mesh-check test ...` tests contracts against their data
+ * instead (see `TEST_EXIT_CODES`). Bad input is printed one problem a line on stderr, never as a
  * stack trace.
  * @public
  */
 export async function main(argv: string[], io: MainIo): Promise<number> {
+  if (argv[0] === 'test') return testMain(argv.slice(1), io);
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
   const fail = (problems: string[]) => {
