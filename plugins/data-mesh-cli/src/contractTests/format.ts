@@ -16,7 +16,8 @@ export interface TestedContract {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-function escapeControl(text: string): string {
+/** The text with control characters written as `\\u001b`, so a terminal shows them. */
+export function escapeControl(text: string): string {
   return text.replace(
     CONTROL,
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -3,6 +3,7 @@ import { CheckInputError, errorMessage } from '../errors';
 import type { MainIo } from '../main';
 import {
   contractPassed,
+  escapeControl,
   formatTestJson,
   formatTestJunit,
   formatTestText,
@@ -51,7 +52,9 @@ const FORMATS = new Map([
 export async function testMain(argv: string[], io: MainIo): Promise<number> {
   const env = io.env ?? process.env;
   const fail = (problems: string[]) => {
-    for (const problem of problems) io.stderr.write(`error: ${problem}\n`);
+    for (const problem of problems) {
+      io.stderr.write(`error: ${escapeControl(problem)}\n`);
+    }
     return TEST_EXIT_CODES.badInput;
   };
 
