@@ -17,6 +17,9 @@ import {
 } from './service/factProviders';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDataMeshBackendConfig } from './service/config';
+import { ContractTestService } from './service/ContractTestService';
+import { readContractTestsConfig } from './service/contractTestsConfig';
+import { DataServers } from './service/DataServers';
 import { EvaluationService } from './service/EvaluationService';
 import { GovernanceNotifier } from './service/GovernanceNotifier';
 import { GovernanceService } from './service/GovernanceService';
@@ -59,6 +62,7 @@ export const dataMeshPlugin = createBackendPlugin({
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -67,6 +71,8 @@ export const dataMeshPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(dataMeshPermissions);
 
         const backendConfig = readDataMeshBackendConfig(config);
+        // Bad server settings stop the backend here, naming dataMesh.servers.<id>.<field>.
+        const contractTestsConfig = readContractTestsConfig(config);
         const stores = await createDataMeshStores({
           database: deps.database,
           facts: backendConfig.facts,
@@ -128,6 +134,35 @@ export const dataMeshPlugin = createBackendPlugin({
             await waivers.sweep();
           },
         });
+        // Servers are opened at their first query and closed when the backend stops.
+        const servers = new DataServers(contractTestsConfig.servers, {
+          maxConcurrentQueries: contractTestsConfig.maxConcurrentQueries,
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => servers.close());
+        const contractTests = new ContractTestService({
+          config: contractTestsConfig,
+          servers,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          stores,
+          evaluations,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'data-mesh-contract-tests',
+          ...contractTestsConfig.schedule,
+          fn: async signal => {
+            await contractTests.testAll(signal);
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'data-mesh-contract-tests-new',
+          ...contractTestsConfig.newContractsSchedule,
+          fn: async signal => {
+            await contractTests.testNew(signal);
+          },
+        });
         await scheduleFactProviders({
           providers: [...factProviders.values()],
           config: config.getOptionalConfig('dataMesh.factProviders'),
@@ -152,12 +187,13 @@ export const dataMeshPlugin = createBackendPlugin({
             scorecards,
             governance,
             home,
+            contractTests,
           }),
         );
         // Load balancers and uptime checks probe health without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(
-          `Data mesh backend started with ${backendConfig.rules.checks.length} checks, ${backendConfig.rules.policies.length} global policies and ${factProviders.size} fact provider(s)`,
+          `Data mesh backend started with ${backendConfig.rules.checks.length} checks, ${backendConfig.rules.policies.length} global policies, ${factProviders.size} fact provider(s) and ${contractTestsConfig.servers.size} data server(s)`,
         );
       },
     });

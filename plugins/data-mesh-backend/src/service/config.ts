@@ -114,19 +114,21 @@ function readFactPipelines(root: Config): FactPipelineScope[] | undefined {
   });
 }
 
-function readSchedule(
+/** A task schedule at `key` (default `schedule`) of `config`, else the fallback. */
+export function readSchedule(
   config: Config | undefined,
   fallback: SchedulerServiceTaskScheduleDefinition,
+  key = 'schedule',
 ): SchedulerServiceTaskScheduleDefinition {
-  return config?.has('schedule')
+  return config?.has(key)
     ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('schedule'),
+        config.getConfig(key),
       )
     : fallback;
 }
 
 /** A duration setting (`{ days: 30 }`, `P30D` or `30 days`) in milliseconds, above 0. */
-function readMilliseconds(
+export function readMilliseconds(
   root: Config,
   key: string,
   fallback: HumanDuration,
@@ -141,7 +143,12 @@ function readMilliseconds(
 }
 
 /** A whole number setting of at least `min`. */
-function readCount(root: Config, key: string, fallback: number, min: number) {
+export function readCount(
+  root: Config,
+  key: string,
+  fallback: number,
+  min: number,
+) {
   const value = root.getOptionalNumber(key) ?? fallback;
   if (!Number.isSafeInteger(value) || value < min) {
     throw new InputError(`${key}: must be a whole number, at least ${min}`);
