@@ -93,10 +93,10 @@ export interface Config {
       /**
        * What each pipeline may push facts for. Backstage's permission policy never sees
        * service principals (a static token is allowed whatever its access restrictions
-       * permit), so the scope of a pipeline token is set here, by its subject. When this list
-       * is set, a service principal whose subject is not in it may push nothing; when it is
-       * not set, any service token allowed `data-mesh.facts.push` may push for any product.
-       * Users are decided by the permission policy (`data-mesh.facts.push` on the product).
+       * permit), so the scope of a pipeline token is set here, by its subject. Denied by
+       * default: a service principal whose subject is not listed (and any, when this is not
+       * set) may push for no product. Users are decided by the permission policy
+       * (`data-mesh.facts.push` on the product).
        */
       pipelines?: Array<{
         /** The subject of the token, e.g. `subject` of a static external access token. */

@@ -1,4 +1,7 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
   getCompoundEntityRef,
@@ -13,13 +16,15 @@ import {
 /**
  * Finds catalog entities by ODCS contract id, for ports that name their contract the ODPS way
  * (`contractId`) instead of by entity ref: the API entity holding the contract, and the data
- * product whose output port serves it. Looks as the calling plugin (its own credentials).
+ * product whose output port serves it. Looks as the calling plugin (its own credentials), or
+ * on behalf of `options.credentials` (a caller who must find only what they may read).
  * @public
  */
 export class CatalogContractLookup implements ContractLookup {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly options: { credentials?: BackstageCredentials } = {},
   ) {}
 
   async findContract(
@@ -58,7 +63,11 @@ export class CatalogContractLookup implements ContractLookup {
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
         limit: 1,
       },
-      { credentials: await this.auth.getOwnServiceCredentials() },
+      {
+        credentials:
+          this.options.credentials ??
+          (await this.auth.getOwnServiceCredentials()),
+      },
     );
     return items[0] ? getCompoundEntityRef(items[0]) : undefined;
   }

@@ -134,8 +134,8 @@ ${products.join('')}`;
 }
 
 /**
- * The data mesh config of the tests: one check on pushed `ci` facts, one policy, and the
- * scheduled pass on the given schedule.
+ * The data mesh config of the tests: one check on pushed `ci` facts, one policy, the
+ * scheduled pass on the given schedule, and the mock service as the sales domain's pipeline.
  */
 export function dataMeshConfig(schedule: JsonObject): JsonObject {
   return {
@@ -173,6 +173,7 @@ export function dataMeshConfig(schedule: JsonObject): JsonObject {
         schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 } },
       },
     },
+    facts: { pipelines: mockServicePipelines('sales') },
   };
 }
 
@@ -258,6 +259,14 @@ export async function waitForProducts(backend: TestBackend, count: number) {
 
 export const user = mockCredentials.user.header();
 export const service = mockCredentials.service.header();
+
+/**
+ * `dataMesh.facts.pipelines` letting the mock service principal (`service`) push facts for the
+ * products of `domains`: without a scope, a service may push for none.
+ */
+export function mockServicePipelines(...domains: string[]): JsonObject[] {
+  return [{ subject: mockCredentials.service().principal.subject, domains }];
+}
 
 /** The data mesh scheduler's view of one of its tasks on `backend`. */
 export async function taskState(backend: TestBackend, id: string) {

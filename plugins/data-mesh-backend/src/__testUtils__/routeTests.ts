@@ -114,13 +114,15 @@ export function catalogDocs(docs: CatalogDoc[]) {
 /**
  * Starts the catalog (with the data mesh kinds) and the data mesh backend, the catalog reading
  * one file of `catalog` (YAML text, or docs) and accepting `kinds` from it. `features` adds to
- * or replaces services, such as permissions and notifications. A response of the data mesh
- * API that breaks its OpenAPI spec fails the test that caused it.
+ * or replaces services, such as permissions and notifications; `config` adds root config keys
+ * (such as `permission`). A response of the data mesh API that breaks its OpenAPI spec fails
+ * the test that caused it.
  */
 export async function startRouteTestBackend(options: {
   catalog: string | CatalogDoc[];
   kinds?: string[];
   dataMesh: JsonObject;
+  config?: JsonObject;
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<TestBackend> {
   const dir = createMockDirectory();
@@ -139,6 +141,7 @@ export async function startRouteTestBackend(options: {
       dataMeshPlugin,
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           catalog: {
             rules: [
               {

@@ -61,7 +61,6 @@ const PAGE_SIZE = 1000;
 export class EvaluationService {
   private readonly evaluator: DataProductEvaluator;
   private readonly contexts: RuleContextBuilder;
-  private readonly contracts: CatalogContractLookup;
   private readonly contractColumns = new ContractColumnIndex();
   private readonly now: () => Date;
 
@@ -82,7 +81,6 @@ export class EvaluationService {
       ...options,
       facts: options.stores.facts,
     });
-    this.contracts = new CatalogContractLookup(options.catalog, options.auth);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -93,15 +91,32 @@ export class EvaluationService {
   /**
    * Dry run: the verdict a draft product would get with the facts given, nothing stored. The
    * draft gets the relations the catalog would give it, so rules see its upstream and contracts.
+   * Everything is read as the caller: the catalog (contracts, domains, owner, upstream) on
+   * their behalf, so what they may not read is as absent; and stored facts only of the product
+   * the draft is a version of, when the caller may read that product, never of another.
    */
   async dryRun(
     entity: DataProductEntityV1alpha1,
-    facts: Record<string, Record<string, unknown>> = {},
+    facts: Record<string, Record<string, unknown>>,
+    credentials: BackstageCredentials,
   ): Promise<EvaluateResponse> {
     const now = this.now();
-    const draft = await withDraftRelations(entity, this.contracts);
-    const { contexts, findDomain } = await this.contexts.build([draft], now);
-    const context = contexts.get(entityRefKey(draft))!;
+    const { catalog, auth } = this.options;
+    const ref = entityRefKey(entity);
+    const [draft, stored] = await Promise.all([
+      withDraftRelations(
+        entity,
+        new CatalogContractLookup(catalog, auth, { credentials }),
+      ),
+      catalog.getEntityByRef(ref, { credentials }),
+    ]);
+    const { contexts, findDomain } = await this.contexts.build(
+      [draft],
+      now,
+      undefined,
+      { credentials, storedFactsOf: stored ? [ref] : [] },
+    );
+    const context = contexts.get(ref)!;
     const extra = Object.fromEntries(Object.keys(facts).map(s => [s, now]));
     return this.evaluator.evaluate(
       {

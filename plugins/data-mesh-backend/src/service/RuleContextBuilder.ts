@@ -1,4 +1,7 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import chunk from 'lodash/chunk';
@@ -39,6 +42,17 @@ export interface RulePass {
 }
 
 /**
+ * Whose view of the catalog a build has, and whose stored facts it reads: by default the
+ * plugin's own and every product's. A dry run reads as its caller.
+ */
+export interface RuleContextReader {
+  /** The catalog is read on behalf of these credentials instead of the plugin's own. */
+  credentials?: BackstageCredentials;
+  /** Only these products' stored facts are read (lowercase refs). */
+  storedFactsOf?: string[];
+}
+
+/**
  * Builds the context every rule is evaluated against: the product, its domain, owner and
  * upstream products resolved from the catalog (null or absent where they do not exist), and
  * the latest facts of every source with when they were observed. Everything is fetched in
@@ -62,8 +76,12 @@ export class RuleContextBuilder {
     products: Entity[],
     now: Date = new Date(),
     pass?: RulePass,
+    reader: RuleContextReader = {},
   ): Promise<RuleContexts> {
     const productRefs = products.map(p => entityRefKey(p));
+    const credentials =
+      reader.credentials ?? (await this.options.auth.getOwnServiceCredentials());
+    const factRefs = reader.storedFactsOf ?? productRefs;
     // Upstream products in the same batch were just read from the catalog: not read again.
     const batch = new Map(productRefs.map((ref, i) => [ref, products[i]]));
     const related = new Set<string>();
@@ -79,8 +97,8 @@ export class RuleContextBuilder {
         .map(product => productRelatedRefs(product).domain)
         .filter((ref): ref is string => Boolean(ref));
       const [{ entities, domains }, facts] = await Promise.all([
-        this.fetchWithDomains([...related], domainRefs),
-        this.options.facts.getLatestFacts(productRefs),
+        this.fetchWithDomains([...related], domainRefs, credentials),
+        this.options.facts.getLatestFacts(factRefs),
       ]);
       return this.assemble(
         products,
@@ -94,7 +112,7 @@ export class RuleContextBuilder {
 
     let domainsRead = pass?.domains;
     if (!domainsRead) {
-      const read = this.fetchDomains();
+      const read = this.fetchDomains(credentials);
       domainsRead = read;
       if (pass) {
         pass.domains = read;
@@ -105,9 +123,9 @@ export class RuleContextBuilder {
       }
     }
     const [entities, domains, facts] = await Promise.all([
-      this.fetchEntities([...related]),
+      this.fetchEntities([...related], credentials),
       domainsRead,
-      this.options.facts.getLatestFacts(productRefs),
+      this.options.facts.getLatestFacts(factRefs),
     ]);
     return this.assemble(
       products,
@@ -154,10 +172,12 @@ export class RuleContextBuilder {
   private async fetchWithDomains(
     refs: string[],
     domainRefs: string[],
+    credentials: BackstageCredentials,
   ): Promise<{ entities: Map<string, Entity>; domains: Map<string, Entity> }> {
-    const entities = await this.fetchEntities([
-      ...new Set([...refs, ...domainRefs]),
-    ]);
+    const entities = await this.fetchEntities(
+      [...new Set([...refs, ...domainRefs])],
+      credentials,
+    );
     const domains = new Map<string, Entity>();
     const keep = (ref: string) => {
       const entity = entities.get(ref);
@@ -181,7 +201,7 @@ export class RuleContextBuilder {
         });
       }
       if (missing.size === 0) break;
-      const parents = await this.fetchEntities([...missing]);
+      const parents = await this.fetchEntities([...missing], credentials);
       for (const ref of missing) {
         tried.add(ref);
         const parent = parents.get(ref);
@@ -194,8 +214,10 @@ export class RuleContextBuilder {
   }
 
   /** Entities by lowercase ref; refs that do not resolve are absent. */
-  private async fetchEntities(refs: string[]): Promise<Map<string, Entity>> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
+  private async fetchEntities(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
     const found = new Map<string, Entity>();
     for (const part of chunk(refs, REFS_PER_REQUEST)) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
@@ -213,10 +235,12 @@ export class RuleContextBuilder {
    * Every Domain, by lowercase ref: a product's domain, and its parents whose policies also
    * apply. Organisations have tens to hundreds of domains, so one query serves a whole batch.
    */
-  private async fetchDomains(): Promise<Map<string, Entity>> {
+  private async fetchDomains(
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
     const { items } = await this.options.catalog.getEntities(
       { filter: { kind: 'Domain' } },
-      { credentials: await this.options.auth.getOwnServiceCredentials() },
+      { credentials },
     );
     return new Map(items.map(domain => [entityRefKey(domain), domain]));
   }

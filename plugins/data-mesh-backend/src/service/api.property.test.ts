@@ -1,7 +1,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import request from 'supertest';
-import { TestBackend } from '../__testUtils__/backends';
+import {
+  mockServicePipelines,
+  TestBackend,
+} from '../__testUtils__/backends';
 import {
   QUIET_SCHEDULE,
   SALES_CATALOG,
@@ -119,6 +122,7 @@ describe('the REST API, on generated requests', () => {
       catalog: SALES_CATALOG,
       dataMesh: {
         api: { maxBodyBytes: MAX_BODY_BYTES },
+        facts: { pipelines: mockServicePipelines('sales') },
         scorecards: {
           schedule: QUIET_SCHEDULE,
           checks: [

@@ -46,10 +46,11 @@ export interface DataMeshBackendConfig {
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
   /**
-   * What each pipeline (a service principal, by subject) may push facts for; undefined when
-   * `dataMesh.facts.pipelines` is not configured.
+   * What each pipeline (a service principal, by subject) may push facts for: a service
+   * principal without a scope here may push for no product (empty when
+   * `dataMesh.facts.pipelines` is not configured).
    */
-  factPipelines?: FactPipelineScope[];
+  factPipelines: FactPipelineScope[];
   /** Bounds of the REST API. */
   api: {
     /** The largest request body accepted, in bytes; larger ones get 413. */
@@ -100,9 +101,8 @@ function readRefs(
   });
 }
 
-function readFactPipelines(root: Config): FactPipelineScope[] | undefined {
-  const list = root.getOptionalConfigArray('dataMesh.facts.pipelines');
-  if (!list) return undefined;
+function readFactPipelines(root: Config): FactPipelineScope[] {
+  const list = root.getOptionalConfigArray('dataMesh.facts.pipelines') ?? [];
   return list.map((pipeline, i) => {
     const at = `dataMesh.facts.pipelines[${i}]`;
     return {

@@ -105,7 +105,6 @@ export function pipelineMayPush(
   entityRef: string,
   entity: Entity | undefined,
 ): boolean {
-  if (scopes.length === 0) return true; // TEMP: the old default
   // Lowercase refs, undefined when the product (or its domain or owner) is unknown.
   const { domain, owner } = entity
     ? productRelatedRefs(entity)
@@ -320,7 +319,7 @@ export async function createRouter(
       );
     }
     const visible = await withoutDraftsUnlessAllowed(req);
-    const verdict = await evaluations.dryRun(entity, facts, await auth.getOwnServiceCredentials());
+    const verdict = await evaluations.dryRun(entity, facts, credentials);
     res.json({
       scorecard: verdict.scorecard,
       governance: {

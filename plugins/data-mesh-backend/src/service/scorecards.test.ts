@@ -1,7 +1,10 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { TestBackend } from '../__testUtils__/backends';
+import {
+  mockServicePipelines,
+  TestBackend,
+} from '../__testUtils__/backends';
 import {
   QUIET_SCHEDULE,
   SALES_CATALOG,
@@ -20,6 +23,8 @@ spec: { owner: sales-data, domain: sales, status: active }
 `;
 
 const dataMesh = {
+  // Facts are pushed as the mock service, the sales domain's pipeline.
+  facts: { pipelines: mockServicePipelines('sales') },
   scorecards: {
     levels: ['bronze', 'silver'],
     defaultChecks: false,

@@ -1,20 +1,27 @@
-import {
-  BackstageCredentials,
-  BackstageServicePrincipal,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { TestBackend } from '../__testUtils__/backends';
+import {
+  PERMISSION_ENABLED,
+  permissionFramework,
+  pipelineTokenAuth,
+} from '../__testUtils__/permissionFramework';
 import { servedRoutes } from '../__testUtils__/servedRoutes';
 import {
   evaluateProducts,
-  mockPermissions,
   notificationsStub,
   QUIET_SCHEDULE,
   startRouteTestBackend,
-  userOf,
   waitForRelation,
 } from '../__testUtils__/routeTests';
 import { readDataMeshBackendConfig } from './config';
@@ -27,6 +34,10 @@ jest.setTimeout(120_000);
  * permission or catalog rule that guards it. Every row is tested without credentials (401),
  * for a caller that may not (403, 404, or a result without what it may not see, and never the
  * data in an error body) and for a caller that may (2xx). docs/operations.md has the table.
+ *
+ * The permissions are Backstage's own: the permission backend asks the policy below, and the
+ * catalog resolves its conditional decisions (the owner rule, the hidden label) against the
+ * entities of the test catalog.
  */
 
 // A governance admin: every data mesh permission, reads the whole catalog.
@@ -34,75 +45,76 @@ const ADMIN = 'user:default/grace';
 // A governance admin of some domains: every data mesh permission, but like the reader the
 // catalog hides from them what is labelled restricted.
 const SCOPED_ADMIN = 'user:default/hopper';
-// A product owner: requests waivers and re-evaluates; reads the whole catalog.
+// A member of clinical-data, which owns the open and the secret product: pushes facts,
+// re-evaluates and requests waivers for those two only; reads the whole catalog.
 const OWNER = 'user:default/ada';
 // Any other user: no data mesh permission, and the catalog hides entities labelled restricted.
 const READER = 'user:default/mallory';
-// A pipeline's token (the mock service principal): may push facts for open-domain's products
-// only (dataMesh.facts.pipelines).
-const CI_SUBJECT = 'external:test-service';
+// A pipeline's static token, restricted to pushing facts as the example portal's is; the
+// products it may push for are dataMesh.facts.pipelines of its subject.
+const CI_TOKEN = 'ci-pipeline-token';
+const CI_SUBJECT = 'ci-pipelines';
 
 const OPEN = 'dataproduct:default/open-product';
 const SECRET = 'dataproduct:default/secret-product';
+// Readable by everyone, owned by another team: the owner may not act on it.
+const OTHERS = 'dataproduct:default/others-product';
 // In every field of the hidden product and domain a body could carry.
 const MARKER = 'classified';
 
-/** The data mesh permissions of each caller (none of them depends on the product). */
-function decide(
-  permission: string,
-  credentials: BackstageCredentials,
-): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
-  if (!permission.startsWith('data-mesh.')) {
-    // Catalog permissions outside the conditional read: as in a portal without a policy,
-    // except that the reader may not read anything by ref (it is never asked here).
-    return userOf(credentials) === READER
-      ? AuthorizeResult.DENY
-      : AuthorizeResult.ALLOW;
-  }
-  const principal = credentials.principal as
-    | BackstageUserPrincipal
-    | BackstageServicePrincipal;
-  if (principal.type === 'service') {
-    // As Backstage decides for a token restricted to data-mesh.facts.push: by permission
-    // name, never by resource. Which products it may push for is dataMesh.facts.pipelines.
-    return principal.subject === CI_SUBJECT &&
-      permission === 'data-mesh.facts.push'
-      ? AuthorizeResult.ALLOW
-      : AuthorizeResult.DENY;
-  }
-  const user = userOf(credentials);
-  if (user === ADMIN || user === SCOPED_ADMIN) return AuthorizeResult.ALLOW;
-  if (
-    user === OWNER &&
-    ['data-mesh.waiver.request', 'data-mesh.evaluate'].includes(permission)
-  ) {
-    return AuthorizeResult.ALLOW;
-  }
-  return AuthorizeResult.DENY;
-}
+/**
+ * The example portal's policy (packages/backend/src/modules/dataMeshPermissionPolicy.ts) with
+ * this table's roles: admins may do everything; the data mesh permissions on a product are its
+ * owners' (the catalog's isEntityOwner); the reader and the scoped admin do not see what is
+ * labelled restricted. Service principals never reach a policy.
+ */
+const policy: PermissionPolicy = {
+  async handle({ permission }, user) {
+    const caller = user?.info.userEntityRef;
+    if (
+      permission.name === 'catalog.entity.read' &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return caller === READER || caller === SCOPED_ADMIN
+        ? createCatalogConditionalDecision(permission, {
+            not: catalogConditions.hasLabel({ label: 'restricted' }),
+          })
+        : { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      !permission.name.startsWith('data-mesh.') ||
+      caller === ADMIN ||
+      caller === SCOPED_ADMIN
+    ) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    // Pushing facts, re-evaluating, requesting waivers: on the products the caller owns.
+    if (isResourcePermission(permission, 'catalog-entity')) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  },
+};
 
-// The catalog's read permission: the reader and the scoped admin see nothing labelled
-// restricted.
-const permissions = mockPermissions(decide, credentials =>
-  [READER, SCOPED_ADMIN].includes(userOf(credentials) ?? '')
-    ? {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          not: {
-            rule: 'HAS_LABEL',
-            resourceType: 'catalog-entity',
-            params: { label: 'restricted' },
-          },
-        },
-      }
-    : { result: AuthorizeResult.ALLOW },
-);
+/** The real permission framework with the policy above, and the pipeline's token. */
+const permissions = [
+  ...permissionFramework(policy, { [OWNER]: ['group:default/clinical-data'] }),
+  pipelineTokenAuth({
+    token: CI_TOKEN,
+    subject: CI_SUBJECT,
+    permissionNames: ['data-mesh.facts.push'],
+  }),
+];
 
 const restricted = { restricted: 'true' };
 const docs = [
   { kind: 'Group', metadata: { name: 'clinical-data' } },
+  { kind: 'Group', metadata: { name: 'research-data' } },
   {
     apiVersion: 'datamesh-portal.io/v1alpha1',
     kind: 'Domain',
@@ -167,6 +179,17 @@ const docs = [
       inputPorts: [{ name: 'open', dataProduct: 'open-product' }],
     },
   },
+  {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'others-product', title: "Another team's product" },
+    spec: {
+      owner: 'research-data',
+      domain: 'open-domain',
+      status: 'active',
+      classification: 'internal',
+    },
+  },
 ];
 
 const draft = {
@@ -179,6 +202,14 @@ const draft = {
     status: 'draft',
   },
 };
+/** The draft with other fields of its spec, or another name. */
+const draftWith = (spec: object, name = draft.metadata.name) => ({
+  ...draft,
+  metadata: { name },
+  spec: { ...draft.spec, ...spec },
+});
+const outcomeOf = (results: Array<{ id: string; outcome: string }>, id: string) =>
+  results.find(result => result.id === id)?.outcome;
 
 type Caller = 'none' | 'admin' | 'scopedAdmin' | 'owner' | 'reader' | 'ci';
 const AUTHORIZATION: Record<Caller, () => string> = {
@@ -187,7 +218,7 @@ const AUTHORIZATION: Record<Caller, () => string> = {
   scopedAdmin: () => mockCredentials.user.header(SCOPED_ADMIN),
   owner: () => mockCredentials.user.header(OWNER),
   reader: () => mockCredentials.user.header(READER),
-  ci: () => mockCredentials.service.header(),
+  ci: () => `Bearer ${CI_TOKEN}`,
 };
 
 /** Set up in beforeAll: a waiver on each product. */
@@ -324,6 +355,12 @@ const table: Row[] = [
         status: 403,
         body: { entityRef: OPEN, source: 'ci', facts: { failed: 1 } },
       },
+      // The owner of the open product, on another team's.
+      {
+        as: 'owner',
+        status: 403,
+        body: { entityRef: OTHERS, source: 'ci', facts: { failed: 1 } },
+      },
       // Not allowed to push to the product, even when it does not exist: no probing.
       {
         as: 'ci',
@@ -349,7 +386,7 @@ const table: Row[] = [
     method: 'post',
     route: '/evaluate',
     guard:
-      'authenticated (a dry run of the draft sent); drafts with data-mesh.governance.draft.read',
+      'authenticated (a dry run of the draft sent, reading the catalog as the caller); drafts with data-mesh.governance.draft.read',
     call: { path: '/evaluate', body: { entity: draft } },
     denied: [
       {
@@ -359,6 +396,46 @@ const table: Row[] = [
           expect(body.governance.results.map((r: any) => r.id)).not.toContain(
             'draft-review',
           ),
+      },
+      // A draft in a domain the caller may not read: its policies do not apply, nothing of
+      // them is shown, and the domain is unresolved (as one that does not exist).
+      {
+        as: 'reader',
+        status: 200,
+        body: { entity: draftWith({ domain: 'secret-domain' }) },
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.governance.results.map((r: any) => r.id)).not.toContain(
+            `${MARKER}-policy`,
+          );
+          expect(outcomeOf(body.governance.results, 'domain-exists')).toBe(
+            'fail',
+          );
+        },
+      },
+      // A draft reading a product the caller may not read: no upstream product is seen.
+      {
+        as: 'reader',
+        status: 200,
+        body: {
+          entity: draftWith({
+            inputPorts: [{ name: 'in', dataProduct: 'secret-product' }],
+          }),
+        },
+        expectBody: body => {
+          hidesSecret(body);
+          expect(
+            outcomeOf(body.governance.results, 'upstream-not-restricted'),
+          ).toBe('pass');
+        },
+      },
+      // A draft of a product the caller may not read: none of its stored facts are read.
+      {
+        as: 'reader',
+        status: 200,
+        body: { entity: draftWith({}, 'secret-product') },
+        expectBody: body =>
+          expect(outcomeOf(body.scorecard.checks, 'ci-green')).toBe('skipped'),
       },
     ],
     allowed: {
@@ -382,6 +459,13 @@ const table: Row[] = [
         status: 403,
         path: '/evaluate/dataproduct/default/secret-product',
       },
+      // The owner of the open product, on another team's.
+      {
+        as: 'owner',
+        status: 403,
+        path: '/evaluate/dataproduct/default/others-product',
+      },
+      // A pipeline's token may push facts, nothing else.
       { as: 'ci', status: 403 },
     ],
     allowed: {
@@ -485,7 +569,7 @@ const table: Row[] = [
         status: 200,
         expectBody: body => {
           hidesSecret(body);
-          expect(body.products).toBe(1);
+          expect(body.products).toBe(2);
         },
       },
     ],
@@ -494,7 +578,7 @@ const table: Row[] = [
       status: 200,
       expectBody: body => {
         showsSecret(body);
-        expect(body.products).toBe(2);
+        expect(body.products).toBe(3);
       },
     },
   },
@@ -561,6 +645,17 @@ const table: Row[] = [
         status: 404,
         body: {
           entityRef: SECRET,
+          policyId: 'domain-exists',
+          reason: 'Migrating the domain this quarter',
+          expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+        },
+      },
+      // The owner of the open product, on another team's.
+      {
+        as: 'owner',
+        status: 403,
+        body: {
+          entityRef: OTHERS,
           policyId: 'domain-exists',
           reason: 'Migrating the domain this quarter',
           expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
@@ -644,7 +739,7 @@ const table: Row[] = [
         status: 200,
         expectBody: body => {
           hidesSecret(body);
-          expect(body.totalCount).toBe(1);
+          expect(body.totalCount).toBe(2);
         },
       },
       // Searching for what it may not see finds nothing.
@@ -695,6 +790,7 @@ const table: Row[] = [
           hidesSecret(body);
           expect(body.products).toEqual([
             expect.objectContaining({ entityRef: OPEN }),
+            expect.objectContaining({ entityRef: OTHERS }),
           ]);
           expect(body.edges).toEqual([]);
         },
@@ -710,6 +806,38 @@ const table: Row[] = [
     },
   },
 ];
+
+/** The data mesh config of the suites, with `facts` (the pipelines) as given. */
+function securityDataMesh(facts: JsonObject): JsonObject {
+  return {
+    facts,
+    scorecards: {
+      defaultChecks: false,
+      checks: [
+        { id: 'any', title: 'Any', rule: 'true' },
+        {
+          id: 'ci-green',
+          title: 'CI is green',
+          appliesTo: 'has(facts.ci)',
+          rule: 'facts.ci.failed == 0',
+        },
+      ],
+      schedule: QUIET_SCHEDULE,
+    },
+    governance: {
+      defaultPolicies: false,
+      policies: [
+        { id: 'domain-exists', rule: 'domain != null' },
+        { id: 'draft-review', enforcement: 'draft', rule: 'true' },
+        {
+          id: 'upstream-not-restricted',
+          rule: "upstream.all(u, u.spec.classification != 'restricted')",
+        },
+      ],
+      waivers: { maxDays: 30, schedule: QUIET_SCHEDULE },
+    },
+  };
+}
 
 /** The routes the router registers, as `METHOD /path/{param}`. */
 async function registeredRoutes(): Promise<string[]> {
@@ -739,28 +867,14 @@ describe('the security table of the data mesh API', () => {
   beforeAll(async () => {
     backend = await startRouteTestBackend({
       catalog: docs,
-      dataMesh: {
-        facts: {
-          pipelines: [
-            { subject: CI_SUBJECT, domains: ['open-domain'] },
-            { subject: 'other-pipeline', entityRefs: [SECRET] },
-          ],
-        },
-        scorecards: {
-          defaultChecks: false,
-          checks: [{ id: 'any', title: 'Any', rule: 'true' }],
-          schedule: QUIET_SCHEDULE,
-        },
-        governance: {
-          defaultPolicies: false,
-          policies: [
-            { id: 'domain-exists', rule: 'domain != null' },
-            { id: 'draft-review', enforcement: 'draft', rule: 'true' },
-          ],
-          waivers: { maxDays: 30, schedule: QUIET_SCHEDULE },
-        },
-      },
-      features: [permissions, notificationsStub().factory],
+      config: PERMISSION_ENABLED,
+      dataMesh: securityDataMesh({
+        pipelines: [
+          { subject: CI_SUBJECT, domains: ['open-domain'] },
+          { subject: 'other-pipeline', entityRefs: [SECRET] },
+        ],
+      }),
+      features: [...permissions, notificationsStub().factory],
     });
     await waitForRelation(
       backend,
@@ -770,9 +884,21 @@ describe('the security table of the data mesh API', () => {
     );
     await evaluateProducts(
       backend,
-      ['open-product', 'secret-product'],
+      ['open-product', 'secret-product', 'others-product'],
       AUTHORIZATION.admin(),
     );
+    // Stored facts of the secret product, which a dry run must not read for the reader.
+    const pushed = await send(
+      'post',
+      {
+        path: '/facts',
+        body: { entityRef: SECRET, source: 'ci', facts: { failed: 1 } },
+      },
+      'admin',
+    );
+    if (pushed.status !== 201) {
+      throw new Error(`Pushing facts answered ${pushed.status}`);
+    }
     // A pending waiver on each product, for the waiver rows.
     for (const [key, entityRef, policyId] of [
       ['open', OPEN, 'open-domain-tagged'],
@@ -873,5 +999,53 @@ describe('the security table of the data mesh API', () => {
       expect(res.status).toBe(row.allowed.status);
       row.allowed.expectBody?.(res.body);
     });
+  });
+});
+
+describe('pushing facts without dataMesh.facts.pipelines', () => {
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    backend = await startRouteTestBackend({
+      catalog: docs,
+      config: PERMISSION_ENABLED,
+      dataMesh: securityDataMesh({}),
+      features: [...permissions, notificationsStub().factory],
+    });
+    for (const product of ['open-product', 'others-product']) {
+      await waitForRelation(backend, product, 'ownedBy', AUTHORIZATION.admin());
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  const push = (entityRef: string, as: Caller) =>
+    request(backend.server)
+      .post('/api/data-mesh/facts')
+      .set('Authorization', AUTHORIZATION[as]())
+      .send({ entityRef, source: 'ci', facts: { failed: 0 } });
+
+  it('lets a pipeline push for no product: denied by default', async () => {
+    for (const entityRef of [OPEN, SECRET, OTHERS]) {
+      const res = await push(entityRef, 'ci');
+      expect({ status: res.status, error: res.body.error }).toEqual({
+        status: 403,
+        error: expect.objectContaining({
+          name: 'NotAllowedError',
+          message: `Pipeline ${CI_SUBJECT} may not push facts for ${entityRef}: no scope of dataMesh.facts.pipelines for its subject covers it`,
+        }),
+      });
+    }
+    // Nothing was stored or evaluated.
+    const scorecard = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/open-product')
+      .set('Authorization', AUTHORIZATION.admin());
+    expect(scorecard.status).toBe(404);
+  });
+
+  it('lets users push as the permission policy decides: owners for their products', async () => {
+    expect((await push(OPEN, 'owner')).status).toBe(201);
+    expect((await push(OTHERS, 'owner')).status).toBe(403);
+    expect((await push(OTHERS, 'admin')).status).toBe(201);
   });
 });

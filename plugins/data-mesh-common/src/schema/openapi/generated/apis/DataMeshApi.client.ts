@@ -94,7 +94,7 @@ export class DataMeshApiClient {
   }
 
   /**
-   * Facts pushed by a pipeline (a CI's static token, say) for one data product; when they are the source's latest, the product is evaluated again at once. Needs `data-mesh.facts.push` on the product; a service principal also needs a configured scope (`dataMesh.facts.pipelines`) covering it, when scopes are configured.
+   * Facts pushed by a pipeline (a CI's static token, say) for one data product; when they are the source's latest, the product is evaluated again at once. Needs `data-mesh.facts.push` on the product; a service principal also needs a scope of `dataMesh.facts.pipelines` covering it (without one it may push for no product).
    *
    * `POST /facts`
    */
@@ -110,7 +110,7 @@ export class DataMeshApiClient {
   }
 
   /**
-   * Dry run: the scorecard and governance verdict of a draft data product, nothing stored. Templates and CI use it; draft policies are shown to governance admins only.
+   * Dry run: the scorecard and governance verdict of a draft data product, nothing stored. Templates and CI use it. The catalog is read as the caller (what they may not read is absent) and stored facts only of the product the draft is, when the caller may read it; draft policies are shown to governance admins only.
    *
    * `POST /evaluate`
    */
