@@ -109,6 +109,42 @@ export interface Config {
         owners?: string[];
       }>;
     };
+    /**
+     * Contract tests: each contract a data product provides (its API entities of
+     * `spec.type: odcs`) is tested on the data server its `servers[].server` names, one of
+     * `dataMesh.servers` (declared by `@datamesh-portal/plugin-data-mesh-contract-tests`; hosts
+     * and credentials come from there only, never from a contract). Each run is kept, and the
+     * product's latest runs become its facts `contract_tests` and `freshness`.
+     */
+    contractTests?: {
+      /**
+       * How often every contract of every active product is tested; one instance at a time
+       * across backends. Default every hour, with a timeout of 30 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How often contracts never tested are looked for (of products just created, as drafts
+       * too, or of contracts just added) and tested. Default every minute.
+       */
+      newContractsSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How long the test of one contract may take, e.g. `{ minutes: 5 }` or `PT5M`; past it
+       * the test is aborted and its run records an error. Default 5 minutes. (Each query is
+       * also bounded by its server's `statementTimeout`.)
+       */
+      timeout?: HumanDuration | string;
+      /** Products a scheduled run tests at once. Default 2. */
+      concurrency?: number;
+      /** Queries each data server runs at once on one backend instance. Default 4. */
+      maxConcurrentQueries?: number;
+      /**
+       * How long runs are kept, e.g. `{ days: 90 }` or `P90D`; older ones are deleted after
+       * each scheduled run. Default 90 days.
+       */
+      retention?: HumanDuration | string;
+      /** The most runs kept of each contract of a product (the newest). Default 100. */
+      keepRunsPerContract?: number;
+    };
     /** Bounds of the REST API (`/api/data-mesh`). */
     api?: {
       /**
