@@ -162,7 +162,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     id: 'contract-tests-passing',
     title: 'Data contract tests pass',
     description:
-      'The latest contract test run pushed by CI (fact source contract_tests) has no failures.',
+      'The latest contract test runs have no failed checks: the fact contract_tests, written by the backend from its runs of every contract on its data server, or pushed by CI.',
     category: 'contracts',
     level: 'gold',
     weight: 2,
@@ -175,7 +175,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     id: 'data-fresh',
     title: 'Data is fresh within its SLO',
     description:
-      'The last update pushed as fact freshness.lastUpdated is within spec.slos.freshness.',
+      'The newest data is within spec.slos.freshness: the fact freshness.lastUpdated, measured by the contract tests on the data server (or pushed by a pipeline).',
     category: 'quality',
     level: 'gold',
     weight: 2,
