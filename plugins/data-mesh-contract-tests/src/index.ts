@@ -5,10 +5,7 @@
  */
 export { readServersConfig } from './servers/readServersConfig';
 export { openDataServer } from './servers/openDataServer';
-export {
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-  MAX_RESULT_ROWS,
-} from './servers/types';
+export { DEFAULT_STATEMENT_TIMEOUT_MS, MAX_RESULT_ROWS } from './servers/types';
 export type {
   DataServer,
   DataServerColumn,

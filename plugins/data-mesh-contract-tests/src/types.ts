@@ -1,7 +1,7 @@
 /**
  * What a check measures: a schema check (`exists`, `type`, `required`, `unique`,
- * `primaryKey`), an ODCS library metric, an ODCS `sql` rule, or a service level
- * (`freshness`, `retention`).
+ * `primaryKey`), an ODCS library metric, an ODCS `sql` rule, a service level
+ * (`freshness`, `retention`), or an ODCS `text` or `custom` rule (always `skipped`).
  * @public
  */
 export type ContractCheckMetric =
@@ -17,7 +17,9 @@ export type ContractCheckMetric =
   | 'duplicateValues'
   | 'sql'
   | 'freshness'
-  | 'retention';
+  | 'retention'
+  | 'text'
+  | 'custom';
 
 /**
  * How a check ended: `pass` and `fail` compare a measurement with what the contract expects;

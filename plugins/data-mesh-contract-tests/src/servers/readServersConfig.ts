@@ -11,9 +11,7 @@ function field<T>(key: string, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(
-      `Invalid config ${key}: ${(error as Error).message}`,
-    );
+    throw new InputError(`Invalid config ${key}: ${(error as Error).message}`);
   }
 }
 
@@ -80,7 +78,9 @@ function readServer(server: Config, prefix: string): ServerConfig {
     };
   }
   if (type === 'duckdb') {
-    const path = field(`${prefix}.path`, () => server.getOptionalString('path'));
+    const path = field(`${prefix}.path`, () =>
+      server.getOptionalString('path'),
+    );
     const dataDirectory = field(`${prefix}.dataDirectory`, () =>
       server.getOptionalString('dataDirectory'),
     );

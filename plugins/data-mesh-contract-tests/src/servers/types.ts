@@ -39,6 +39,8 @@ export interface DataServerColumn {
 export interface DataServerQueryOptions {
   /** Aborts the query on the server. */
   signal?: AbortSignal;
+  /** The only schema unqualified table names resolve in (besides the system catalog). */
+  searchPath?: string;
 }
 
 /**

@@ -1,0 +1,819 @@
+import {
+  listOf,
+  OdcsQualityRule,
+  OdcsSchemaObject,
+  OdcsSchemaProperty,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import { quoteIdentifier } from '../servers/sqlText';
+import { describeFailure } from '../servers/failures';
+import { guardSqlRule } from '../sql/guardSqlRule';
+import { ContractCheck, ContractCheckMetric } from '../types';
+import type { AssignedSla } from '../testContract';
+import { AggregateQuery, duplicateQuery } from './aggregateQuery';
+import { durationMs, formatDuration } from './durations';
+import { FoundTable, tableName, Target } from './targets';
+import { thresholdOf } from './thresholds';
+import { typeMismatch } from './typeCompatibility';
+
+type Base = Omit<ContractCheck, 'outcome'>;
+type Verdict = Pick<ContractCheck, 'outcome' | 'measured' | 'message'>;
+
+/** What the queries of one object measured; reading a failed query throws its error. */
+interface Measurements {
+  value(alias: string): unknown;
+  rows(): number;
+  duplicates(key: string): number;
+  rule(index: number): Record<string, unknown>[];
+}
+
+/** The queries one object's checks need: one aggregate scan, one per key set and rule. */
+interface Plan {
+  /** The quoted column of a property found on the server. */
+  column(property: OdcsSchemaProperty): string;
+  aggregate: AggregateQuery;
+  /** Asks for the duplicate count of a key set, returns its key. */
+  duplicates(columns: string[]): string;
+  /** Asks for a rule's query to run, returns its index. */
+  rule(sql: string): number;
+}
+
+interface Spec {
+  base: Base;
+  /** Properties that must exist on the server for the check to run. */
+  needs: OdcsSchemaProperty[];
+  /** Adds the check's queries to the plan and returns how to judge it, or why it cannot run. */
+  prepare(
+    plan: Plan,
+  ): Promise<((m: Measurements) => Verdict) | Verdict | string>;
+}
+
+const propertyName = (property: OdcsSchemaProperty) =>
+  String(property.name ?? property.physicalName ?? '');
+const columnName = (property: OdcsSchemaProperty) =>
+  String(property.physicalName ?? property.name ?? '');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const round = (n: number) => Math.round(n * 10000) / 10000;
+
+/** How a rule's measurement in `unit` is computed from a count of rows. */
+function inUnit(rule: OdcsQualityRule): { unit: 'rows' | 'percent' } | string {
+  const unit = String(rule.unit ?? 'rows').toLowerCase();
+  if (unit === 'rows' || unit === 'percent') return { unit };
+  return `its unit ${JSON.stringify(rule.unit)} is not rows or percent`;
+}
+
+/** Judges a count (of rows or percent of rows) against a library rule's threshold. */
+function judgeCount(
+  rule: OdcsQualityRule,
+  count: (m: Measurements) => number,
+  what: string,
+): Spec['prepare'] extends (plan: Plan) => Promise<infer R> ? R : never {
+  const unit = inUnit(rule);
+  if (typeof unit === 'string') return unit;
+  const threshold = thresholdOf(rule, unit.unit === 'percent' ? '%' : 'rows');
+  if (typeof threshold === 'string') return threshold;
+  return m => {
+    const rows = count(m);
+    const total = m.rows();
+    const measured =
+      unit.unit === 'percent' ? round(total ? (rows / total) * 100 : 0) : rows;
+    const holds = threshold.holds(measured);
+    return {
+      outcome: holds ? 'pass' : 'fail',
+      measured,
+      message: holds
+        ? undefined
+        : `${plural(rows, 'row')} of ${total} ${what}${
+            unit.unit === 'percent' ? ` (${measured} %)` : ''
+          }, expected ${threshold.expected}`,
+    };
+  };
+}
+
+/** Values of a rule argument as strings compared with the column's text; null means NULL. */
+function listArgument(
+  rule: OdcsQualityRule,
+  name: string,
+): { values: string[]; hasNull: boolean } | string | undefined {
+  const args = rule.arguments as Record<string, unknown> | undefined;
+  const list = args?.[name];
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list) || list.some(v => typeof v === 'object' && v)) {
+    return `arguments.${name} must be a list of values`;
+  }
+  return {
+    values: list.filter(v => v !== null).map(String),
+    hasNull: list.includes(null),
+  };
+}
+
+function libraryRule(
+  rule: OdcsQualityRule,
+  metric: string,
+  object: OdcsSchemaObject,
+  property: OdcsSchemaProperty | undefined,
+  dialect: 'duckdb' | 'postgres',
+): Pick<Spec, 'needs' | 'prepare'> {
+  const asText = (column: string) => `CAST(${column} AS VARCHAR)`;
+  const inList = (plan: Plan, column: string, values: string[]) =>
+    `${asText(column)} IN (${values
+      .map(v => plan.aggregate.param(v))
+      .join(', ')})`;
+  const needsProperty = (
+    prepare: (
+      plan: Plan,
+      p: OdcsSchemaProperty,
+    ) => ReturnType<typeof judgeCount>,
+  ): Pick<Spec, 'needs' | 'prepare'> =>
+    property
+      ? { needs: [property], prepare: async plan => prepare(plan, property) }
+      : {
+          needs: [],
+          prepare: async () =>
+            `metric ${metric} needs a property; put the rule on one`,
+        };
+
+  switch (metric) {
+    case 'rowCount':
+      return {
+        needs: [],
+        prepare: async () => {
+          const threshold = thresholdOf(rule, 'rows');
+          if (typeof threshold === 'string') return threshold;
+          return m => {
+            const rows = m.rows();
+            const holds = threshold.holds(rows);
+            return {
+              outcome: holds ? 'pass' : 'fail',
+              measured: rows,
+              message: holds
+                ? undefined
+                : `the table has ${plural(rows, 'row')}, expected ${
+                    threshold.expected
+                  }`,
+            };
+          };
+        },
+      };
+    case 'nullValues':
+      return needsProperty((plan, p) => {
+        const alias = plan.aggregate.add(
+          `COUNT(*) FILTER (WHERE ${plan.column(p)} IS NULL)`,
+        );
+        return judgeCount(rule, m => Number(m.value(alias)), 'are null');
+      });
+    case 'missingValues':
+      return needsProperty((plan, p) => {
+        const list = listArgument(rule, 'missingValues') ?? {
+          values: [],
+          hasNull: true,
+        };
+        if (typeof list === 'string') return list;
+        const column = plan.column(p);
+        const alias = plan.aggregate.add(
+          `COUNT(*) FILTER (WHERE ${column} IS NULL${
+            list.values.length ? ` OR ${inList(plan, column, list.values)}` : ''
+          })`,
+        );
+        return judgeCount(rule, m => Number(m.value(alias)), 'are missing');
+      });
+    case 'invalidValues':
+      return needsProperty((plan, p) => {
+        const list = listArgument(rule, 'validValues');
+        if (typeof list === 'string') return list;
+        const args = rule.arguments as Record<string, unknown> | undefined;
+        const pattern = args?.pattern;
+        if (pattern !== undefined && typeof pattern !== 'string') {
+          return 'arguments.pattern must be a regular expression';
+        }
+        if (!list && pattern === undefined) {
+          return 'metric invalidValues needs arguments.validValues or arguments.pattern';
+        }
+        const column = plan.column(p);
+        const invalid: string[] = [];
+        if (list) {
+          invalid.push(
+            list.values.length
+              ? `NOT ${inList(plan, column, list.values)}`
+              : 'TRUE',
+          );
+        }
+        if (pattern !== undefined) {
+          const param = plan.aggregate.param(pattern);
+          invalid.push(
+            dialect === 'postgres'
+              ? `${asText(column)} !~ ${param}`
+              : `NOT regexp_matches(${asText(column)}, ${param})`,
+          );
+        }
+        const alias = plan.aggregate.add(
+          `COUNT(*) FILTER (WHERE ${column} IS NOT NULL AND (${invalid.join(
+            ' OR ',
+          )}))`,
+        );
+        return judgeCount(rule, m => Number(m.value(alias)), 'are invalid');
+      });
+    case 'duplicateValues': {
+      if (property) {
+        return {
+          needs: [property],
+          prepare: async plan => {
+            const key = plan.duplicates([columnName(property)]);
+            return judgeCount(rule, m => m.duplicates(key), 'repeat a value');
+          },
+        };
+      }
+      const args = rule.arguments as Record<string, unknown> | undefined;
+      const names = args?.properties;
+      const all = listOf<OdcsSchemaProperty>(object.properties);
+      const keyProperties = Array.isArray(names)
+        ? names.map(name => all.find(p => propertyName(p) === name))
+        : [];
+      if (
+        !Array.isArray(names) ||
+        names.length === 0 ||
+        keyProperties.some(p => !p)
+      ) {
+        return {
+          needs: [],
+          prepare: async () =>
+            'metric duplicateValues on an object needs arguments.properties, a list of its property names',
+        };
+      }
+      return {
+        needs: keyProperties as OdcsSchemaProperty[],
+        prepare: async plan => {
+          const key = plan.duplicates(
+            (keyProperties as OdcsSchemaProperty[]).map(columnName),
+          );
+          return judgeCount(rule, m => m.duplicates(key), 'repeat a key');
+        },
+      };
+    }
+    default:
+      return {
+        needs: [],
+        prepare: async () =>
+          `metric ${JSON.stringify(
+            metric,
+          )} is not one ODCS defines (rowCount, nullValues, missingValues, invalidValues, duplicateValues)`,
+      };
+  }
+}
+
+/** The value a rule's query returned, as a number where it is one. */
+function ruleValue(rows: Record<string, unknown>[]): number | string {
+  if (rows.length !== 1 || Object.keys(rows[0]).length !== 1) {
+    throw new Error(
+      `the query must return one value, it returned ${plural(
+        rows.length,
+        'row',
+      )} of ${plural(Object.keys(rows[0] ?? {}).length, 'column')}`,
+    );
+  }
+  const value = Object.values(rows[0])[0];
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (value === null) throw new Error('the query returned NULL');
+  return String(value);
+}
+
+function sqlRule(
+  rule: OdcsQualityRule,
+  property: OdcsSchemaProperty | undefined,
+  target: Target,
+  found: () => FoundTable,
+  object: OdcsSchemaObject,
+  objects: OdcsSchemaObject[],
+): Pick<Spec, 'needs' | 'prepare'> {
+  return {
+    needs: property ? [property] : [],
+    prepare: async plan => {
+      const query = rule.query;
+      if (typeof query !== 'string' || !query.trim()) {
+        return 'a sql rule needs its query';
+      }
+      if (!property && query.includes('${column}')) {
+        return 'its query uses ${column}, but the rule is not on a property';
+      }
+      const sql = query
+        .replace(/\$\{table\}/g, target.ruleTable(found(), object))
+        .replace(/\$\{column\}/g, () => plan.column(property!));
+      const tables = new Set(
+        objects.flatMap(o =>
+          [o.name, o.physicalName]
+            .filter((n): n is string => typeof n === 'string')
+            .map(n => n.toLowerCase()),
+        ),
+      );
+      const refusal = await guardSqlRule(sql, target.server.dialect, {
+        tables,
+        schema: target.schema,
+      });
+      if (refusal) return `its query was refused: ${refusal}`;
+      const threshold = thresholdOf(rule, String(rule.unit ?? ''));
+      if (typeof threshold === 'string') return threshold;
+      const index = plan.rule(target.ruleQuery(sql, objects));
+      return m => {
+        const measured = ruleValue(m.rule(index));
+        const holds = threshold.holds(measured);
+        return {
+          outcome: holds ? 'pass' : 'fail',
+          measured,
+          message: holds
+            ? undefined
+            : `the query returned ${measured}, expected ${threshold.expected}`,
+        };
+      };
+    },
+  };
+}
+
+function slaSpec(
+  assigned: AssignedSla,
+  now: Date,
+): Pick<Spec, 'needs' | 'prepare'> {
+  const { sla, metric, property } = assigned;
+  return {
+    needs: [property],
+    prepare: async plan => {
+      const limit = durationMs(sla.value, sla.unit);
+      if (typeof limit === 'string') return limit;
+      const alias = plan.aggregate.add(
+        `${metric === 'freshness' ? 'MAX' : 'MIN'}(${plan.column(property)})`,
+      );
+      return m => {
+        const value = m.value(alias);
+        if (value === null || value === undefined) {
+          return metric === 'freshness'
+            ? { outcome: 'fail', message: `${assigned.element} has no values` }
+            : { outcome: 'pass' };
+        }
+        const time =
+          value instanceof Date ? value.getTime() : Date.parse(String(value));
+        if (Number.isNaN(time)) {
+          throw new Error(
+            `${assigned.element} is not a date or timestamp column (its ${
+              metric === 'freshness' ? 'newest' : 'oldest'
+            } value is ${JSON.stringify(value)})`,
+          );
+        }
+        const age = now.getTime() - time;
+        const holds = age <= limit;
+        const which = metric === 'freshness' ? 'newest' : 'oldest';
+        return {
+          outcome: holds ? 'pass' : 'fail',
+          measured: formatDuration(age),
+          message: holds
+            ? undefined
+            : `the ${which} value of ${assigned.element} is ${formatDuration(
+                age,
+              )} old, more than ${sla.value} ${sla.unit}`,
+        };
+      };
+    },
+  };
+}
+
+function qualitySpecs(
+  rules: unknown,
+  object: OdcsSchemaObject,
+  property: OdcsSchemaProperty | undefined,
+  target: Target,
+  found: () => FoundTable,
+  objects: OdcsSchemaObject[],
+): Spec[] {
+  return listOf<OdcsQualityRule>(rules).map(rule => {
+    const type = String(rule.type ?? 'library').toLowerCase();
+    const metricName = String(rule.metric ?? rule.rule ?? '');
+    const name =
+      [rule.name, rule.description].find(
+        (n): n is string => typeof n === 'string' && n !== '',
+      ) ?? undefined;
+    const base = (metric: ContractCheckMetric): Base => ({
+      object: String(object.name ?? ''),
+      ...(property ? { property: propertyName(property) } : {}),
+      metric,
+      ...(name ? { name } : {}),
+    });
+    if (type === 'sql') {
+      return {
+        base: base('sql'),
+        ...sqlRule(rule, property, target, found, object, objects),
+      };
+    }
+    if (type === 'text' || type === 'custom') {
+      const why =
+        type === 'text'
+          ? 'a text rule describes quality in words, for people to check'
+          : `a custom rule${
+              rule.engine ? ` for ${rule.engine}` : ''
+            } runs in its own engine, not here`;
+      return {
+        base: base(type),
+        needs: [],
+        prepare: async () => ({ outcome: 'skipped', message: why }),
+      };
+    }
+    if (type !== 'library') {
+      return {
+        base: base('custom'),
+        needs: [],
+        prepare: async () =>
+          `its type ${JSON.stringify(
+            rule.type,
+          )} is not library, sql, text or custom`,
+      };
+    }
+    const known = [
+      'rowCount',
+      'nullValues',
+      'missingValues',
+      'invalidValues',
+      'duplicateValues',
+    ].includes(metricName);
+    return {
+      base: base(known ? (metricName as ContractCheckMetric) : 'custom'),
+      ...libraryRule(rule, metricName, object, property, target.server.dialect),
+    };
+  });
+}
+
+/** The key columns of an object in `primaryKeyPosition` order. */
+function primaryKey(properties: OdcsSchemaProperty[]): OdcsSchemaProperty[] {
+  const position = (p: OdcsSchemaProperty) =>
+    typeof p.primaryKeyPosition === 'number' && p.primaryKeyPosition > 0
+      ? p.primaryKeyPosition
+      : Number.MAX_SAFE_INTEGER;
+  return properties
+    .filter(p => p.primaryKey === true)
+    .map((p, index) => ({ p, index }))
+    .sort((a, b) => position(a.p) - position(b.p) || a.index - b.index)
+    .map(({ p }) => p);
+}
+
+function countSpec(
+  base: Base,
+  needs: OdcsSchemaProperty[],
+  prepare: (plan: Plan) => (m: Measurements) => Verdict,
+): Spec {
+  return { base, needs, prepare: async plan => prepare(plan) };
+}
+
+/** The checks of one object, in the order they are reported. */
+function specsOf(
+  object: OdcsSchemaObject,
+  objects: OdcsSchemaObject[],
+  target: Target,
+  slas: AssignedSla[],
+  found: () => FoundTable,
+  now: Date,
+): Spec[] {
+  const objectName = String(object.name ?? '');
+  const properties = listOf<OdcsSchemaProperty>(object.properties);
+  const specs: Spec[] = [];
+  for (const property of properties) {
+    const base = (metric: ContractCheckMetric): Base => ({
+      object: objectName,
+      property: propertyName(property),
+      metric,
+    });
+    specs.push({
+      base: base('exists'),
+      needs: [property],
+      prepare: async () => ({ outcome: 'pass' }),
+    });
+    const logicalType =
+      typeof property.logicalType === 'string'
+        ? property.logicalType
+        : undefined;
+    const physicalType =
+      typeof property.physicalType === 'string'
+        ? property.physicalType
+        : undefined;
+    if (logicalType || physicalType) {
+      specs.push({
+        base: {
+          ...base('type'),
+          expected: [logicalType, physicalType].filter(Boolean).join(' / '),
+        },
+        needs: [property],
+        prepare: async () => {
+          const column = columnOf(found(), property);
+          const actual = found().columns.find(c => c.name === column)!.type;
+          const mismatch = typeMismatch(actual, logicalType, physicalType);
+          return {
+            outcome: mismatch ? 'fail' : 'pass',
+            measured: actual,
+            message: mismatch,
+          };
+        },
+      });
+    }
+    if (property.required === true) {
+      specs.push(
+        countSpec(
+          { ...base('required'), expected: '0 nulls' },
+          [property],
+          plan => {
+            const alias = plan.aggregate.add(
+              `COUNT(*) FILTER (WHERE ${plan.column(property)} IS NULL)`,
+            );
+            return m => {
+              const nulls = Number(m.value(alias));
+              return {
+                outcome: nulls === 0 ? 'pass' : 'fail',
+                measured: nulls,
+                message: nulls ? `${plural(nulls, 'row')} are null` : undefined,
+              };
+            };
+          },
+        ),
+      );
+    }
+    if (property.unique === true) {
+      specs.push(
+        countSpec(
+          { ...base('unique'), expected: '0 duplicates' },
+          [property],
+          plan => {
+            const key = plan.duplicates([columnName(property)]);
+            return m => {
+              const duplicates = m.duplicates(key);
+              return {
+                outcome: duplicates === 0 ? 'pass' : 'fail',
+                measured: duplicates,
+                message: duplicates
+                  ? `${plural(duplicates, 'row')} repeat a value`
+                  : undefined,
+              };
+            };
+          },
+        ),
+      );
+    }
+  }
+  const key = primaryKey(properties);
+  if (key.length > 0) {
+    specs.push(
+      countSpec(
+        {
+          object: objectName,
+          property: key.map(propertyName).join(', '),
+          metric: 'primaryKey',
+          expected: '0 duplicates, 0 nulls',
+        },
+        key,
+        plan => {
+          const nullsAlias = plan.aggregate.add(
+            `COUNT(*) FILTER (WHERE ${key
+              .map(p => `${plan.column(p)} IS NULL`)
+              .join(' OR ')})`,
+          );
+          const duplicatesKey = plan.duplicates(key.map(columnName));
+          return m => {
+            const nulls = Number(m.value(nullsAlias));
+            const duplicates = m.duplicates(duplicatesKey);
+            const problems = [
+              duplicates ? `${plural(duplicates, 'row')} repeat a key` : '',
+              nulls ? `${plural(nulls, 'row')} have a null key` : '',
+            ].filter(Boolean);
+            return {
+              outcome: problems.length ? 'fail' : 'pass',
+              measured: duplicates + nulls,
+              message: problems.length ? problems.join(', ') : undefined,
+            };
+          };
+        },
+      ),
+    );
+  }
+  specs.push(
+    ...qualitySpecs(object.quality, object, undefined, target, found, objects),
+  );
+  for (const property of properties) {
+    specs.push(
+      ...qualitySpecs(
+        property.quality,
+        object,
+        property,
+        target,
+        found,
+        objects,
+      ),
+    );
+  }
+  for (const assigned of slas) {
+    specs.push({
+      base: {
+        object: objectName,
+        property: propertyName(assigned.property),
+        metric: assigned.metric,
+        name: String(assigned.sla.property),
+        expected: `<= ${assigned.sla.value} ${assigned.sla.unit ?? ''}`.trim(),
+      },
+      ...slaSpec(assigned, now),
+    });
+  }
+  return specs;
+}
+
+/** The server's name of a property's column: exact, else the only one equal ignoring case. */
+function columnOf(
+  found: FoundTable,
+  property: OdcsSchemaProperty,
+): string | undefined {
+  const wanted = columnName(property);
+  if (found.columns.some(c => c.name === wanted)) return wanted;
+  const matches = found.columns.filter(
+    c => c.name.toLowerCase() === wanted.toLowerCase(),
+  );
+  return matches.length === 1 ? matches[0].name : undefined;
+}
+
+/** Runs a query, keeping its failure as the value the checks that need it report. */
+async function settle<T>(run: () => Promise<T>): Promise<T | Error> {
+  try {
+    return await run();
+  } catch (error) {
+    return new Error(describeFailure(error));
+  }
+}
+
+function valueOrThrow<T>(value: T | Error | undefined, what: string): T {
+  if (value instanceof Error) throw value;
+  if (value === undefined) throw new Error(`${what} was not measured`);
+  return value;
+}
+
+/**
+ * Tests one schema object: finds its table, then runs at most one aggregate scan, one query
+ * per duplicate key set and one per sql rule, and judges every check from their results.
+ */
+export async function testObject(input: {
+  label: string;
+  object: OdcsSchemaObject;
+  objects: OdcsSchemaObject[];
+  target: Target;
+  slas: AssignedSla[];
+  now: Date;
+  signal?: AbortSignal;
+}): Promise<ContractCheck[]> {
+  const { label, object, objects, target, slas, now, signal } = input;
+  const objectName = String(object.name ?? '');
+  const options = { signal, searchPath: target.schema };
+  let table: FoundTable | undefined;
+  const found = () => table!;
+  const specs = specsOf(object, objects, target, slas, found, now);
+  const describe = (base: Base) =>
+    `${label}, ${base.object}${base.property ? `.${base.property}` : ''}, ${
+      base.metric
+    }${base.name ? ` (${base.name})` : ''}`;
+  const all = (verdict: Verdict) =>
+    specs.map(spec => ({ ...spec.base, ...verdict }));
+  const existsBase: Base = { object: objectName, metric: 'exists' };
+
+  if (!tableName(object)) {
+    return [
+      {
+        ...existsBase,
+        outcome: 'error',
+        message: `${describe(existsBase)}: the object has no name`,
+      },
+      ...all({ outcome: 'skipped', message: 'the object has no name' }),
+    ];
+  }
+  try {
+    table = await target.find(object, options);
+  } catch (error) {
+    const reason = describeFailure(error);
+    return [
+      {
+        ...existsBase,
+        outcome: 'error',
+        message: `${describe(existsBase)}: ${reason}`,
+      },
+      ...all({
+        outcome: 'skipped',
+        message: 'not run: the table could not be read',
+      }),
+    ];
+  }
+  if (!table) {
+    const where = target.schema ? ` in schema ${target.schema}` : '';
+    return [
+      {
+        ...existsBase,
+        outcome: 'fail',
+        message: `${tableName(object)} is not on server ${
+          target.server.id
+        }${where}`,
+      },
+      ...all({ outcome: 'skipped', message: 'not run: the table is missing' }),
+    ];
+  }
+
+  const aggregate = new AggregateQuery();
+  const rowsAlias = aggregate.add('COUNT(*)');
+  const keySets = new Map<string, string[]>();
+  const ruleQueries: string[] = [];
+  const plan: Plan = {
+    column: property => quoteIdentifier(columnOf(found(), property)!),
+    aggregate,
+    duplicates: columns => {
+      const actual = columns.map(name => columnOf(found(), { name }) ?? name);
+      const key = JSON.stringify(actual);
+      keySets.set(key, actual);
+      return key;
+    },
+    rule: sql => ruleQueries.push(sql) - 1,
+  };
+
+  const judges: Array<ContractCheck | ((m: Measurements) => ContractCheck)> =
+    [];
+  for (const spec of specs) {
+    const missing = spec.needs.find(p => !columnOf(found(), p));
+    if (missing) {
+      judges.push({
+        ...spec.base,
+        outcome: spec.base.metric === 'exists' ? 'fail' : 'skipped',
+        message:
+          spec.base.metric === 'exists'
+            ? `${columnName(missing)} is not a column of ${tableName(object)}`
+            : `not run: column ${columnName(missing)} is missing`,
+      });
+      continue;
+    }
+    let prepared: Awaited<ReturnType<Spec['prepare']>>;
+    try {
+      prepared = await spec.prepare(plan);
+    } catch (error) {
+      prepared = describeFailure(error);
+    }
+    if (typeof prepared === 'string') {
+      judges.push({
+        ...spec.base,
+        outcome: 'error',
+        message: `${describe(spec.base)}: ${prepared}`,
+      });
+    } else if (typeof prepared === 'function') {
+      const judge = prepared;
+      judges.push(m => {
+        try {
+          return { ...spec.base, ...judge(m) };
+        } catch (error) {
+          return {
+            ...spec.base,
+            outcome: 'error',
+            message: `${describe(spec.base)}: ${describeFailure(error)}`,
+          };
+        }
+      });
+    } else {
+      judges.push({ ...spec.base, ...prepared });
+    }
+  }
+
+  const aggregateRow = await settle(async () => {
+    const [row] = await target.server.query(
+      aggregate.sql(table.relation),
+      aggregate.params,
+      options,
+    );
+    return row;
+  });
+  const duplicates = new Map<string, number | Error>();
+  for (const [key, columns] of keySets) {
+    duplicates.set(
+      key,
+      await settle(async () => {
+        const [row] = await target.server.query(
+          duplicateQuery(found().relation, columns),
+          [],
+          options,
+        );
+        return Number(row.rows) - Number(row.keys);
+      }),
+    );
+  }
+  const rules: Array<Record<string, unknown>[] | Error> = [];
+  for (const sql of ruleQueries) {
+    rules.push(await settle(() => target.server.query(sql, [], options)));
+  }
+
+  const measurements: Measurements = {
+    value: alias => valueOrThrow(aggregateRow, 'the table')[alias],
+    rows: () => Number(valueOrThrow(aggregateRow, 'the table')[rowsAlias]),
+    duplicates: key => valueOrThrow(duplicates.get(key), 'duplicates'),
+    rule: index => valueOrThrow(rules[index], 'the rule'),
+  };
+  return [
+    {
+      ...existsBase,
+      outcome: 'pass',
+      measured: table.columns.length,
+    },
+    ...judges.map(judge =>
+      typeof judge === 'function' ? judge(measurements) : judge,
+    ),
+  ];
+}

@@ -1,0 +1,255 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { loadModule, parseSync } from 'libpg-query';
+import { DataServerDialect } from '../servers/types';
+import { quoteLiteral } from '../servers/sqlText';
+import { ALLOWED_FUNCTIONS } from './allowedFunctions';
+
+/** What a rule's SQL may read. */
+export interface SqlRuleScope {
+  /** The names of the tables it may read (the contract's objects), matched without case. */
+  tables: ReadonlySet<string>;
+  /** The schema those tables are in; a rule may qualify them with it and nothing else. */
+  schema?: string;
+}
+
+/** Names that would reach system catalogs when left unqualified. */
+const SYSTEM_NAME = /^(pg_|duckdb_|sqlite_|information_schema$)/i;
+
+/** Node types of the PostgreSQL parse tree a read-only SELECT is made of. */
+// prettier-ignore
+const POSTGRES_NODES = new Set([
+  'SelectStmt', 'ResTarget', 'ColumnRef', 'A_Const', 'A_Expr', 'A_Star',
+  'A_Indirection', 'A_Indices', 'A_ArrayExpr', 'FuncCall', 'RangeVar',
+  'RangeSubselect', 'JoinExpr', 'Alias', 'BoolExpr', 'NullTest', 'BooleanTest',
+  'TypeCast', 'TypeName', 'SubLink', 'CaseExpr', 'CaseWhen', 'CoalesceExpr',
+  'MinMaxExpr', 'SQLValueFunction', 'RowExpr', 'SortBy', 'WindowDef',
+  'WithClause', 'CommonTableExpr', 'List', 'String', 'Integer', 'Float',
+  'Boolean', 'BitString', 'CollateClause', 'GroupingSet',
+]);
+
+/** Why a rule is refused, or undefined when it may run. */
+type Verdict = string | undefined;
+
+function checkFunction(name: string, qualifier?: string): Verdict {
+  const lower = name.toLowerCase();
+  if (qualifier && !['pg_catalog', 'main', 'system'].includes(qualifier)) {
+    return `it calls ${qualifier}.${name}, and only built-in functions are allowed`;
+  }
+  return ALLOWED_FUNCTIONS.has(lower)
+    ? undefined
+    : `it calls ${name}(), which is not on the list of allowed functions`;
+}
+
+function checkTable(
+  scope: SqlRuleScope,
+  ctes: ReadonlySet<string>,
+  name: string,
+  schema?: string,
+  catalog?: string,
+): Verdict {
+  const shown = [catalog, schema, name].filter(Boolean).join('.');
+  if (catalog) return `it reads ${shown}, outside the contract's schema`;
+  if (schema) {
+    if (!scope.schema || schema.toLowerCase() !== scope.schema.toLowerCase()) {
+      return `it reads ${shown}, outside the contract's schema`;
+    }
+  } else if (ctes.has(name.toLowerCase())) {
+    return undefined;
+  }
+  if (SYSTEM_NAME.test(name) || !scope.tables.has(name.toLowerCase())) {
+    return `it reads ${shown}, which is not a table of this contract`;
+  }
+  return undefined;
+}
+
+/** Every object in a parse tree, depth first, without recursion. */
+function* objectsOf(tree: unknown): Generator<Record<string, unknown>> {
+  const pending: unknown[] = [tree];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) pending.push(...node);
+    else if (node && typeof node === 'object') {
+      yield node as Record<string, unknown>;
+      pending.push(...Object.values(node));
+    }
+  }
+}
+
+let postgresParser: Promise<void> | undefined;
+
+async function guardPostgres(
+  sql: string,
+  scope: SqlRuleScope,
+): Promise<Verdict> {
+  postgresParser ??= loadModule();
+  await postgresParser;
+  let tree: { stmts?: Array<{ stmt: Record<string, unknown> }> };
+  try {
+    tree = parseSync(sql) as unknown as typeof tree;
+  } catch (error) {
+    return `it is not valid SQL: ${(error as Error).message}`;
+  }
+  const statements = tree.stmts ?? [];
+  if (statements.length !== 1) {
+    return `it holds ${statements.length} statements, and only one SELECT is allowed`;
+  }
+  const kind = Object.keys(statements[0].stmt)[0];
+  if (kind !== 'SelectStmt') {
+    return `it is a ${kind.replace(
+      /Stmt$/,
+      '',
+    )} statement, and only a SELECT is allowed`;
+  }
+  const ctes = new Set<string>();
+  for (const node of objectsOf(tree)) {
+    const cte = node.CommonTableExpr as { ctename?: string } | undefined;
+    if (cte?.ctename) ctes.add(cte.ctename.toLowerCase());
+  }
+  for (const node of objectsOf(tree)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (!/^[A-Z]/.test(key)) continue;
+      if (!POSTGRES_NODES.has(key)) {
+        return `it uses ${key.replace(
+          /Stmt$/,
+          ' statement',
+        )}, which a quality rule may not`;
+      }
+      const body = value as Record<string, any>;
+      if (key === 'SelectStmt' && (body.intoClause || body.lockingClause)) {
+        return body.intoClause
+          ? 'it is a SELECT INTO, which writes a table'
+          : 'it locks rows (FOR UPDATE/SHARE)';
+      }
+      if (key === 'FuncCall') {
+        const names = (
+          body.funcname as Array<{ String: { sval: string } }>
+        ).map(part => part.String.sval);
+        const verdict = checkFunction(
+          names[names.length - 1],
+          names.length > 1 ? names[0] : undefined,
+        );
+        if (verdict) return verdict;
+      }
+      if (
+        key === 'SQLValueFunction' &&
+        !/^SVFOP_(CURRENT_|LOCAL)(DATE|TIME)/.test(body.op)
+      ) {
+        return `it reads ${String(body.op)
+          .replace('SVFOP_', '')
+          .toLowerCase()}, which a quality rule may not`;
+      }
+      if (key === 'RangeVar') {
+        const verdict = checkTable(
+          scope,
+          ctes,
+          body.relname,
+          body.schemaname,
+          body.catalogname,
+        );
+        if (verdict) return verdict;
+      }
+    }
+  }
+  return undefined;
+}
+
+let duckdbParser: Promise<DuckDBInstance> | undefined;
+
+/** An empty in-memory DuckDB, cut off from files, whose parser serializes rules. */
+async function duckdbParserInstance(): Promise<DuckDBInstance> {
+  duckdbParser ??= (async () => {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const setup = await instance.connect();
+    await setup.run(
+      'SET GLOBAL enable_external_access = false; SET GLOBAL lock_configuration = true',
+    );
+    setup.closeSync();
+    return instance;
+  })();
+  return duckdbParser;
+}
+
+/** Table references of DuckDB's parse tree that read something other than a table. */
+const DUCKDB_REFUSED_REFS: Record<string, string> = {
+  TABLE_FUNCTION: 'a table function',
+  SHOW_REF: 'a DESCRIBE or SHOW',
+  COLUMN_DATA: 'inline data',
+};
+
+async function guardDuckDb(sql: string, scope: SqlRuleScope): Promise<Verdict> {
+  const connection = await (await duckdbParserInstance()).connect();
+  let tree: {
+    error?: boolean;
+    error_message?: string;
+    statements?: unknown[];
+  };
+  try {
+    // Serializing parses only: the rule is not run. It accepts nothing but SELECTs.
+    const reader = await connection.runAndReadAll(
+      `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS "tree"`,
+    );
+    tree = JSON.parse(String(reader.getRowObjectsJS()[0].tree));
+  } finally {
+    connection.closeSync();
+  }
+  if (tree.error) {
+    return /Only SELECT/.test(tree.error_message ?? '')
+      ? 'it is not a SELECT, and only a SELECT is allowed'
+      : `it is not valid SQL: ${tree.error_message}`;
+  }
+  const statements = tree.statements ?? [];
+  if (statements.length !== 1) {
+    return `it holds ${statements.length} statements, and only one SELECT is allowed`;
+  }
+  const ctes = new Set<string>();
+  for (const node of objectsOf(tree)) {
+    const map = (node.cte_map as { map?: Array<{ key: string }> } | undefined)
+      ?.map;
+    for (const entry of map ?? []) ctes.add(entry.key.toLowerCase());
+  }
+  for (const node of objectsOf(tree)) {
+    if (node.class === 'FUNCTION') {
+      const name = String(node.function_name);
+      // Operators (+, ||, ~~ for LIKE...) are functions in DuckDB's tree.
+      if (/^[^A-Za-z0-9_]+$/.test(name)) continue;
+      const verdict = checkFunction(
+        name,
+        String(node.schema ?? '') || undefined,
+      );
+      if (verdict) return verdict;
+    } else if (!node.class && typeof node.type === 'string') {
+      if (DUCKDB_REFUSED_REFS[node.type]) {
+        return `it reads ${
+          DUCKDB_REFUSED_REFS[node.type]
+        }, and only the contract's tables may be read`;
+      }
+      if (node.type === 'BASE_TABLE') {
+        const verdict = checkTable(
+          scope,
+          ctes,
+          String(node.table_name),
+          String(node.schema_name ?? '') || undefined,
+          String(node.catalog_name ?? '') || undefined,
+        );
+        if (verdict) return verdict;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a quality rule's SQL may not run, or undefined when it may: it must parse, in the
+ * server's own dialect, as exactly one SELECT that calls only allowed functions and reads only
+ * the contract's tables. Nothing is sent to the data server.
+ */
+export async function guardSqlRule(
+  sql: string,
+  dialect: DataServerDialect,
+  scope: SqlRuleScope,
+): Promise<Verdict> {
+  if (sql.includes('\u0000')) return 'it holds a NUL character';
+  return dialect === 'postgres'
+    ? guardPostgres(sql, scope)
+    : guardDuckDb(sql, scope);
+}
