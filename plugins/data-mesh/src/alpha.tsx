@@ -20,6 +20,7 @@ import { DATA_PRODUCT_SEARCH_TYPE } from '@datamesh-portal/plugin-data-mesh-comm
 import GavelIcon from '@material-ui/icons/Gavel';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import { DataMeshClient, dataMeshApiRef } from './api';
+import { CONTRACT_TESTS_PATH } from './routes';
 
 const dataProducts = { kind: 'dataproduct' };
 
@@ -92,6 +93,26 @@ export const entityOdcsContractContent = EntityContentBlueprint.make({
       )),
   },
 });
+
+/**
+ * "Contract tests" tab of DataProduct entities: each contract's last run on its data, check by
+ * check with what was measured, its trend, and Run now for those allowed. The scorecard's
+ * failing contract checks link to it.
+ * @alpha
+ */
+export const entityDataProductContractTestsContent =
+  EntityContentBlueprint.make({
+    name: 'contract-tests',
+    params: {
+      path: `/${CONTRACT_TESTS_PATH}`,
+      title: 'Contract tests',
+      filter: dataProducts,
+      loader: () =>
+        import('./components/DataProductContractTests').then(m => (
+          <m.DataProductContractTestsContent />
+        )),
+    },
+  });
 
 /** Data products of a Domain (built-in or data mesh), with its data steward. @alpha */
 export const entityDomainDataProductsCard = EntityCardBlueprint.make({
@@ -366,6 +387,7 @@ export default createFrontendPlugin({
     entityDataProductLineageCard,
     entityDataProductConsumersCard,
     entityDataProductScoreHistoryCard,
+    entityDataProductContractTestsContent,
     entityOdcsContractContent,
     entityDomainGovernanceCard,
     entityDomainScorecardCard,

@@ -17,6 +17,7 @@ export {
   EntityGroupDataProductsCard,
   EntityDataProductScorecardCard,
   EntityDataProductScoreHistoryCard,
+  EntityDataProductContractTestsContent,
   EntityDomainScorecardCard,
   EntityGroupScorecardCard,
   EntityDataProductGovernanceCard,

@@ -173,6 +173,26 @@ export const EntityDataProductScorecardCard: () => JSX.Element =
   );
 
 /**
+ * Legacy-system content for a data product's "Contract tests" tab: every check of the last run
+ * of each contract with what was measured, the trend of failed checks, and Run now for those
+ * allowed. Mount it at `/contract-tests` (`<EntityLayout.Route path="/contract-tests" ...>`):
+ * the scorecard's failing contract checks link there.
+ * @public
+ */
+export const EntityDataProductContractTestsContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductContractTestsContent',
+      component: {
+        lazy: () =>
+          import('./components/DataProductContractTests').then(
+            m => m.DataProductContractTestsContent,
+          ),
+      },
+    }),
+  );
+
+/**
  * Legacy-system card with a data product's score over time.
  * @public
  */

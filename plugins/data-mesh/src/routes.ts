@@ -17,3 +17,6 @@ export const governanceRouteRef = createRouteRef({
 export const homeRouteRef = createRouteRef({
   id: 'data-mesh-home',
 });
+
+/** The path of a data product's "Contract tests" tab below its entity page (both systems). */
+export const CONTRACT_TESTS_PATH = 'contract-tests';

@@ -102,7 +102,8 @@ export const component: Entity = {
 /**
  * A {@link DataMeshApi} with fixed answers, as `jest.fn`s: no scorecard, no history, an empty
  * rollup, the levels bronze, silver and gold and no policies, no governance verdict, an empty
- * mesh, no waivers, no products, no insight and an empty domain map, unless overridden. Calls that change something are refused.
+ * mesh, no waivers, no products, no insight, an empty domain map and no contracts to test, unless
+ * overridden. Calls that change something are refused.
  */
 export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
   const refused = async () => {
@@ -165,6 +166,12 @@ export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
       products: [],
       edges: [],
     })),
+    getContractTests: jest.fn(async (entityRef: unknown) => ({
+      entityRef: String(entityRef),
+      summary: { passed: 0, failed: 0, errors: 0, skipped: 0 },
+      contracts: [],
+    })),
+    runContractTests: jest.fn(refused),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }

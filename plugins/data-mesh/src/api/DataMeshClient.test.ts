@@ -338,3 +338,50 @@ describe('DataMeshClient governance and waivers', () => {
     ]);
   });
 });
+
+describe('DataMeshClient contract tests', () => {
+  const base = 'http://backstage:7007/api/data-mesh';
+  const tests = {
+    entityRef: 'dataproduct:default/orders',
+    summary: { passed: 3, failed: 1, errors: 0, skipped: 0 },
+    contracts: [{ contractRef: 'api:default/orders-contract', history: [] }],
+  };
+
+  it('reads the contract tests of a product, undefined when it is unknown', async () => {
+    const { api, fetch } = client(
+      jsonResponse(200, tests),
+      jsonResponse(404, { error: { name: 'NotFoundError', message: 'no' } }),
+    );
+
+    await expect(
+      api.getContractTests('DataProduct:default/Orders'),
+    ).resolves.toEqual(tests);
+    await expect(
+      api.getContractTests('dataproduct:default/gone'),
+    ).resolves.toBeUndefined();
+    expect(fetch.mock.calls).toEqual([
+      get(`${base}/contract-tests/dataproduct/default/orders`),
+      get(`${base}/contract-tests/dataproduct/default/gone`),
+    ]);
+  });
+
+  it('runs the contract tests of a product, and throws when refused', async () => {
+    const { api, fetch } = client(
+      jsonResponse(201, tests),
+      jsonResponse(403, { error: { name: 'NotAllowedError', message: 'no' } }),
+    );
+
+    await expect(
+      api.runContractTests('dataproduct:default/orders'),
+    ).resolves.toEqual(tests);
+    const refused = await api
+      .runContractTests('dataproduct:default/orders')
+      .catch(e => e);
+    expect(refused).toBeInstanceOf(ResponseError);
+    expect(refused.statusCode).toBe(403);
+    expect(fetch.mock.calls).toEqual([
+      post(`${base}/contract-tests/dataproduct/default/orders/runs`),
+      post(`${base}/contract-tests/dataproduct/default/orders/runs`),
+    ]);
+  });
+});

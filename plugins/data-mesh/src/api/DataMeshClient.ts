@@ -10,6 +10,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ContractTestsResponse,
   CreateWaiverRequest,
   DataMeshApiClient,
   DataMeshApiOperations,
@@ -70,7 +71,7 @@ export interface ProductsQuery {
 
 /**
  * Client of the data mesh backend (`/api/data-mesh`): scorecards, their history, on-demand
- * evaluation, rollups, the rules in force, governance verdicts and waivers.
+ * evaluation, rollups, the rules in force, governance verdicts, waivers and contract tests.
  * @public
  */
 export interface DataMeshApi {
@@ -117,6 +118,17 @@ export interface DataMeshApi {
   getInsight(): Promise<MeshInsightResponse>;
   /** The domains, their products and the lineage edges between products. */
   getDomainMap(): Promise<DomainMapResponse>;
+  /**
+   * The latest contract test run of each contract of a data product, with every check and a
+   * short history; undefined when the product is unknown (or the caller may not read it).
+   */
+  getContractTests(
+    entityRef: DataMeshEntityRef,
+  ): Promise<ContractTestsResponse | undefined>;
+  /** Tests every contract of a data product now and returns the new runs (owners). */
+  runContractTests(
+    entityRef: DataMeshEntityRef,
+  ): Promise<ContractTestsResponse>;
 }
 
 /** Reference to the {@link DataMeshApi}. @public */
@@ -271,5 +283,19 @@ export class DataMeshClient implements DataMeshApi {
 
   async getDomainMap(): Promise<DomainMapResponse> {
     return this.client.getDomainMap();
+  }
+
+  async getContractTests(
+    entityRef: DataMeshEntityRef,
+  ): Promise<ContractTestsResponse | undefined> {
+    return unlessNotFound(
+      this.client.getContractTests({ path: pathOf(entityRef) }),
+    );
+  }
+
+  async runContractTests(
+    entityRef: DataMeshEntityRef,
+  ): Promise<ContractTestsResponse> {
+    return this.client.runContractTests({ path: pathOf(entityRef) });
   }
 }

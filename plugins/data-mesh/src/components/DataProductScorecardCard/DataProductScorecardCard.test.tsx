@@ -173,6 +173,56 @@ describe('data product scorecard card', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('links failing checks on measured data to the contract test results', async () => {
+    const measured: ScorecardResponse = {
+      ...scorecard,
+      definitions: [
+        {
+          id: 'contract-tests-passing',
+          title: 'Data contract tests pass',
+          category: 'contracts',
+          level: 'gold',
+          rule: 'true',
+        },
+        {
+          id: 'data-fresh',
+          title: 'Data is fresh within its SLO',
+          category: 'quality',
+          level: 'gold',
+          rule: 'true',
+        },
+        ...scorecard.definitions,
+      ],
+      checks: [
+        { id: 'contract-tests-passing', outcome: 'fail', message: '2 failed' },
+        { id: 'data-fresh', outcome: 'pass' },
+        ...scorecard.checks,
+      ],
+    };
+    render(fakeDataMeshApi({ getScorecard: jest.fn(async () => measured) }));
+
+    const failing = await screen.findByRole('listitem', {
+      name: 'Data contract tests pass',
+    });
+    expect(
+      within(failing).getByRole('link', {
+        name: 'See the contract test results',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/customer-orders/contract-tests',
+    );
+    // Only failing checks on measured data link there.
+    expect(
+      screen.getAllByRole('link', { name: 'See the contract test results' }),
+    ).toHaveLength(1);
+    expect(
+      within(
+        screen.getByRole('listitem', { name: 'Data is fresh within its SLO' }),
+      ).queryByRole('link'),
+    ).toBeNull();
+  });
+
   it('keeps checks that do not apply collapsed at the end', async () => {
     render(fakeDataMeshApi({ getScorecard: jest.fn(async () => scorecard) }));
     const toggle = await screen.findByRole('button', {

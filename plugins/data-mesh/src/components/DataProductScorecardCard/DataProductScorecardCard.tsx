@@ -17,6 +17,10 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { dataMeshApiRef } from '../../api';
 import {
+  CHECKS_WITH_CONTRACT_TEST_EVIDENCE,
+  ContractTestsEvidenceLink,
+} from '../DataProductContractTests/ContractTestsEvidenceLink';
+import {
   CollapsedSection,
   errorMessage,
   NotEvaluated,
@@ -24,8 +28,15 @@ import {
 } from '../shared';
 import { CheckList } from './CheckList';
 import { ScoreHeader } from './ScoreHeader';
-import { groupChecks } from './scorecardChecks';
+import { CheckRow, groupChecks } from './scorecardChecks';
 import { useIsOwner } from './useIsOwner';
+
+/** Failing checks on measured data link to the contract test runs that measured it. */
+function evidence(check: CheckRow) {
+  return CHECKS_WITH_CONTRACT_TEST_EVIDENCE.has(check.id) ? (
+    <ContractTestsEvidenceLink />
+  ) : undefined;
+}
 
 function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
   const { categories, skipped } = groupChecks(props.scorecard);
@@ -33,7 +44,11 @@ function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
     <>
       {categories.map(category => (
         <Section key={category.name} title={category.name}>
-          <CheckList label={category.name} checks={category.checks} />
+          <CheckList
+            label={category.name}
+            checks={category.checks}
+            evidence={evidence}
+          />
         </Section>
       ))}
       {skipped.length > 0 && (
