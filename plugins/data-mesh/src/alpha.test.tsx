@@ -31,6 +31,7 @@ describe('data mesh plugin (new frontend system)', () => {
           'entity-card:data-mesh/data-product-consumers',
         ),
         dataMeshPlugin.getExtension('entity-content:data-mesh/odcs-contract'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/contract-tests'),
         dataMeshPlugin.getExtension(
           'entity-card:data-mesh/domain-data-products',
         ),
