@@ -165,10 +165,12 @@ async function openServers(
       opened.set(id, server);
       await server.query('SELECT 1 AS reachable', []);
     } catch (error) {
+      // The engine's messages name the server; others get its connection (no password).
+      const message = errorMessage(error);
       problems.push(
-        `${describeServer(id, config)}: cannot reach it: ${errorMessage(
-          error,
-        )}`,
+        message.includes(`server ${id}`)
+          ? message
+          : `${describeServer(id, config)}: cannot reach it: ${message}`,
       );
     }
   }
