@@ -16,7 +16,10 @@ import { thresholdOf } from './thresholds';
 import { typeMismatch } from './typeCompatibility';
 
 type Base = Omit<ContractCheck, 'outcome'>;
-type Verdict = Pick<ContractCheck, 'outcome' | 'measured' | 'message'>;
+type Verdict = Pick<
+  ContractCheck,
+  'outcome' | 'measured' | 'message' | 'expected'
+>;
 
 /** What the queries of one object measured; reading a failed query throws its error. */
 interface Measurements {
@@ -79,6 +82,7 @@ function judgeCount(
     const holds = threshold.holds(measured);
     return {
       outcome: holds ? 'pass' : 'fail',
+      expected: threshold.expected,
       measured,
       message: holds
         ? undefined
@@ -144,6 +148,7 @@ function libraryRule(
             const holds = threshold.holds(rows);
             return {
               outcome: holds ? 'pass' : 'fail',
+              expected: threshold.expected,
               measured: rows,
               message: holds
                 ? undefined
@@ -318,6 +323,7 @@ function sqlRule(
         const holds = threshold.holds(measured);
         return {
           outcome: holds ? 'pass' : 'fail',
+          expected: threshold.expected,
           measured,
           message: holds
             ? undefined
@@ -806,12 +812,17 @@ export async function testObject(input: {
     duplicates: key => valueOrThrow(duplicates.get(key), 'duplicates'),
     rule: index => valueOrThrow(rules[index], 'the rule'),
   };
+  // A table that is there but cannot be read is an error of the object, not only of its checks.
+  const exists: ContractCheck =
+    aggregateRow instanceof Error
+      ? {
+          ...existsBase,
+          outcome: 'error',
+          message: `${describe(existsBase)}: ${aggregateRow.message}`,
+        }
+      : { ...existsBase, outcome: 'pass', measured: table.columns.length };
   return [
-    {
-      ...existsBase,
-      outcome: 'pass',
-      measured: table.columns.length,
-    },
+    exists,
     ...judges.map(judge =>
       typeof judge === 'function' ? judge(measurements) : judge,
     ),

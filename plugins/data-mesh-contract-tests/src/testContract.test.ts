@@ -1,0 +1,344 @@
+import {
+  createTestEngine,
+  ENGINES,
+  recording,
+  TestEngine,
+} from './__testUtils__/engines';
+import {
+  COUNT_OPERATORS,
+  METRIC_RULES,
+  ORDERS_SETUP,
+  ordersContract,
+  ROW_COUNT_OPERATORS,
+} from './__testUtils__/ordersFixture';
+import { DataServer } from './servers/types';
+import { testContract } from './testContract';
+import { ContractCheck, ContractTestResult } from './types';
+
+const NOW = new Date('2026-01-10T10:00:00Z');
+
+function find(
+  result: ContractTestResult,
+  match: Partial<ContractCheck>,
+): ContractCheck {
+  const found = result.checks.filter(check =>
+    Object.entries(match).every(
+      ([key, value]) => check[key as keyof ContractCheck] === value,
+    ),
+  );
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one check like ${JSON.stringify(match)}, found ${found.length}`,
+    );
+  }
+  return found[0];
+}
+
+describe.each(ENGINES)('testContract on %s', engineName => {
+  let engine: TestEngine;
+  let server: DataServer;
+  const serverEntry = { server: 'warehouse', type: engineName };
+
+  beforeAll(async () => {
+    engine = createTestEngine(engineName);
+    await engine.setup(ORDERS_SETUP);
+    server = await engine.open('warehouse');
+  });
+
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  const run = (contract: unknown, now = NOW, target = server) =>
+    testContract(contract, {
+      servers: new Map([['warehouse', target]]),
+      now,
+    });
+
+  describe('on a table that meets every rule and one that breaks each by one row', () => {
+    let good: ContractTestResult;
+    let bad: ContractTestResult;
+    let goodQueries: string[];
+
+    beforeAll(async () => {
+      const recorder = recording(server);
+      good = await run(
+        ordersContract('orders_good', serverEntry),
+        NOW,
+        recorder,
+      );
+      goodQueries = recorder.sent;
+      bad = await run(ordersContract('orders_bad', serverEntry));
+    });
+
+    it('reports the contract, server and a summary', () => {
+      expect(good).toMatchObject({
+        id: 'orders',
+        version: '1.0.0',
+        server: 'warehouse',
+      });
+      expect(good.summary.errors).toBe(0);
+      expect(good.summary.passed + good.summary.failed).toBe(
+        good.checks.length,
+      );
+      expect(bad.summary.errors).toBe(0);
+      expect(bad.summary.failed).toBeGreaterThan(good.summary.failed);
+    });
+
+    it.each(
+      Object.entries(METRIC_RULES).flatMap(([property, rules]) =>
+        rules.map((rule, index) => ({
+          property,
+          name: rule.name,
+          goodPasses: COUNT_OPERATORS[index].goodPasses,
+        })),
+      ),
+    )('$name on $property', ({ property, name, goodPasses }) => {
+      const onGood = find(good, { property, name });
+      const onBad = find(bad, { property, name });
+      expect(onGood.measured).toBe(0);
+      expect(onBad.measured).toBe(1);
+      expect([onGood.outcome, onBad.outcome]).toEqual(
+        goodPasses ? ['pass', 'fail'] : ['fail', 'pass'],
+      );
+      expect((goodPasses ? onBad : onGood).message).toMatch(/expected/);
+    });
+
+    it.each(ROW_COUNT_OPERATORS)(
+      'rowCount $operator $bound',
+      ({ operator, goodPasses }) => {
+        const name = `rowCount ${operator}`;
+        const onGood = find(good, { object: 'orders', name });
+        const onBad = find(bad, { object: 'orders', name });
+        expect([onGood.measured, onBad.measured]).toEqual([10, 11]);
+        expect([onGood.outcome, onBad.outcome]).toEqual(
+          goodPasses ? ['pass', 'fail'] : ['fail', 'pass'],
+        );
+      },
+    );
+
+    it.each(COUNT_OPERATORS)(
+      'duplicateValues of the key set (id, line) with $operator',
+      ({ operator, goodPasses }) => {
+        const name = `duplicateValues:properties ${operator}`;
+        const onGood = find(good, { object: 'orders', name });
+        const onBad = find(bad, { object: 'orders', name });
+        expect([onGood.measured, onBad.measured]).toEqual([0, 1]);
+        expect([onGood.outcome, onBad.outcome]).toEqual(
+          goodPasses ? ['pass', 'fail'] : ['fail', 'pass'],
+        );
+      },
+    );
+
+    it('measures percent of rows with unit: percent', () => {
+      const name = 'email nulls in percent';
+      expect(find(good, { name })).toMatchObject({
+        outcome: 'pass',
+        measured: 0,
+      });
+      expect(find(bad, { name })).toMatchObject({
+        outcome: 'fail',
+        measured: 9.0909,
+        expected: '< 5 %',
+      });
+    });
+
+    it('checks the table and every column exist, with compatible types', () => {
+      expect(
+        find(good, { metric: 'exists', property: undefined }),
+      ).toMatchObject({
+        outcome: 'pass',
+        measured: 11,
+      });
+      for (const property of [
+        'id',
+        'line',
+        'customer',
+        'email',
+        'amount',
+        'paid',
+      ]) {
+        expect(find(good, { metric: 'exists', property }).outcome).toBe('pass');
+        expect(find(good, { metric: 'type', property }).outcome).toBe('pass');
+      }
+      expect(
+        find(good, { metric: 'type', property: 'ordered_at' }),
+      ).toMatchObject({
+        outcome: 'pass',
+        expected: 'timestamp / timestamp',
+      });
+    });
+
+    it('checks required columns have no nulls', () => {
+      expect(
+        find(good, { metric: 'required', property: 'email' }).outcome,
+      ).toBe('pass');
+      expect(
+        find(bad, { metric: 'required', property: 'email' }),
+      ).toMatchObject({
+        outcome: 'fail',
+        measured: 1,
+        message: '1 row are null',
+      });
+      expect(
+        find(bad, { metric: 'required', property: 'customer' }).outcome,
+      ).toBe('pass');
+    });
+
+    it('checks unique columns and the composite primary key in position order', () => {
+      expect(find(good, { metric: 'unique', property: 'id' }).outcome).toBe(
+        'pass',
+      );
+      expect(find(bad, { metric: 'unique', property: 'id' })).toMatchObject({
+        outcome: 'fail',
+        measured: 1,
+      });
+      expect(find(good, { metric: 'primaryKey' })).toMatchObject({
+        property: 'id, line',
+        outcome: 'pass',
+      });
+      expect(find(bad, { metric: 'primaryKey' })).toMatchObject({
+        outcome: 'fail',
+        measured: 1,
+        message: '1 row repeat a key',
+      });
+    });
+
+    it('runs sql rules with ${table} and ${column} substituted', () => {
+      const name = 'no negative amounts';
+      expect(find(good, { name })).toMatchObject({
+        metric: 'sql',
+        outcome: 'pass',
+        measured: 0,
+      });
+      expect(find(bad, { name })).toMatchObject({
+        outcome: 'fail',
+        measured: 1,
+      });
+    });
+
+    it('pushes the checks down in few queries: one scan, one per key set and sql rule', () => {
+      const scans = goodQueries.filter(sql => /^SELECT\n/.test(sql));
+      const keySets = goodQueries.filter(sql => sql.includes('GROUP BY'));
+      const lookups = goodQueries.filter(sql => sql.startsWith('columns '));
+      expect(lookups).toHaveLength(1);
+      expect(scans).toHaveLength(1);
+      // {id} for unique and duplicateValues; {id, line} for the key and duplicateValues.
+      expect(keySets).toHaveLength(2);
+      expect(goodQueries).toHaveLength(1 + 1 + 2 + 1);
+    });
+  });
+
+  describe('service levels', () => {
+    it('passes freshness (latency) while the newest row is younger than the threshold', async () => {
+      const fresh = await run(ordersContract('orders_good', serverEntry));
+      expect(find(fresh, { metric: 'freshness' })).toMatchObject({
+        outcome: 'pass',
+        measured: '2 h',
+        name: 'latency',
+        expected: '<= 4 h',
+      });
+      const stale = await run(
+        ordersContract('orders_good', serverEntry),
+        new Date('2026-01-10T12:00:01Z'),
+      );
+      expect(find(stale, { metric: 'freshness' })).toMatchObject({
+        outcome: 'fail',
+        message: expect.stringContaining('more than 4 h'),
+      });
+    });
+
+    it('fails retention once the oldest row is older than the retention', async () => {
+      const kept = await run(
+        ordersContract('orders_good', serverEntry),
+        new Date('2027-01-01T00:00:00Z'),
+      );
+      expect(find(kept, { metric: 'retention' }).outcome).toBe('pass');
+      const expired = await run(
+        ordersContract('orders_good', serverEntry),
+        new Date('2027-01-02T12:00:00Z'),
+      );
+      expect(find(expired, { metric: 'retention' })).toMatchObject({
+        outcome: 'fail',
+        property: 'order_date',
+      });
+    });
+
+    it('reports an element that names no column as an error', async () => {
+      const contract = ordersContract('orders_good', serverEntry);
+      contract.slaProperties[0].element = 'orders.no_such_column';
+      const result = await run(contract);
+      expect(find(result, { metric: 'freshness' })).toMatchObject({
+        outcome: 'error',
+        message: expect.stringContaining('Contract orders 1.0.0'),
+      });
+    });
+  });
+
+  describe('schema mismatches', () => {
+    it('fails a missing table and skips its other checks', async () => {
+      const result = await run(ordersContract('no_such_table', serverEntry));
+      expect(
+        find(result, { metric: 'exists', property: undefined }),
+      ).toMatchObject({
+        outcome: 'fail',
+        message: 'no_such_table is not on server warehouse in schema sales',
+      });
+      expect(result.checks.filter(c => c.outcome === 'skipped').length).toBe(
+        result.checks.length - 1,
+      );
+    });
+
+    it('fails a missing column and an incompatible type, skipping what needs the column', async () => {
+      const contract = ordersContract('orders_good', serverEntry);
+      const properties = contract.schema[0].properties as any[];
+      properties.push({ name: 'gone', logicalType: 'string', required: true });
+      properties.find(p => p.name === 'paid').logicalType = 'date';
+      properties.find(p => p.name === 'customer').physicalType = 'integer';
+      const result = await run(contract);
+      expect(
+        find(result, { metric: 'exists', property: 'gone' }),
+      ).toMatchObject({
+        outcome: 'fail',
+        message: 'gone is not a column of orders_good',
+      });
+      expect(
+        find(result, { metric: 'required', property: 'gone' }).outcome,
+      ).toBe('skipped');
+      expect(find(result, { metric: 'type', property: 'paid' })).toMatchObject({
+        outcome: 'fail',
+        measured: expect.stringMatching(/^bool/i),
+      });
+      expect(
+        find(result, { metric: 'type', property: 'customer' }).outcome,
+      ).toBe('fail');
+    });
+
+    it('reports text and custom rules as skipped with the reason', async () => {
+      const contract = ordersContract('orders_good', serverEntry);
+      contract.schema[0].quality.push(
+        {
+          name: 'described',
+          type: 'text',
+          description: 'Orders are complete',
+        } as any,
+        {
+          name: 'soda',
+          type: 'custom',
+          engine: 'soda',
+          implementation: 'x',
+        } as any,
+      );
+      const result = await run(contract);
+      expect(find(result, { name: 'described' })).toMatchObject({
+        metric: 'text',
+        outcome: 'skipped',
+      });
+      expect(find(result, { name: 'soda' })).toMatchObject({
+        metric: 'custom',
+        outcome: 'skipped',
+        message: 'a custom rule for soda runs in its own engine, not here',
+      });
+    });
+  });
+});
