@@ -29,11 +29,11 @@ contract is tested on one of its servers (servers[].server), whose connection is
 dataMesh.servers of the config.
 
 Options:
-  --config <file>          app-config file with dataMesh.servers (repeatable, later files
-                           override; \${VAR} is read from the environment)
-  --server <id>            test on this server of each contract (default: its first)
-  --format text|json|junit output format (default text)
-  -h, --help               show this help
+  --config <file>           app-config file with dataMesh.servers (repeatable, later files
+                            override; \${VAR} is read from the environment)
+  --server <id>             test on this server of each contract (default: its first)
+  --format text|json|junit  output format (default text)
+  -h, --help                show this help
 
 Exit codes: 0 every check passed, 1 a check failed or could not be measured,
 2 bad input (file, contract, config, option) or a server out of reach.
