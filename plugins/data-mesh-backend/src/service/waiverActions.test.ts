@@ -76,10 +76,7 @@ describe('waiver actions', () => {
           action,
         )}; use approve, reject, revoke`,
       );
-      const { body } = await dataMeshApi(() => backend, ADMIN).get(
-        `/waivers/${waiverId}`,
-      );
-      expect(body.status).toBe('pending');
+      expect((await get(`/waivers/${waiverId}`)).body.status).toBe('pending');
     },
   );
 
