@@ -1,5 +1,5 @@
 import type { ParseResult } from '@marcbachmann/cel-js';
-import { asNode, CelNode } from './ast';
+import { asNode, callParts, CelNode, children, isComprehension } from './ast';
 import {
   RuleContext,
   RuleContextError,
@@ -7,8 +7,10 @@ import {
   RuleContextInput,
   toRuleContext,
 } from './context';
+import { enterDeadline, leaveDeadline, RuleDeadline } from './deadline';
 import {
   PATTERN_FUNCTION,
+  RANGE_FUNCTION,
   RuleEnvironment,
   getRuleEnvironment,
 } from './environment';
@@ -133,21 +135,41 @@ function celTypeName(value: unknown): string {
   }
 }
 
-/**
- * The source cel-js evaluates: each `matches()` pattern literal wrapped in the function that
- * compiles it for RE2JS, found by the literal's range in the source.
- */
-function withPatterns(source: string, patterns: CelNode[]): string {
-  let out = source;
-  for (const { range } of [...patterns].sort(
-    (a, b) => b.range.start - a.range.start,
-  )) {
-    out = `${out.slice(0, range.start)}${PATTERN_FUNCTION}(${out.slice(
-      range.start,
-      range.end,
-    )})${out.slice(range.end)}`;
+/** The ranges of the comprehensions of an expression. */
+function comprehensionRanges(node: CelNode, ranges: CelNode[] = []): CelNode[] {
+  if (isComprehension(node)) {
+    ranges.push(callParts(node).receiver!);
   }
-  return out;
+  for (const child of children(node)) {
+    comprehensionRanges(child, ranges);
+  }
+  return ranges;
+}
+
+/**
+ * The source cel-js evaluates: sub-expressions wrapped in functions of the evaluation
+ * environment, found by their range in the source (nested or apart, as nodes are). Each
+ * `matches()` pattern literal is wrapped in the function that compiles it for RE2JS, and each
+ * comprehension's range in the one that checks the deadline at each element.
+ */
+function withWrappers(
+  source: string,
+  wraps: Array<{ node: CelNode; name: string }>,
+): string {
+  const inserts = wraps.flatMap(({ node: { range }, name }) => [
+    { at: range.start, text: `${name}(`, end: range.end },
+    { at: range.end, text: ')', end: -1 },
+  ]);
+  // At one offset, the ranges ending there close before those starting there open, and of
+  // those the outer one opens first.
+  inserts.sort((a, b) => a.at - b.at || b.end - a.end);
+  let out = '';
+  let from = 0;
+  for (const { at, text } of inserts) {
+    out += source.slice(from, at) + text;
+    from = at;
+  }
+  return out + source.slice(from);
 }
 
 function compileExpression(
@@ -214,9 +236,16 @@ function compileExpression(
     }
     return undefined;
   }
+  const wraps = [
+    ...analysis.patterns.map(node => ({ node, name: PATTERN_FUNCTION })),
+    ...comprehensionRanges(asNode(parsed.ast)).map(node => ({
+      node,
+      name: RANGE_FUNCTION,
+    })),
+  ];
   let evaluate = parsed;
-  if (analysis.patterns.length) {
-    evaluate = re.evaluationEnv.parse(withPatterns(source, analysis.patterns));
+  if (wraps.length) {
+    evaluate = re.evaluationEnv.parse(withWrappers(source, wraps));
     evaluate.check();
   }
   return { evaluate, cost: analysis.cost, roots: [...analysis.roots] };
@@ -313,18 +342,23 @@ export function compileRules(
 function evaluateExpression(
   expression: CompiledExpression,
   context: RuleContextImpl,
+  deadline: RuleDeadline | undefined,
 ): unknown {
   // An error is an outcome here, often expected (`no such key`), and its stack is never read:
   // capturing none makes cel-js's errors several times cheaper. Restored before returning.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
+  enterDeadline(deadline);
+  let value: unknown;
   try {
-    return expression.evaluate(context.variables);
+    value = expression.evaluate(context.variables);
   } catch (e) {
-    return new EvaluationFailure(lowerFirst(celErrorSummary(e)));
+    value = new EvaluationFailure(lowerFirst(celErrorSummary(e)));
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+  // Stopped, whatever it returned: an `||` may have turned the error into a bool.
+  return leaveDeadline() ? new EvaluationFailure(deadline!.message) : value;
 }
 
 const PASS: RuleResult = Object.freeze({ outcome: 'pass' });
@@ -376,19 +410,34 @@ function withinLimits(
   );
 }
 
+/** Options of {@link evaluateRule}, {@link evaluateScorecard} and {@link evaluateGovernance}. @public */
+export interface EvaluateRuleOptions {
+  /**
+   * When the rules must have ended: a rule that starts after it, or is still running then,
+   * ends in `error`. Without one, each rule is bounded by its cost alone.
+   */
+  deadline?: RuleDeadline;
+}
+
 /**
  * Evaluates a compiled rule against a context (prepared with {@link createRuleContext}, or the
  * input to prepare it from): `skipped` when its appliesTo is false, `pass` or `fail`, or `error`
- * with a message when the rule (or the context) could not be evaluated. Never throws for a
- * problem of the rule or the data. Results are read-only and may be shared.
+ * with a message when the rule (or the context) could not be evaluated, or ran out of the
+ * time of `options.deadline`. Never throws for a problem of the rule or the data. Results are
+ * read-only and may be shared.
  * @public
  */
 export function evaluateRule(
   rule: CompiledRule,
   context: RuleContext | RuleContextInput,
+  options: EvaluateRuleOptions = {},
 ): RuleResult {
   if (!(rule instanceof CompiledRuleImpl)) {
     throw new TypeError('evaluateRule needs a rule from compileRule(s)');
+  }
+  const { deadline } = options;
+  if (deadline?.passedBefore(rule.cost)) {
+    return errorResult(deadline.message);
   }
   let ctx: RuleContextImpl;
   if (context instanceof RuleContextImpl) {
@@ -417,11 +466,11 @@ export function evaluateRule(
   }
   if (rule.appliesToExpression) {
     const skip = appliesToResult(
-      evaluateExpression(rule.appliesToExpression, ctx),
+      evaluateExpression(rule.appliesToExpression, ctx, deadline),
     );
     if (skip) {
       return skip;
     }
   }
-  return ruleResult(evaluateExpression(rule.ruleExpression, ctx));
+  return ruleResult(evaluateExpression(rule.ruleExpression, ctx, deadline));
 }

@@ -3,6 +3,7 @@ import { Duration as CelDuration } from '@marcbachmann/cel-js/evaluator';
 import { RE2JS } from 're2js';
 import { MAX_ISO_DURATION_LENGTH, readIsoDuration } from '../util/isoDuration';
 import { contextLimits } from './context';
+import { checkedRange } from './deadline';
 import { DEFAULT_RULE_LIMITS, RuleContextLimits, RuleLimits } from './limits';
 
 /**
@@ -127,10 +128,20 @@ export function rulePattern(source: string): RulePattern {
  */
 export const PATTERN_FUNCTION = 'regex';
 
+/**
+ * The name of the function each comprehension's range is wrapped in, in the expression cel-js
+ * evaluates (see `checkedRange`): under a deadline, it checks the deadline at each element.
+ * Rules themselves cannot call it either.
+ */
+export const RANGE_FUNCTION = 'checkedRange';
+
 export interface RuleEnvironment {
   /** Parses and checks rules as written. */
   env: Environment;
-  /** Evaluates rules, their patterns wrapped in {@link PATTERN_FUNCTION}. */
+  /**
+   * Evaluates rules, their patterns wrapped in {@link PATTERN_FUNCTION} and the ranges of their
+   * comprehensions in {@link RANGE_FUNCTION}.
+   */
   evaluationEnv: Environment;
   limits: RuleLimits;
   contextLimits: Readonly<RuleContextLimits>;
@@ -160,12 +171,13 @@ function createRuleEnvironment(
         'An ISO-8601 duration (PT24H, P7D; a year is 365 days, a month 30 days) as a CEL duration.',
     },
   );
-  // Each pattern adds one call node and one level of nesting.
+  // Each pattern or range wrapped adds one call node and one level of nesting to a node of
+  // the rule: at most twice the nodes, and twice the depth.
   const evaluationEnv = env.clone({
     limits: {
       ...celLimits,
       maxAstNodes: celLimits.maxAstNodes * 2,
-      maxDepth: celLimits.maxDepth + 1,
+      maxDepth: celLimits.maxDepth * 2,
     },
   });
   evaluationEnv.registerType(PATTERN_FUNCTION, RulePattern);
@@ -179,6 +191,9 @@ function createRuleEnvironment(
     (text: string, pattern: RulePattern) => pattern.re.test(text),
     { async: false },
   );
+  evaluationEnv.registerFunction(`${RANGE_FUNCTION}(dyn): dyn`, checkedRange, {
+    async: false,
+  });
   return { env, evaluationEnv, limits, contextLimits: context };
 }
 

@@ -280,6 +280,48 @@ describe('governance policies', () => {
       ]);
     });
 
+    it("applies a domain's first policies up to the limit; the first one over it ends in error in place of the rest", () => {
+      const many = domain(
+        'crowded',
+        Array.from({ length: 60 }, (_, i) => ({
+          id: `crowded-${i}`,
+          rule: 'true',
+        })),
+      );
+      const byDefault = new PolicyResolver(global).domainPolicies(many);
+      expect(byDefault).toHaveLength(51);
+      const resolver = new PolicyResolver(global, { maxPoliciesPerDomain: 3 });
+      const verdict = evaluateGovernance(
+        resolver.forDomain(many, () => undefined),
+        {
+          entity: {
+            ...product,
+            spec: { ...product.spec, personalData: false },
+          },
+        },
+      );
+      expect(verdict.results.map(r => [r.id, r.outcome])).toEqual([
+        ['personal-data-protected', 'skipped'],
+        ['crowded-0', 'pass'],
+        ['crowded-1', 'pass'],
+        ['crowded-2', 'pass'],
+        ['crowded-3', 'error'],
+      ]);
+      expect(verdict.results[4]).toMatchObject({
+        origin: 'domain',
+        domainRef: 'domain:default/crowded',
+        blocking: true,
+        message:
+          'not evaluated: domain:default/crowded has 60 policies, more than the limit of 3; this one and the 56 after it are left out',
+      });
+      expect(verdict.compliant).toBe(false);
+      expect(
+        new PolicyResolver(global, { maxPoliciesPerDomain: 60 })
+          .domainPolicies(many)
+          .every(p => p.rule),
+      ).toBe(true);
+    });
+
     it('compiles a domain again when its policies change, not otherwise', () => {
       const resolver = new PolicyResolver(global);
       const first = resolver.domainPolicies(hospital);

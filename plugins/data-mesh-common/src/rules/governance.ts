@@ -16,7 +16,9 @@ import {
   CompiledRule,
   compileRules,
   evaluateRule,
+  EvaluateRuleOptions,
 } from './engine';
+import { DEFAULT_MAX_POLICIES_PER_DOMAIN } from './limits';
 import {
   formatRuleCompileProblem,
   RuleCompileError,
@@ -225,6 +227,40 @@ function domainRefOf(value: string, context: Entity): string {
   }
 }
 
+/** Options of {@link PolicyResolver}. @public */
+export interface PolicyResolverOptions extends CompileRuleOptions {
+  /**
+   * The most policies one domain may have; default {@link DEFAULT_MAX_POLICIES_PER_DOMAIN}.
+   * The catalog refuses a domain with more. Should one reach the resolver, its first ones
+   * apply and the first one over the limit ends in `error` saying so, in place of the rest.
+   */
+  maxPoliciesPerDomain?: number;
+}
+
+/**
+ * The policies of a domain with more than `max`: the first `max`, compiled, and the first one
+ * over the limit, which ends in `error`, in place of the rest.
+ */
+function capPolicies(
+  domainRef: string,
+  definitions: GovernancePolicyDefinition[],
+  max: number,
+  options: CompileRuleOptions,
+): CompiledPolicy[] {
+  const over = definitions.length - max;
+  return [
+    ...compileDomainPolicies(domainRef, definitions.slice(0, max), options),
+    {
+      policy: withDefaults(definitions[max], { origin: 'domain', domainRef }),
+      problem: `not evaluated: ${domainRef} has ${
+        definitions.length
+      } policies, more than the limit of ${max}; this one${
+        over > 1 ? ` and the ${over - 1} after it are` : ' is'
+      } left out`,
+    },
+  ];
+}
+
 /**
  * Resolves the policies in force for products, compiling each domain's policies once per
  * version of them (a Domain whose policies change is compiled again).
@@ -235,11 +271,15 @@ export class PolicyResolver {
     string,
     { definitions: unknown[]; source: string; policies: CompiledPolicy[] }
   >();
+  private readonly maxPoliciesPerDomain: number;
 
   constructor(
     readonly global: CompiledPolicy[],
-    private readonly options: CompileRuleOptions = {},
-  ) {}
+    private readonly options: PolicyResolverOptions = {},
+  ) {
+    this.maxPoliciesPerDomain =
+      options.maxPoliciesPerDomain ?? DEFAULT_MAX_POLICIES_PER_DOMAIN;
+  }
 
   /**
    * The compiled policies of one Domain entity: none when it has no `spec.policies`, or is not
@@ -258,11 +298,20 @@ export class PolicyResolver {
       cached.definitions = definitions;
       return cached.policies;
     }
-    const policies = compileDomainPolicies(
-      domainRef,
-      definitions as GovernancePolicyDefinition[],
-      this.options,
-    );
+    const max = this.maxPoliciesPerDomain;
+    const policies =
+      definitions.length > max
+        ? capPolicies(
+            domainRef,
+            definitions as GovernancePolicyDefinition[],
+            max,
+            this.options,
+          )
+        : compileDomainPolicies(
+            domainRef,
+            definitions as GovernancePolicyDefinition[],
+            this.options,
+          );
     this.compiledByDomain.set(domainRef, { definitions, source, policies });
     return policies;
   }
@@ -301,12 +350,13 @@ export function isBlocking(
 export function evaluateGovernance(
   policies: CompiledPolicy[],
   context: RuleContext | RuleContextInput,
+  options: EvaluateRuleOptions = {},
 ): Governance {
   const results: GovernanceResult[] = [];
   for (const { policy, rule, problem } of policies) {
     if (policy.enforcement === 'retired') continue;
     const { outcome, message } = rule
-      ? evaluateRule(rule, context)
+      ? evaluateRule(rule, context, options)
       : { outcome: 'error' as const, message: problem };
     results.push({
       id: policy.id,

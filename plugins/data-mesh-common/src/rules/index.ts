@@ -2,6 +2,7 @@ export {
   compileRule,
   compileRules,
   evaluateRule,
+  type EvaluateRuleOptions,
   type CompiledRule,
   type CompileRuleOptions,
   type RuleDefinition,
@@ -16,8 +17,11 @@ export {
   type RuleTimestamp,
   type RuleVariables,
 } from './context';
+export { RuleDeadline } from './deadline';
 export { RuleCompileError, type RuleCompileProblem } from './errors';
 export {
+  DEFAULT_MAX_POLICIES_PER_DOMAIN,
+  DEFAULT_PRODUCT_TIME_LIMIT_MS,
   DEFAULT_RULE_CONTEXT_LIMITS,
   DEFAULT_RULE_LIMITS,
   type RuleContextLimits,
@@ -39,6 +43,7 @@ export {
   POLICY_ENFORCEMENTS,
   POLICY_SEVERITIES,
   type CompiledPolicy,
+  type PolicyResolverOptions,
   type PolicySource,
   type ShadowedPolicy,
   type WaiverLike,
@@ -48,5 +53,6 @@ export {
   DataProductEvaluator,
   productRelatedRefs,
   productRuleContext,
+  type DataProductEvaluatorOptions,
   type DataProductRules,
 } from './product';

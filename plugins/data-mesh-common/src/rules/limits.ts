@@ -94,3 +94,13 @@ export const ENTITY_FIELD_LENGTHS: Readonly<Record<string, number>> =
 
 /** Longest fact source name (see `describeInvalidFactSource`). */
 export const MAX_SOURCE_NAME = 64;
+
+/**
+ * How long the rules of one product (its checks and policies) may run in one evaluation by
+ * default, in milliseconds: those still running, or not started, then end in `error`.
+ * @public
+ */
+export const DEFAULT_PRODUCT_TIME_LIMIT_MS = 500;
+
+/** The most policies one domain may have by default. @public */
+export const DEFAULT_MAX_POLICIES_PER_DOMAIN = 50;

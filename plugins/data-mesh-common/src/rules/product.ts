@@ -19,14 +19,17 @@ import {
   RuleContextInput,
   RuleTimestamp,
 } from './context';
-import { CompileRuleOptions, CompiledRule } from './engine';
+import { RuleDeadline } from './deadline';
+import { CompiledRule } from './engine';
 import { RuleCompileError, RuleCompileProblem } from './errors';
 import {
   compileGovernancePolicies,
   CompiledPolicy,
   evaluateGovernance,
   PolicyResolver,
+  PolicyResolverOptions,
 } from './governance';
+import { DEFAULT_PRODUCT_TIME_LIMIT_MS } from './limits';
 import { compileScorecardChecks, evaluateScorecard } from './scorecard';
 
 function relationTargets(entity: Entity, type: string): string[] {
@@ -129,11 +132,25 @@ export interface DataProductRules {
   policies: GovernancePolicyDefinition[];
 }
 
+/** Options of {@link DataProductEvaluator}. @public */
+export interface DataProductEvaluatorOptions extends PolicyResolverOptions {
+  /**
+   * How long the checks and policies of one product may run in one evaluation, in
+   * milliseconds; default {@link DEFAULT_PRODUCT_TIME_LIMIT_MS}. Those still running then, or
+   * not started, end in `error`.
+   */
+  timeLimitMs?: number;
+  /** Milliseconds of a monotonic clock, which the time limit is read on; tests move one. */
+  clock?: () => number;
+}
+
 /**
  * Evaluates products against the scorecard checks and the governance policies: the one engine
  * behind the dry run, the command-line check and the continuous evaluation, so all three give
  * the same verdict on the same product. Everything global is compiled when it is created,
- * which throws one {@link RuleCompileError} naming every bad check and policy.
+ * which throws one {@link RuleCompileError} naming every bad check and policy. Each product's
+ * rules run under a time limit of their own, so a product whose rules run long (a hostile
+ * domain's policies) gets `error` outcomes and costs the others nothing.
  * @public
  */
 export class DataProductEvaluator {
@@ -142,7 +159,7 @@ export class DataProductEvaluator {
 
   constructor(
     readonly rules: DataProductRules,
-    options: CompileRuleOptions = {},
+    private readonly options: DataProductEvaluatorOptions = {},
   ) {
     const problems: RuleCompileProblem[] = [];
     const collect = <T>(compile: () => T[]): T[] => {
@@ -180,6 +197,10 @@ export class DataProductEvaluator {
     input: RuleContextInput,
     findDomain: (ref: string) => Entity | undefined,
   ): EvaluateResponse {
+    const deadline = new RuleDeadline(
+      this.options.timeLimitMs ?? DEFAULT_PRODUCT_TIME_LIMIT_MS,
+      this.options.clock,
+    );
     // Prepared once for every check and policy; a context that breaks its bounds makes each
     // of them an error, which the evaluators report.
     let context: RuleContext | RuleContextInput = input;
@@ -195,10 +216,12 @@ export class DataProductEvaluator {
         checks,
         levels,
         context,
+        { deadline },
       ),
       governance: evaluateGovernance(
         this.policiesFor(input.domain as Entity | null, findDomain),
         context,
+        { deadline },
       ),
     };
   }

@@ -15,6 +15,7 @@ import {
   CompiledRule,
   compileRules,
   evaluateRule,
+  EvaluateRuleOptions,
 } from './engine';
 import { RuleCompileError, RuleCompileProblem } from './errors';
 
@@ -141,6 +142,7 @@ export function evaluateScorecard(
   definitions: ScorecardCheckDefinition[],
   levels: string[],
   context: RuleContext | RuleContextInput,
+  options: EvaluateRuleOptions = {},
 ): Scorecard {
   const plan = planFor(compiledChecks, definitions, levels);
   let ctx: RuleContextImpl | undefined;
@@ -170,7 +172,7 @@ export function evaluateScorecard(
         message: 'the check is not compiled',
       };
     } else {
-      const r = evaluateRule(check.rule, ctx!);
+      const r = evaluateRule(check.rule, ctx!, options);
       result =
         r.message === undefined
           ? { id: check.id, outcome: r.outcome }
