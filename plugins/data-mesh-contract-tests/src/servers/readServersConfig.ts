@@ -10,7 +10,9 @@ function field<T>(key: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (String((error as Error).message).startsWith('Invalid config ')) {
+      throw error;
+    }
     throw new InputError(`Invalid config ${key}: ${(error as Error).message}`);
   }
 }
