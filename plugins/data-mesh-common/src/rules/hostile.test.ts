@@ -1,0 +1,247 @@
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { DataProductEvaluator, RuleCompileError, RuleContextInput } from '.';
+
+/*
+ * Hostile rules on every path a rule takes (issue 15): a domain policy's rule and its
+ * appliesTo, a global policy and a scorecard check, each evaluated by DataProductEvaluator as
+ * the pass, the dry run and the command-line check do. A domain's hostile policy costs the
+ * products of that domain an `error` outcome, and a product of another domain evaluated in the
+ * same pass nothing; a global check or policy that is refused stops the evaluator from being
+ * created, naming it; one that compiles but meets hostile data ends in `error` for that
+ * product only.
+ */
+
+const pushed = Array.from({ length: 3000 }, (_, i) => ({ name: `item-${i}` }));
+
+interface HostileCase {
+  /** What the rule does. */
+  title: string;
+  rule: string;
+  /** The hostile product's facts, added to its entity. */
+  facts?: Record<string, JsonObject>;
+  /** The hostile product's name. */
+  name?: string;
+  /** How compiling refuses it, if it does. */
+  refused?: RegExp;
+  /** Its outcome on the hostile product, and the message of an error. */
+  outcome: 'error' | 'fail';
+  message?: RegExp;
+  /** Whether it uses up the product's time: the rules after it end in error too. */
+  usesUpTime?: boolean;
+}
+
+const CASES: HostileCase[] = [
+  {
+    title: 'reads __proto__',
+    rule: 'entity.__proto__ == null',
+    refused: /__proto__ is not a field a rule may read/,
+    outcome: 'error',
+  },
+  {
+    title: 'reads constructor',
+    rule: 'entity.constructor == null',
+    outcome: 'error',
+    message: /^no such key: constructor$/,
+  },
+  {
+    title: 'nests comprehensions over a pushed list of 3,000 items',
+    rule: 'facts.probe.items.all(a, facts.probe.items.exists(b, b.name == a.name))',
+    facts: { probe: { items: pushed } },
+    refused: /may cost up to [\d,]+ steps .* more than the budget of 1,000,000/,
+    outcome: 'error',
+  },
+  {
+    title: 'matches ^((a{1,9}){1,9}){1,9}$ on pushed text',
+    rule: "facts.probe.text.matches('^((a{1,9}){1,9}){1,9}$')",
+    facts: { probe: { text: `${'a'.repeat(20)}!` } },
+    refused: /may cost up to [\d,]+ steps .* more than the budget of 1,000,000/,
+    outcome: 'error',
+  },
+  {
+    title: 'matches ^((a{1,9}){1,9}){1,9}$ on a name of 20 characters',
+    rule: "entity.metadata.name.matches('^((a{1,9}){1,9}){1,9}$')",
+    name: `${'a'.repeat(20)}-`,
+    outcome: 'fail',
+  },
+  {
+    title: 'matches a*a*a*a*b on 200 characters',
+    rule: "facts.probe.text.matches('a*a*a*a*b')",
+    facts: { probe: { text: 'a'.repeat(200) } },
+    outcome: 'fail',
+  },
+  {
+    title: 'reads a pushed list of 6,000 items',
+    rule: 'size(facts.probe.items) > 0',
+    facts: { probe: { items: [...pushed, ...pushed] } },
+    outcome: 'error',
+    message:
+      /^invalid context: facts.probe.items has 6000 items, more than the limit of 4096$/,
+  },
+  {
+    title: 'runs past the time limit within its cost bound',
+    rule: "facts.probe.items.all(i, i.name.startsWith('item-'))",
+    facts: { probe: { items: pushed } },
+    outcome: 'error',
+    message:
+      /^timed out: the rules of one evaluation may run for 50 ms in all$/,
+    usesUpTime: true,
+  },
+];
+
+// The clock moves 1 ms each time it is read (every 16 elements of a comprehension): 3,000
+// elements take about 190 ms of it, against a limit of 50 ms.
+let readings = 0;
+const options = { timeLimitMs: 50, clock: () => readings++ };
+
+const domainOf = (name: string, policies: JsonObject[]): Entity => ({
+  apiVersion: 'datamesh-portal.io/v1alpha1',
+  kind: 'Domain',
+  metadata: { name, namespace: 'default' },
+  spec: { owner: 'group:x', policies },
+});
+const calmDomain = domainOf('calm', [
+  { id: 'calm-named', rule: "entity.metadata.name == 'calm'" },
+]);
+
+const productOf = (
+  name: string,
+  domain: Entity,
+  facts: Record<string, JsonObject> = {},
+): RuleContextInput => ({
+  entity: {
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name },
+    spec: { domain: domain.metadata.name },
+  },
+  domain,
+  facts,
+});
+
+const outcomes = (results: Array<{ id: string; outcome: string }>) =>
+  Object.fromEntries(results.map(r => [r.id, r.outcome]));
+
+describe.each(CASES)('a rule that $title', hostile => {
+  const hostileInput = (domain: Entity) =>
+    productOf(hostile.name ?? 'hostile', domain, hostile.facts);
+  const expectHostile = (result: { outcome: string; message?: string }) => {
+    expect(result.outcome).toBe(hostile.outcome);
+    if (hostile.refused) {
+      expect(result.message).toMatch(/^the policy does not compile: /);
+      expect(result.message).toMatch(hostile.refused);
+    } else if (hostile.message) {
+      expect(result.message).toMatch(hostile.message);
+    }
+  };
+
+  it.each(['rule', 'appliesTo'] as const)(
+    "as a domain policy's %s: an error for its products only",
+    field => {
+      const policy =
+        field === 'rule'
+          ? { id: 'hostile', rule: hostile.rule }
+          : { id: 'hostile', appliesTo: hostile.rule, rule: 'true' };
+      const hostileDomain = domainOf('hostile', [
+        policy,
+        { id: 'hostile-named', rule: 'has(entity.metadata.name)' },
+      ]);
+      const domains = new Map(
+        [hostileDomain, calmDomain].map(d => [
+          `domain:default/${d.metadata.name}`,
+          d,
+        ]),
+      );
+      const evaluator = new DataProductEvaluator(
+        {
+          levels: [],
+          checks: [{ id: 'named', title: 'Named', rule: 'true' }],
+          policies: [{ id: 'global-named', rule: 'true' }],
+        },
+        options,
+      );
+      // One pass: the hostile product, then one of another domain.
+      const [noisy, quiet] = [
+        hostileInput(hostileDomain),
+        productOf('calm', calmDomain),
+      ].map(input => evaluator.evaluate(input, ref => domains.get(ref)));
+
+      const result = noisy.governance.results.find(r => r.id === 'hostile')!;
+      if (field === 'rule' || hostile.outcome === 'error') {
+        expectHostile({
+          outcome: hostile.outcome,
+          message: result.message?.replace(/^appliesTo: /, ''),
+        });
+      } else {
+        // An appliesTo that is false skips its policy.
+        expect(result.outcome).toBe('skipped');
+      }
+      expect(noisy.scorecard.checks).toEqual([
+        { id: 'named', outcome: 'pass' },
+      ]);
+      expect(outcomes(quiet.governance.results)).toEqual({
+        'global-named': 'pass',
+        'calm-named': 'pass',
+      });
+      expect(quiet.scorecard).toMatchObject({
+        score: 100,
+        checks: [{ id: 'named', outcome: 'pass' }],
+      });
+    },
+  );
+
+  it.each(['a scorecard check', 'a global policy'])(
+    'as %s: refused when the evaluator is created, or an error for the hostile product only',
+    kind => {
+      const rules = {
+        levels: [],
+        checks: [{ id: 'calm-check', title: 'Calm', rule: 'true' }],
+        policies: [{ id: 'calm-policy', rule: 'true' }],
+      };
+      if (kind === 'a scorecard check') {
+        rules.checks.push({
+          id: 'hostile',
+          title: 'Hostile',
+          rule: hostile.rule,
+        });
+      } else {
+        rules.policies.push({ id: 'hostile', rule: hostile.rule });
+      }
+      if (hostile.refused) {
+        expect(() => new DataProductEvaluator(rules, options)).toThrow(
+          RuleCompileError,
+        );
+        expect(() => new DataProductEvaluator(rules, options)).toThrow(
+          hostile.refused,
+        );
+        expect(() => new DataProductEvaluator(rules, options)).toThrow(
+          /^Rule hostile: rule: /,
+        );
+        return;
+      }
+      const evaluator = new DataProductEvaluator(rules, options);
+      const [noisy, quiet] = [
+        hostileInput(calmDomain),
+        // The calm product has facts, and they are within the limits.
+        productOf('calm', calmDomain, { probe: { items: [], text: 'ab' } }),
+      ].map(input => evaluator.evaluate(input, () => undefined));
+      const results = [...noisy.scorecard.checks, ...noisy.governance.results];
+      expectHostile(results.find(r => r.id === 'hostile')!);
+      // Checks run before policies: a check that uses up the time leaves none to them.
+      expect(outcomes(results)).toMatchObject({
+        'calm-check': 'pass',
+        'calm-policy':
+          hostile.usesUpTime && kind === 'a scorecard check' ? 'error' : 'pass',
+      });
+      expect(
+        outcomes([...quiet.scorecard.checks, ...quiet.governance.results]),
+      ).toEqual({
+        'calm-check': 'pass',
+        'calm-policy': 'pass',
+        'calm-named': 'pass',
+        // A rule such as `entity.constructor == null` errs on any product.
+        hostile: expect.any(String),
+      });
+    },
+  );
+});
