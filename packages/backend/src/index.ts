@@ -8,6 +8,7 @@ import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlace
 import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
 import { catalogModuleFileLocations } from './modules/catalogFileLocations';
 import { productionConfigCheckServiceFactory } from './modules/productionConfig';
+import { exampleDataModule } from './modules/exampleData';
 
 const backend = createBackend();
 
@@ -51,6 +52,8 @@ backend.add(import('@datamesh-portal/plugin-data-mesh-backend'));
 backend.add(
   import('@datamesh-portal/plugin-scaffolder-backend-module-data-mesh'),
 );
+// The example portal's data: the tables of every example output port, for contract tests.
+backend.add(exampleDataModule);
 // New products are published to a local directory (no Git host needed): let the catalog
 // register those repositories as file locations, and no other files of this machine.
 backend.add(catalogModuleFileLocations);
