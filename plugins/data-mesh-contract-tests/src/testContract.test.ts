@@ -235,6 +235,8 @@ describe.each(ENGINES)('testContract on %s', engineName => {
       expect(find(fresh, { metric: 'freshness' })).toMatchObject({
         outcome: 'pass',
         measured: '2 h',
+        // The newest value itself, for the freshness fact's lastUpdated.
+        timestamp: '2026-01-10T08:00:00.000Z',
         name: 'latency',
         expected: '<= 4 h',
       });

@@ -43,6 +43,11 @@ export interface ContractCheck {
   outcome: ContractCheckOutcome;
   /** What was measured: a count, a percentage, a type, a duration. */
   measured?: number | string;
+  /**
+   * For `freshness` and `retention`: the newest (freshness) or oldest (retention) value of the
+   * element, as an ISO timestamp; `measured` is its age.
+   */
+  timestamp?: string;
   /** What the contract expects, e.g. `= 0`, `> 1000000 rows`, `<= 5 %`, `varchar`. */
   expected?: string;
   /** Why it failed, errored or was skipped, in words that name the contract, object and check. */

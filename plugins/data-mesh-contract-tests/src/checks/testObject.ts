@@ -18,7 +18,7 @@ import { typeMismatch } from './typeCompatibility';
 type Base = Omit<ContractCheck, 'outcome'>;
 type Verdict = Pick<
   ContractCheck,
-  'outcome' | 'measured' | 'message' | 'expected'
+  'outcome' | 'measured' | 'message' | 'expected' | 'timestamp'
 >;
 
 /** What the queries of one object measured; reading a failed query throws its error. */
@@ -369,6 +369,7 @@ function slaSpec(
         return {
           outcome: holds ? 'pass' : 'fail',
           measured: formatDuration(age),
+          timestamp: new Date(time).toISOString(),
           message: holds
             ? undefined
             : `the ${which} value of ${assigned.element} is ${formatDuration(
