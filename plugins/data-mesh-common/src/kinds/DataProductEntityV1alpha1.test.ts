@@ -295,6 +295,33 @@ describe('DataProduct kind', () => {
     ).toBe(true);
   });
 
+  it('refuses more than 100 input or output ports, naming the field', () => {
+    const ports = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        name: `port-${i}`,
+        type: 'table' as const,
+      }));
+    expect(
+      problemsOf(
+        product({
+          inputPorts: ports(101).map(({ name }) => ({ name })),
+          outputPorts: ports(5000),
+        }),
+      ),
+    ).toEqual([
+      'spec.inputPorts: must have at most 100 ports',
+      'spec.outputPorts: must have at most 100 ports',
+    ]);
+    expect(
+      isValidDataProductEntity(
+        product({
+          inputPorts: ports(100).map(({ name }) => ({ name })),
+          outputPorts: ports(100),
+        }),
+      ),
+    ).toBe(true);
+  });
+
   it('accepts support URLs with http, https and mailto only, naming the field of the others', () => {
     const support = (...urls: string[]) =>
       product({

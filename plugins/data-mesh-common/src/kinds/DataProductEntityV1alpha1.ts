@@ -114,6 +114,14 @@ const entityName = {
   },
 };
 
+/**
+ * The most input ports, and the most output ports, of one product: each becomes relations,
+ * catalog lookups and elements of the lists its rules read.
+ * @public
+ */
+export const DATA_PRODUCT_MAX_PORTS = 100;
+const maxPortsMessage = `must have at most ${DATA_PRODUCT_MAX_PORTS} ports`;
+
 /** JSON schema of the DataProduct kind, on top of the catalog's Entity schema. @public */
 export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
   id: 'DataProductV1alpha1',
@@ -137,6 +145,8 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
       personalData: { type: 'boolean' },
       inputPorts: {
         type: 'array',
+        maxItems: DATA_PRODUCT_MAX_PORTS,
+        errorMessage: { maxItems: maxPortsMessage },
         items: {
           type: 'object',
           required: ['name'],
@@ -156,6 +166,8 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
       },
       outputPorts: {
         type: 'array',
+        maxItems: DATA_PRODUCT_MAX_PORTS,
+        errorMessage: { maxItems: maxPortsMessage },
         items: {
           type: 'object',
           required: ['name', 'type'],
