@@ -16,5 +16,13 @@ export interface Config {
       /** Domain of an imported product whose document has no `domain`. Default `unassigned`. */
       defaultDomain?: string;
     };
+    governance?: {
+      /**
+       * The most policies a Domain may have in `spec.policies`; a Domain with more is
+       * refused, naming `spec.policies`. Default 50. The data mesh backend evaluates no more
+       * than this many of a domain's policies either.
+       */
+      maxPoliciesPerDomain?: number;
+    };
   };
 }

@@ -169,6 +169,22 @@ describe('catalogModuleDataMesh in the catalog', () => {
             policies: [{ id: 'broken', rule: "entity.spec.status == 'x' &&" }],
           },
         },
+        // More policies than dataMesh.governance.maxPoliciesPerDomain (2 here).
+        {
+          apiVersion: 'datamesh-portal.io/v1alpha1',
+          kind: 'Domain',
+          metadata: { name: 'crowded' },
+          spec: {
+            owner: 'sales-data',
+            policies: ['a', 'b', 'c'].map(id => ({ id, rule: 'true' })),
+          },
+        },
+        product('many-ports', {
+          outputPorts: Array.from({ length: 101 }, (_, i) => ({
+            name: `port-${i}`,
+            type: 'table',
+          })),
+        }),
       ),
       // A plain ODPS document, registered as it is: its input port names the contract of
       // order-events' output port by ODCS id only.
@@ -194,6 +210,7 @@ describe('catalogModuleDataMesh in the catalog', () => {
         errorCollector,
         mockServices.rootConfig.factory({
           data: {
+            dataMesh: { governance: { maxPoliciesPerDomain: 2 } },
             catalog: {
               processingInterval: { seconds: 1 },
               rules: [
@@ -285,6 +302,11 @@ describe('catalogModuleDataMesh in the catalog', () => {
     ],
     ['huge-contract', 'more than the 2.0 MB allowed'],
     ['bad-policies', 'spec.policies[0].rule: policy "broken": '],
+    [
+      'crowded',
+      'spec.policies: has 3 policies, more than the limit of 2 (dataMesh.governance.maxPoliciesPerDomain)',
+    ],
+    ['many-ports', 'spec.outputPorts: must have at most 100 ports'],
   ])('refuses %s with an error naming the field', async (name, message) => {
     await waitFor(
       async () => errors.get(name),

@@ -1,7 +1,9 @@
 import {
   coreServices,
   createBackendModule,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
@@ -13,6 +15,18 @@ import {
   readDataMeshRules,
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { DataMeshEntitiesProcessor } from './processor';
+
+/** `dataMesh.governance.maxPoliciesPerDomain`: a whole number of at least 1. */
+function readMaxPoliciesPerDomain(
+  config: RootConfigService,
+): number | undefined {
+  const key = 'dataMesh.governance.maxPoliciesPerDomain';
+  const value = config.getOptionalNumber(key);
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+    throw new InputError(`${key}: must be a whole number, at least 1`);
+  }
+  return value;
+}
 
 /**
  * Registers the data mesh kinds with the catalog, and ODPS documents as a catalog source.
@@ -36,6 +50,7 @@ export const catalogModuleDataMesh = createBackendModule({
           new DataMeshEntitiesProcessor({
             contracts: new CatalogContractLookup(catalog, auth),
             globalPolicyIds: readDataMeshRules(config).policies.map(p => p.id),
+            maxPoliciesPerDomain: readMaxPoliciesPerDomain(config),
           }),
         );
 

@@ -212,6 +212,43 @@ describe('DataMeshEntitiesProcessor', () => {
       );
     });
 
+    it('refuses more policies than the limit, naming the field, without compiling them', async () => {
+      const policies = (count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          id: `policy-${i}`,
+          rule: i === 0 ? 'broken ==' : 'true',
+        }));
+      const emit = jest.fn();
+      await new DataMeshEntitiesProcessor({
+        maxPoliciesPerDomain: 3,
+      }).postProcessEntity(domain(policies(4)), location, emit);
+      expect(emit).toHaveBeenCalledTimes(1);
+      expect(emit.mock.calls[0][0].error.problems).toEqual([
+        {
+          field: 'spec.policies',
+          message:
+            'has 4 policies, more than the limit of 3 (dataMesh.governance.maxPoliciesPerDomain)',
+        },
+      ]);
+      // 50 by default
+      const byDefault = jest.fn();
+      await processor.postProcessEntity(
+        domain(policies(51)),
+        location,
+        byDefault,
+      );
+      expect(byDefault.mock.calls[0][0].error.message).toBe(
+        'Domain domain:default/research has invalid policies: spec.policies: has 51 policies, more than the limit of 50 (dataMesh.governance.maxPoliciesPerDomain)',
+      );
+      const within = jest.fn();
+      await processor.postProcessEntity(
+        domain(policies(50).slice(1)),
+        location,
+        within,
+      );
+      expect(within).not.toHaveBeenCalled();
+    });
+
     it('refuses a policy that reuses a global policy id', async () => {
       const emit = jest.fn();
       await withGlobals.postProcessEntity(

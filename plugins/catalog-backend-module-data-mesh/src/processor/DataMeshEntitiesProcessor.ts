@@ -15,6 +15,7 @@ import {
 import {
   compileGovernancePolicies,
   ContractLookup,
+  DEFAULT_MAX_POLICIES_PER_DOMAIN,
   DataMeshDomainEntityV1alpha1,
   dataProductLinks,
   entityRefKey,
@@ -64,6 +65,11 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
       contracts?: ContractLookup;
       /** Ids of the global policies, which a domain's own policies may not reuse. */
       globalPolicyIds?: string[];
+      /**
+       * The most policies a domain may have (`dataMesh.governance.maxPoliciesPerDomain`);
+       * default `DEFAULT_MAX_POLICIES_PER_DOMAIN`.
+       */
+      maxPoliciesPerDomain?: number;
     } = {},
   ) {}
 
@@ -91,7 +97,12 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
         entity as DataMeshDomainEntityV1alpha1,
         location,
         emit,
-        this.options.globalPolicyIds ?? [],
+        {
+          globalPolicyIds: this.options.globalPolicyIds ?? [],
+          maxPolicies:
+            this.options.maxPoliciesPerDomain ??
+            DEFAULT_MAX_POLICIES_PER_DOMAIN,
+        },
       );
     }
     return entity;
@@ -121,16 +132,37 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
 /**
  * Compiles a domain's own policies, so a malformed rule is refused with the catalog's other
  * processing errors (naming the policy, the field and the position) instead of surfacing at
- * evaluation time; and refuses a policy reusing a global policy's id, which would otherwise be
- * silently ignored (a domain cannot redefine a global policy).
+ * evaluation time; refuses a policy reusing a global policy's id, which would otherwise be
+ * silently ignored (a domain cannot redefine a global policy); and refuses more policies
+ * than the limit, without compiling them.
  */
 function checkDomainPolicies(
   domain: DataMeshDomainEntityV1alpha1,
   location: LocationSpec,
   emit: CatalogProcessorEmit,
-  globalPolicyIds: string[],
+  limits: { globalPolicyIds: string[]; maxPolicies: number },
 ) {
+  const { globalPolicyIds, maxPolicies } = limits;
   const policies = domain.spec.policies ?? [];
+  const refuse = (problems: Problem[]) =>
+    emit(
+      problemsError(
+        location,
+        `Domain ${stringifyEntityRef(
+          domain,
+        )} has invalid policies: ${formatProblems(problems)}`,
+        problems,
+      ),
+    );
+  if (policies.length > maxPolicies) {
+    refuse([
+      {
+        field: 'spec.policies',
+        message: `has ${policies.length} policies, more than the limit of ${maxPolicies} (dataMesh.governance.maxPoliciesPerDomain)`,
+      },
+    ]);
+    return;
+  }
   const indexOf = (id: string) => policies.findIndex(p => p.id === id);
   const problems: Problem[] = [];
   for (const [index, policy] of policies.entries()) {
@@ -158,15 +190,7 @@ function checkDomainPolicies(
     }
   }
   if (problems.length) {
-    emit(
-      problemsError(
-        location,
-        `Domain ${stringifyEntityRef(
-          domain,
-        )} has invalid policies: ${formatProblems(problems)}`,
-        problems,
-      ),
-    );
+    refuse(problems);
   }
 }
 
