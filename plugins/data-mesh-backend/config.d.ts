@@ -35,6 +35,13 @@ export interface Config {
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
+       * How long the checks and policies of one product may run in one evaluation (the pass,
+       * a re-evaluation, the dry run), e.g. `{ milliseconds: 500 }` or `PT0.5S`: those still
+       * running then, or not started, end in `error`, so a domain whose policies run long
+       * costs its own products an error and no one else anything. Default 500 ms.
+       */
+      productTimeout?: HumanDuration | string;
+      /**
        * Products that left the catalog. A pass removes them softly: their results and history
        * are hidden (scorecards, history, rollups, explorer) and kept, and restored if the
        * product comes back.
@@ -155,6 +162,12 @@ export interface Config {
     };
     /** Federated governance: global policies and waivers. */
     governance?: {
+      /**
+       * The most policies a Domain may have (`spec.policies`). The catalog module refuses a
+       * Domain with more; should one reach the backend, its first ones are evaluated and the
+       * first one over the limit ends in `error`. Default 50.
+       */
+      maxPoliciesPerDomain?: number;
       /**
        * Whether the default global policies apply (see the README of
        * `@datamesh-portal/plugin-data-mesh-common`); a configured policy with a default's id

@@ -76,7 +76,12 @@ export class EvaluationService {
       now?: () => Date;
     },
   ) {
-    this.evaluator = new DataProductEvaluator(options.config.rules);
+    const { productTimeoutMs, maxPoliciesPerDomain } =
+      options.config.ruleBounds;
+    this.evaluator = new DataProductEvaluator(options.config.rules, {
+      timeLimitMs: productTimeoutMs,
+      maxPoliciesPerDomain,
+    });
     this.contexts = new RuleContextBuilder({
       ...options,
       facts: options.stores.facts,

@@ -50,7 +50,32 @@ describe('the data mesh backend config', () => {
     expect(config.removal.maxPercent).toBe(80);
   });
 
+  it('bounds the rules of each product: 500 ms per evaluation, 50 policies per domain by default', () => {
+    expect(read({}).ruleBounds).toEqual({
+      productTimeoutMs: 500,
+      maxPoliciesPerDomain: 50,
+    });
+    expect(
+      read({
+        scorecards: { productTimeout: { seconds: 2 } },
+        governance: { maxPoliciesPerDomain: 10 },
+      }).ruleBounds,
+    ).toEqual({ productTimeoutMs: 2000, maxPoliciesPerDomain: 10 });
+    expect(
+      read({ scorecards: { productTimeout: 'PT0.25S' } }).ruleBounds
+        .productTimeoutMs,
+    ).toBe(250);
+  });
+
   it.each([
+    [
+      { scorecards: { productTimeout: { seconds: 0 } } },
+      'dataMesh.scorecards.productTimeout: must be a duration above 0',
+    ],
+    [
+      { governance: { maxPoliciesPerDomain: 0 } },
+      'dataMesh.governance.maxPoliciesPerDomain: must be a whole number, at least 1',
+    ],
     [
       { facts: { retention: { days: 0 } } },
       'dataMesh.facts.retention: must be a duration above 0',

@@ -7,6 +7,8 @@ import { InputError } from '@backstage/errors';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   DataProductRules,
+  DEFAULT_MAX_POLICIES_PER_DOMAIN,
+  DEFAULT_PRODUCT_TIME_LIMIT_MS,
   entityRefKey,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { readDataMeshRules } from '@datamesh-portal/plugin-data-mesh-node';
@@ -51,6 +53,13 @@ export interface DataMeshBackendConfig {
    * `dataMesh.facts.pipelines` is not configured).
    */
   factPipelines: FactPipelineScope[];
+  /** Bounds of evaluating the rules of products. */
+  ruleBounds: {
+    /** How long the checks and policies of one product may run in one evaluation. */
+    productTimeoutMs: number;
+    /** The most policies of one domain that are evaluated (the catalog refuses more). */
+    maxPoliciesPerDomain: number;
+  };
   /** Bounds of the REST API. */
   api: {
     /** The largest request body accepted, in bytes; larger ones get 413. */
@@ -180,9 +189,10 @@ function readDays(config: Config | undefined, key: string, fallback: number) {
  * (`dataMesh.scorecards.schedule`, default every 5 minutes), what a pass does with products
  * gone from the catalog (`dataMesh.scorecards.removal`), the waiver settings
  * (`dataMesh.governance.waivers`), what pipelines may push facts for
- * (`dataMesh.facts.pipelines`) and the bounds of stored facts (`dataMesh.facts.retention`,
- * `maxSourcesPerProduct`, `cleanupSchedule`). Bad rules stop the backend when they are
- * compiled.
+ * (`dataMesh.facts.pipelines`), the bounds of stored facts (`dataMesh.facts.retention`,
+ * `maxSourcesPerProduct`, `cleanupSchedule`) and of evaluating rules
+ * (`dataMesh.scorecards.productTimeout`, `dataMesh.governance.maxPoliciesPerDomain`). Bad
+ * rules stop the backend when they are compiled.
  */
 export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
   const waivers = root.getOptionalConfig('dataMesh.governance.waivers');
@@ -231,6 +241,19 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
       }),
     },
     factPipelines: readFactPipelines(root),
+    ruleBounds: {
+      productTimeoutMs: readMilliseconds(
+        root,
+        'dataMesh.scorecards.productTimeout',
+        { milliseconds: DEFAULT_PRODUCT_TIME_LIMIT_MS },
+      ),
+      maxPoliciesPerDomain: readCount(
+        root,
+        'dataMesh.governance.maxPoliciesPerDomain',
+        DEFAULT_MAX_POLICIES_PER_DOMAIN,
+        1,
+      ),
+    },
     api: { maxBodyBytes: readMaxBodyBytes(root) },
   };
 }
