@@ -75,19 +75,14 @@ export function runResponse(run: StoredContractTestRun) {
   };
 }
 
-/** The newest data a run measured: the latest `freshness` measurement that is a timestamp. */
+/** The newest data the runs measured: the latest timestamp of their `freshness` checks. */
 function lastUpdatedOf(runs: StoredContractTestRun[]): Date | undefined {
-  let newest: Date | undefined;
-  for (const check of runs.flatMap(run => run.checks)) {
-    if (check.metric !== 'freshness' || typeof check.measured !== 'string') {
-      continue;
-    }
-    const measured = new Date(check.measured);
-    if (!Number.isNaN(measured.getTime()) && (!newest || measured > newest)) {
-      newest = measured;
-    }
-  }
-  return newest;
+  const times = runs
+    .flatMap(run => run.checks)
+    .filter(check => check.metric === 'freshness' && check.timestamp)
+    .map(check => new Date(check.timestamp!).getTime())
+    .filter(time => !Number.isNaN(time));
+  return times.length ? new Date(Math.max(...times)) : undefined;
 }
 
 /**

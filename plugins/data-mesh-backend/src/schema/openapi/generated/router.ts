@@ -1573,6 +1573,12 @@ export const spec = {
           expected: {
             description: 'What the contract expects, any JSON.',
           },
+          timestamp: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'For `freshness` and `retention`, the newest (freshness) or oldest (retention) value of the element; `measured` is its age.',
+          },
           message: {
             type: 'string',
             description:

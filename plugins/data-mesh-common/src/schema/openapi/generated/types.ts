@@ -835,6 +835,11 @@ export interface components {
       measured?: unknown;
       /** What the contract expects, any JSON. */
       expected?: unknown;
+      /**
+       * Format: date-time
+       * For `freshness` and `retention`, the newest (freshness) or oldest (retention) value of the element; `measured` is its age.
+       */
+      timestamp?: string;
       /** Why the check failed or could not be made, naming the contract, object and check. */
       message?: string;
     };
