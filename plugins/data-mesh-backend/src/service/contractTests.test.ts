@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DuckDBInstance } from '@duckdb/node-api';
+import net from 'net';
 import { join } from 'path';
 import YAML from 'yaml';
 import { TestBackend, triggerTask, waitFor } from '../__testUtils__/backends';
@@ -78,14 +79,17 @@ async function writeOrders(options: { duplicate: boolean; ageMs: number }) {
   }
 }
 
-function contract(id: string, server: string) {
+const DUCKDB_ENTRY = { type: 'duckdb', database: 'warehouse.duckdb' };
+
+/** A contract of the orders table, on `server` (the contract's entry for it, as ODCS has it). */
+function contract(id: string, server: string, entry: object = DUCKDB_ENTRY) {
   return YAML.stringify({
     apiVersion: 'v3.1.0',
     kind: 'DataContract',
     id,
     version: '1.0.0',
     status: 'active',
-    servers: [{ server, type: 'duckdb', database: 'warehouse.duckdb' }],
+    servers: [{ server, ...entry }],
     schema: [
       {
         name: 'orders',
@@ -151,10 +155,40 @@ const docs = [
   // A draft, as a template creates it, whose contract names a server nobody configured.
   product('returns', 'draft', 'returns-contract'),
   api('returns-contract', contract('returns', 'nowhere')),
+  // Its server accepts connections and never answers.
+  product('stuck', 'active', 'stuck-contract'),
+  api(
+    'stuck-contract',
+    contract('stuck', 'silent', {
+      type: 'postgres',
+      host: 'silent.internal',
+      port: 5432,
+      database: 'warehouse',
+      schema: 'public',
+    }),
+  ),
 ];
+
+/** A server that accepts TCP connections and never says a word. */
+async function silentServer() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    stop: async () => {
+      sockets.forEach(socket => socket.destroy());
+      await new Promise(resolve => server.close(resolve));
+    },
+  };
+}
 
 describe('contract tests of the data mesh backend', () => {
   let backend: TestBackend;
+  let silent: Awaited<ReturnType<typeof silentServer>>;
   const { get, post } = dataMeshApi(() => backend, OWNER);
 
   const checkOutcome = async (id: string) => {
@@ -165,15 +199,26 @@ describe('contract tests of the data mesh backend', () => {
 
   beforeAll(async () => {
     await writeOrders({ duplicate: true, ageMs: 10 * DAY });
+    silent = await silentServer();
     backend = await startRouteTestBackend({
       catalog: docs,
       kinds: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
       dataMesh: {
-        servers: { warehouse: { type: 'duckdb', path: warehouse } },
+        servers: {
+          warehouse: { type: 'duckdb', path: warehouse },
+          silent: {
+            type: 'postgres',
+            host: '127.0.0.1',
+            port: silent.port,
+            database: 'warehouse',
+            user: 'reader',
+          },
+        },
         // Runs when the test triggers them.
         contractTests: {
           schedule: ON_TRIGGER,
           newContractsSchedule: ON_TRIGGER,
+          timeout: { seconds: 2 },
         },
         scorecards: { schedule: QUIET_SCHEDULE },
         governance: {
@@ -201,7 +246,10 @@ describe('contract tests of the data mesh backend', () => {
     );
   });
 
-  afterAll(() => backend?.stop());
+  afterAll(async () => {
+    await backend?.stop();
+    await silent?.stop();
+  });
 
   it('lists a contract never tested without a run', async () => {
     const res = await get('/contract-tests/dataproduct/default/orders');
@@ -255,6 +303,27 @@ describe('contract tests of the data mesh backend', () => {
     // The draft is not tested on schedule.
     const draft = await get('/contract-tests/dataproduct/default/returns');
     expect(draft.body.contracts[0].latest).toBeUndefined();
+    // A server that never answers costs its product the run's timeout, no more, and an
+    // error that says so.
+    const stuck = await waitFor('the scheduled run of stuck', async () => {
+      const res = await get('/contract-tests/dataproduct/default/stuck');
+      return res.body.contracts?.[0]?.latest;
+    });
+    expect(stuck).toEqual(
+      expect.objectContaining({
+        contractId: 'stuck',
+        version: '1.0.0',
+        summary: { passed: 0, failed: 0, errors: 1, skipped: 0 },
+        checks: [
+          expect.objectContaining({
+            outcome: 'error',
+            message: expect.stringContaining(
+              'did not finish within 2000 ms (dataMesh.contractTests.timeout)',
+            ),
+          }),
+        ],
+      }),
+    );
 
     // The facts were written and the product evaluated again: both default checks fail.
     expect(await checkOutcome('contract-tests-passing')).toBe('fail');
