@@ -3,6 +3,7 @@ export {
   validateOdcsContract,
 } from './validateOdcsContract';
 export { MAX_CONTRACT_BYTES, readOdcsContract } from './readOdcsContract';
+export * from './diff';
 export {
   contractColumnNames,
   flattenProperties,

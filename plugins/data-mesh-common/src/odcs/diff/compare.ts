@@ -1,0 +1,127 @@
+import { isJsonObject } from '../../util/isJsonObject';
+
+/** Deepest nesting compared structurally; deeper values are compared as JSON text. */
+const MAX_CANONICAL_DEPTH = 64;
+
+/** Longest value quoted in a message. */
+const MAX_QUOTED_LENGTH = 80;
+
+/**
+ * A value as text in which key order and list order do not matter: two values have the same
+ * canonical text when they hold the same content. A value that cannot be written (a cycle) gets
+ * a text of its own, so it differs from everything else.
+ */
+export function canonical(value: unknown, depth = 0): string {
+  if (value === undefined) return 'undefined';
+  if (depth > MAX_CANONICAL_DEPTH) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return `unwritable:${Math.random()}`;
+    }
+  }
+  if (Array.isArray(value)) {
+    return `[${value
+      .map(item => canonical(item, depth + 1))
+      .sort()
+      .join(',')}]`;
+  }
+  if (isJsonObject(value)) {
+    return `{${Object.keys(value)
+      .filter(key => value[key] !== undefined)
+      .sort()
+      .map(key => `${JSON.stringify(key)}:${canonical(value[key], depth + 1)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Whether two values hold the same content, in any key or list order. */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+/** A value for a message: `"text"`, `12`, `[a, b]`, cut to a readable length. */
+export function quote(value: unknown): string {
+  let text: string;
+  if (value === undefined) text = 'none';
+  else if (typeof value === 'string') text = JSON.stringify(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_QUOTED_LENGTH
+    ? `${text.slice(0, MAX_QUOTED_LENGTH - 1)}…`
+    : text;
+}
+
+/** A key of an item used to pair it with its counterpart; undefined when it has none. */
+export type PairKey<T> = (item: T) => string | undefined;
+
+/** An item of a list and its position there. */
+export type Placed<T> = { item: T; index: number };
+
+/** Items of two lists paired up (in the new list's order), and those left on each side. */
+export type Pairing<T> = {
+  pairs: Array<{ before: T; after: T; index: number }>;
+  removed: Array<Placed<T>>;
+  added: Array<Placed<T>>;
+};
+
+/**
+ * Pairs the items of an old and a new list, in passes: each pass pairs the items still alone
+ * whose keys are equal (e.g. first by `id`, then by `name`), in document order among equal
+ * keys. Order in the lists does not matter, so reordering changes nothing.
+ */
+export function pairUp<T>(
+  olds: T[],
+  news: T[],
+  keys: Array<PairKey<T>>,
+): Pairing<T> {
+  const partnerOfOld = new Map<number, number>();
+  const pairedNew = new Set<number>();
+  for (const key of keys) {
+    const waiting = new Map<string, number[]>();
+    news.forEach((item, index) => {
+      if (pairedNew.has(index)) return;
+      const value = key(item);
+      if (value === undefined) return;
+      const queue = waiting.get(value);
+      if (queue) queue.push(index);
+      else waiting.set(value, [index]);
+    });
+    olds.forEach((item, index) => {
+      if (partnerOfOld.has(index)) return;
+      const value = key(item);
+      const match = value === undefined ? undefined : waiting.get(value);
+      if (!match?.length) return;
+      const newIndex = match.shift()!;
+      partnerOfOld.set(index, newIndex);
+      pairedNew.add(newIndex);
+    });
+  }
+  return {
+    pairs: [...partnerOfOld]
+      .sort((a, b) => a[1] - b[1])
+      .map(([o, n]) => ({ before: olds[o], after: news[n], index: n })),
+    removed: olds
+      .map((item, index) => ({ item, index }))
+      .filter(({ index }) => !partnerOfOld.has(index)),
+    added: news
+      .map((item, index) => ({ item, index }))
+      .filter(({ index }) => !pairedNew.has(index)),
+  };
+}
+
+/** A string field, or undefined when it is missing or not a non-empty string. */
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The keys of two objects, each once, in the order they first appear. */
+export function unionKeys(a: object, b: object): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])];
+}
