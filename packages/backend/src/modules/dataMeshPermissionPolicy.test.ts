@@ -1,4 +1,7 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   dataMeshContractTestRunPermission,
@@ -46,6 +49,7 @@ describe('DataMeshPortalPermissionPolicy', () => {
   it.each([
     dataMeshWaiverRequestPermission,
     dataMeshFactsPushPermission,
+    dataMeshEvaluatePermission,
     dataMeshContractTestRunPermission,
   ])(
     "lets admins $name for any product, and others only for their teams' products",
@@ -72,8 +76,12 @@ describe('DataMeshPortalPermissionPolicy', () => {
   );
 
   it('allows everything else', async () => {
-    expect(
-      await policy.handle({ permission: dataMeshEvaluatePermission }, owner),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
+    const catalogRead = createPermission({
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' },
+    });
+    expect(await policy.handle({ permission: catalogRead }, owner)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 });

@@ -20,6 +20,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   dataMeshContractTestRunPermission,
   dataMeshDraftPoliciesReadPermission,
+  dataMeshEvaluatePermission,
   dataMeshFactsPushPermission,
   dataMeshWaiverDecidePermission,
   dataMeshWaiverRequestPermission,
@@ -28,8 +29,8 @@ import {
 /**
  * The example portal's permission policy: governance admins (the users and groups listed in
  * `dataMeshPortal.governanceAdmins`) decide waivers and see draft policies; a product's owners
- * may request waivers for it, push facts about it and run its contract tests; everything else
- * is allowed, as in a portal without a policy. Pipelines' tokens never reach a policy (Backstage
+ * (and admins) may request waivers for it, push facts about it, evaluate it now and run its
+ * contract tests; everything else is allowed, as in a portal without a policy. Pipelines' tokens never reach a policy (Backstage
  * decides for service principals by their access restrictions): what they may push for is
  * `dataMesh.facts.pipelines`.
  */
@@ -54,6 +55,7 @@ export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
     if (
       isPermission(permission, dataMeshWaiverRequestPermission) ||
       isPermission(permission, dataMeshFactsPushPermission) ||
+      isPermission(permission, dataMeshEvaluatePermission) ||
       isPermission(permission, dataMeshContractTestRunPermission)
     ) {
       return isAdmin
