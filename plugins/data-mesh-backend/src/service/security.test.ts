@@ -177,6 +177,10 @@ const docs = [
       status: 'active',
       classification: 'restricted',
       inputPorts: [{ name: 'open', dataProduct: 'open-product' }],
+      // Not in the catalog: its contract test run is an error that says so.
+      outputPorts: [
+        { name: 'records', type: 'table', contract: 'secret-contract' },
+      ],
     },
   },
   {
@@ -223,6 +227,8 @@ const AUTHORIZATION: Record<Caller, () => string> = {
 
 /** Set up in beforeAll: a waiver on each product. */
 const waiverIds = { open: '', secret: '' };
+/** Set up in beforeAll: a contract test run of the secret product. */
+let secretRunId = '';
 
 interface Call {
   path: string | (() => string);
@@ -805,6 +811,60 @@ const table: Row[] = [
       },
     },
   },
+  {
+    method: 'get',
+    route: '/contract-tests/:kind/:namespace/:name',
+    guard: 'catalog.entity.read of the product',
+    call: { path: '/contract-tests/dataproduct/default/secret-product' },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => {
+        expect(body.entityRef).toBe(SECRET);
+        expect(body.contracts[0].latest.id).toBe(secretRunId);
+      },
+    },
+  },
+  {
+    method: 'post',
+    route: '/contract-tests/:kind/:namespace/:name/runs',
+    guard:
+      'data-mesh.contract-test.run on the product, and catalog.entity.read',
+    call: { path: '/contract-tests/dataproduct/default/open-product/runs' },
+    denied: [
+      { as: 'reader', status: 403 },
+      { as: 'ci', status: 403 },
+      {
+        as: 'owner',
+        status: 403,
+        path: '/contract-tests/dataproduct/default/others-product/runs',
+      },
+      {
+        as: 'scopedAdmin',
+        status: 404,
+        path: '/contract-tests/dataproduct/default/secret-product/runs',
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 201,
+      expectBody: body =>
+        expect(body).toEqual(expect.objectContaining({ entityRef: OPEN })),
+    },
+  },
+  {
+    method: 'get',
+    route: '/contract-tests/runs/:runId',
+    guard: 'catalog.entity.read of the run’s product',
+    call: { path: () => `/contract-tests/runs/${secretRunId}` },
+    denied: [{ as: 'reader', status: 404 }],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => expect(body.entityRef).toBe(SECRET),
+    },
+  },
 ];
 
 /** The data mesh config of the suites, with `facts` (the pipelines) as given. */
@@ -899,6 +959,16 @@ describe('the security table of the data mesh API', () => {
     if (pushed.status !== 201) {
       throw new Error(`Pushing facts answered ${pushed.status}`);
     }
+    // A contract test run of the secret product, for the contract test rows.
+    const run = await send(
+      'post',
+      { path: '/contract-tests/dataproduct/default/secret-product/runs' },
+      'admin',
+    );
+    if (run.status !== 201) {
+      throw new Error(`Running contract tests answered ${run.status}`);
+    }
+    secretRunId = run.body.contracts[0].latest.id;
     // A pending waiver on each product, for the waiver rows.
     for (const [key, entityRef, policyId] of [
       ['open', OPEN, 'open-domain-tagged'],
