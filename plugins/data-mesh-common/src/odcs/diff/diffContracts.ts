@@ -159,6 +159,21 @@ function compareRequiredList({
   }
 }
 
+/** ODCS defaults: a field left out means the same as its default. */
+const ELEMENT_DEFAULTS = {
+  required: false,
+  unique: false,
+  primaryKey: false,
+  primaryKeyPosition: -1,
+  partitioned: false,
+  partitionKeyPosition: -1,
+  criticalDataElement: false,
+};
+
+function withDefaults(element: OdcsSchemaProperty): OdcsSchemaProperty {
+  return { ...ELEMENT_DEFAULTS, ...element };
+}
+
 /** Where an element is and what it is called in messages. */
 type Place = {
   /** E.g. `schema[orders].properties[customer].properties[id]`. */
@@ -215,64 +230,74 @@ function diffElement(
     }
     return;
   }
-  diffFields(list, place.path, subject, oldElement, newElement, {
-    id: 'metadata-changed',
-    name: 'ignore',
-    physicalName: 'ignore',
-    // Compared with the sibling properties: the key is a list of them.
-    primaryKey: 'ignore',
-    primaryKeyPosition: 'ignore',
-    logicalType: change =>
-      reportType(change, compareLogicalTypes(change.oldValue, change.newValue)),
-    physicalType: change =>
-      reportType(
-        change,
-        kind === 'Object'
-          ? {
-              verdict: 'changed',
-              reason: `${quote(change.oldValue)} to ${quote(
-                change.newValue,
-              )}: consumers read it differently`,
-            }
-          : comparePhysicalTypes(change.oldValue, change.newValue),
-      ),
-    logicalTypeOptions: compareTypeOptions,
-    required: guarantee('property-now-required', 'property-now-optional', [
-      'no more nulls',
-      'nulls may now appear',
-    ]),
-    unique: guarantee('property-now-unique', 'property-no-longer-unique', [
-      'no more duplicates',
-      'duplicates may now appear',
-    ]),
-    encryptedName: 'physical-name-changed',
-    classification: compareClassifications,
-    partitioned: 'partitioning-changed',
-    partitionKeyPosition: 'partitioning-changed',
-    relationships: 'relationship-changed',
-    businessName: 'documentation-changed',
-    description: 'documentation-changed',
-    tags: 'documentation-changed',
-    examples: 'documentation-changed',
-    authoritativeDefinitions: 'documentation-changed',
-    criticalDataElement: 'metadata-changed',
-    dataGranularityDescription: 'metadata-changed',
-    transformSourceObjects: 'metadata-changed',
-    transformLogic: 'metadata-changed',
-    transformDescription: 'metadata-changed',
-    customProperties: diffCustomProperties,
-    quality: change =>
-      diffQualityRules(
-        list,
-        change.path,
-        subject,
-        change.oldValue,
-        change.newValue,
-      ),
-    properties: change =>
-      diffProperties(list, place, change.oldValue, change.newValue),
-    items: change => diffItems(list, place, change),
-  });
+  diffFields(
+    list,
+    place.path,
+    subject,
+    withDefaults(oldElement),
+    withDefaults(newElement),
+    {
+      id: 'metadata-changed',
+      name: 'ignore',
+      physicalName: 'ignore',
+      // Compared with the sibling properties: the key is a list of them.
+      primaryKey: 'ignore',
+      primaryKeyPosition: 'ignore',
+      logicalType: change =>
+        reportType(
+          change,
+          compareLogicalTypes(change.oldValue, change.newValue),
+        ),
+      physicalType: change =>
+        reportType(
+          change,
+          kind === 'Object'
+            ? {
+                verdict: 'changed',
+                reason: `${quote(change.oldValue)} to ${quote(
+                  change.newValue,
+                )}: consumers read it differently`,
+              }
+            : comparePhysicalTypes(change.oldValue, change.newValue),
+        ),
+      logicalTypeOptions: compareTypeOptions,
+      required: guarantee('property-now-required', 'property-now-optional', [
+        'no more nulls',
+        'nulls may now appear',
+      ]),
+      unique: guarantee('property-now-unique', 'property-no-longer-unique', [
+        'no more duplicates',
+        'duplicates may now appear',
+      ]),
+      encryptedName: 'physical-name-changed',
+      classification: compareClassifications,
+      partitioned: 'partitioning-changed',
+      partitionKeyPosition: 'partitioning-changed',
+      relationships: 'relationship-changed',
+      businessName: 'documentation-changed',
+      description: 'documentation-changed',
+      tags: 'documentation-changed',
+      examples: 'documentation-changed',
+      authoritativeDefinitions: 'documentation-changed',
+      criticalDataElement: 'metadata-changed',
+      dataGranularityDescription: 'metadata-changed',
+      transformSourceObjects: 'metadata-changed',
+      transformLogic: 'metadata-changed',
+      transformDescription: 'metadata-changed',
+      customProperties: diffCustomProperties,
+      quality: change =>
+        diffQualityRules(
+          list,
+          change.path,
+          subject,
+          change.oldValue,
+          change.newValue,
+        ),
+      properties: change =>
+        diffProperties(list, place, change.oldValue, change.newValue),
+      items: change => diffItems(list, place, change),
+    },
+  );
 }
 
 /** The items of an array property, compared as a property of their own. */

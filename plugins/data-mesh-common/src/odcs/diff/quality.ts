@@ -343,8 +343,8 @@ export function diffQualityRules(
       list,
       rulePath,
       subject,
-      oldRule,
-      newRule,
+      { type: 'library', ...oldRule },
+      { type: 'library', ...newRule },
       ruleFields(newRule.type === 'text'),
     );
   }
