@@ -153,7 +153,7 @@ export const dataMeshApi = ApiBlueprint.make({
 
 /**
  * Scorecard of a DataProduct: score, level, checks by category with how to fix failures, and
- * a re-evaluate button for owners.
+ * an "Evaluate now" button for owners.
  * @alpha
  */
 export const entityDataProductScorecardCard = EntityCardBlueprint.make({

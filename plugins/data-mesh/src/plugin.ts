@@ -156,7 +156,7 @@ export const EntityGroupDataProductsCard: () => JSX.Element =
 
 /**
  * Legacy-system card with a data product's scorecard: score, level, checks and how to fix
- * failures, and a re-evaluate button for owners.
+ * failures, and an "Evaluate now" button for owners.
  * @public
  */
 export const EntityDataProductScorecardCard: () => JSX.Element =

@@ -266,7 +266,7 @@ describe('data product scorecard card', () => {
     ).toHaveAttribute('data-level-tone', 'neutral');
   });
 
-  it('lets owners re-evaluate the product and shows the new score', async () => {
+  it('lets owners evaluate the product now and shows the new score', async () => {
     const api = fakeDataMeshApi({
       getScorecard: jest.fn(async () => scorecard),
       evaluate: jest.fn(
@@ -286,7 +286,7 @@ describe('data product scorecard card', () => {
     expect(await screen.findByLabelText('Score')).toHaveTextContent('62');
 
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Re-evaluate' }),
+      await screen.findByRole('button', { name: 'Evaluate now' }),
     );
 
     await waitFor(() =>
@@ -303,7 +303,7 @@ describe('data product scorecard card', () => {
     expect(screen.queryByText('How to fix:')).not.toBeInTheDocument();
   });
 
-  it('says so when re-evaluation is refused, and keeps the last score', async () => {
+  it('says so when the evaluation is refused, and keeps the last score', async () => {
     render(
       fakeDataMeshApi({
         getScorecard: jest.fn(async () => scorecard),
@@ -314,18 +314,18 @@ describe('data product scorecard card', () => {
       owner,
     );
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Re-evaluate' }),
+      await screen.findByRole('button', { name: 'Evaluate now' }),
     );
 
     expect(
       await screen.findByText(
-        'Could not re-evaluate: You may not evaluate this product',
+        'Could not evaluate: You may not evaluate this product',
       ),
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Score')).toHaveTextContent('62');
   });
 
-  it('has no re-evaluate button for users who do not own the product', async () => {
+  it('has no "Evaluate now" button for users who do not own the product', async () => {
     const getBackstageIdentity = jest.fn(async () => ({
       type: 'user' as const,
       userEntityRef: 'user:default/bob',
@@ -341,7 +341,7 @@ describe('data product scorecard card', () => {
     await act(async () => {});
 
     expect(
-      screen.queryByRole('button', { name: 'Re-evaluate' }),
+      screen.queryByRole('button', { name: 'Evaluate now' }),
     ).not.toBeInTheDocument();
   });
 
@@ -356,7 +356,7 @@ describe('data product scorecard card', () => {
 
     expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Re-evaluate' }),
+      await screen.findByRole('button', { name: 'Evaluate now' }),
     );
 
     expect(await screen.findByLabelText('Score')).toHaveTextContent('62');

@@ -64,7 +64,7 @@ function ScorecardChecks(props: { scorecard: ScorecardResponse }) {
 
 /**
  * The scorecard of a data product: its score and level, when it was evaluated, and its checks
- * by category, failing first with how to fix them. Owners can have it re-evaluated now.
+ * by category, failing first with how to fix them. Owners can have it evaluated now.
  * @public
  */
 export function DataProductScorecardCard() {
@@ -99,7 +99,7 @@ export function DataProductScorecardCard() {
         )
       }
     >
-      Re-evaluate
+      Evaluate now
     </Button>
   );
 
@@ -127,7 +127,7 @@ export function DataProductScorecardCard() {
       {evaluation.error && (
         <Box mb={2}>
           <Alert severity="error">
-            Could not re-evaluate: {errorMessage(evaluation.error)}
+            Could not evaluate: {errorMessage(evaluation.error)}
           </Alert>
         </Box>
       )}
