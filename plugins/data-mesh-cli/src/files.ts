@@ -1,7 +1,12 @@
+import {
+  MAX_CONTRACT_BYTES,
+  OdcsContract,
+  parseOdcsContract,
+} from '@datamesh-portal/plugin-data-mesh-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { CheckInputError, errorMessage } from './errors';
+import { CheckInputError, errorLines, errorMessage } from './errors';
 
 /** One YAML document of a file, with the line it starts on. */
 export interface YamlDocument {
@@ -126,4 +131,43 @@ export async function readYamlDocuments(
   }
   if (problems.length) throw new CheckInputError(problems);
   return result;
+}
+
+/**
+ * Reads an ODCS contract file and validates it against the ODCS schema. Only regular files no
+ * larger than a contract may be are read, so a device, a pipe or a huge file is refused before
+ * reading. Throws a {@link CheckInputError} naming the file (and the field, for an invalid
+ * contract).
+ */
+export async function readContractFile(
+  file: string,
+  cwd: string,
+): Promise<OdcsContract> {
+  const absolute = path.resolve(cwd, file);
+  let text: string;
+  try {
+    const stat = await fs.stat(absolute);
+    if (stat.isDirectory()) {
+      throw new CheckInputError([
+        `${file}: is a directory, name contract files`,
+      ]);
+    }
+    if (!stat.isFile()) {
+      throw new CheckInputError([`${file}: is not a regular file`]);
+    }
+    if (stat.size > MAX_CONTRACT_BYTES) {
+      throw new CheckInputError([
+        `${file}: is ${stat.size} bytes, more than the ${MAX_CONTRACT_BYTES} a contract may have`,
+      ]);
+    }
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    if (error instanceof CheckInputError) throw error;
+    throw new CheckInputError([describeFsError(file, error)]);
+  }
+  try {
+    return parseOdcsContract(text);
+  } catch (error) {
+    throw new CheckInputError(errorLines(error, file));
+  }
 }

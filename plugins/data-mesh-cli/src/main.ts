@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
 import { testMain } from './contractTests/testCommand';
+import { diffMain } from './diff';
 import { CheckInputError, errorMessage } from './errors';
 import { formatJson, formatText, UNRESOLVED_NOTE } from './format';
 
@@ -31,7 +32,8 @@ export const USAGE = `Usage: data-mesh-check [options] <descriptor.yaml ...>
 
 Checks the DataProducts of catalog-info.yaml files against the data mesh scorecard checks
 and governance policies, with the same verdict as the portal. \`data-mesh-check test\` tests
-ODCS data contracts against their data instead.
+ODCS data contracts against their data instead; \`data-mesh-check diff\` compares two versions
+of a contract.
 
 Options:
   --config <file>     app-config file whose dataMesh.scorecards and dataMesh.governance
@@ -48,6 +50,8 @@ Options:
 Commands:
   test [options] <contract.odcs.yaml ...>  test contracts against their data
                                            (see data-mesh-check test --help)
+  diff [options] <old> <new>               check that a contract's new version covers
+                                           its changes (see data-mesh-check diff --help)
 
 Exit codes: 0 every product is compliant (warnings allowed), 1 a product is not compliant,
 2 bad input (file, YAML, descriptor, config, option) or the portal failed.
@@ -62,6 +66,7 @@ Exit codes: 0 every product is compliant (warnings allowed), 1 a product is not 
  */
 export async function main(argv: string[], io: MainIo): Promise<number> {
   if (argv[0] === 'test') return testMain(argv.slice(1), io);
+  if (argv[0] === 'diff') return diffMain(argv.slice(1), io);
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
   const fail = (problems: string[]) => {

@@ -1,9 +1,7 @@
 import {
   listOf,
-  MAX_CONTRACT_BYTES,
   OdcsContract,
   OdcsServer,
-  parseOdcsContract,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import {
   DataServer,
@@ -12,10 +10,10 @@ import {
   ServerConfig,
   testContract,
 } from '@datamesh-portal/plugin-data-mesh-contract-tests';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { CheckInputError, errorLines, errorMessage } from '../errors';
+import { readContractFile } from '../files';
 import { TestedContract } from './format';
 
 /** Options of {@link runContractTests}. @public */
@@ -41,45 +39,6 @@ interface LoadedContract {
   contract: OdcsContract;
   /** The `servers[].server` tested on. */
   server: string;
-}
-
-function describeFsError(file: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return `${file}: no such file or directory`;
-  if (code === 'EACCES') return `${file}: permission denied`;
-  if (code === 'EISDIR') return `${file}: is a directory, name contract files`;
-  return `${file}: cannot read it: ${errorMessage(error)}`;
-}
-
-/**
- * Reads and validates one contract against the ODCS schema. Only regular files no larger than
- * a contract may be are read, so a device, a pipe or a huge file is refused before reading.
- */
-async function readContract(file: string, cwd: string): Promise<OdcsContract> {
-  const absolute = path.resolve(cwd, file);
-  let text: string;
-  try {
-    const stat = await fs.stat(absolute);
-    if (stat.isDirectory())
-      throw Object.assign(new Error(), { code: 'EISDIR' });
-    if (!stat.isFile()) {
-      throw new CheckInputError([`${file}: is not a regular file`]);
-    }
-    if (stat.size > MAX_CONTRACT_BYTES) {
-      throw new CheckInputError([
-        `${file}: is ${stat.size} bytes, more than the ${MAX_CONTRACT_BYTES} a contract may have`,
-      ]);
-    }
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (error) {
-    if (error instanceof CheckInputError) throw error;
-    throw new CheckInputError([describeFsError(file, error)]);
-  }
-  try {
-    return parseOdcsContract(text);
-  } catch (error) {
-    throw new CheckInputError(errorLines(error, file));
-  }
 }
 
 /** The contract's server ids (`servers[].server`), in order. */
@@ -223,7 +182,7 @@ export async function runContractTests(
   const contracts: LoadedContract[] = [];
   for (const file of options.files) {
     try {
-      const contract = await readContract(file, cwd);
+      const contract = await readContractFile(file, cwd);
       const choice = chooseServer(file, contract, configured, options.server);
       if ('problem' in choice) problems.push(choice.problem);
       else contracts.push({ file, contract, server: choice.server });
