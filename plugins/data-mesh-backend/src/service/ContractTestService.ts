@@ -34,8 +34,8 @@ import { DataServers } from './DataServers';
 import { EvaluationService } from './EvaluationService';
 
 /** The fact sources contract test runs write: rules read `facts.contract_tests`, `facts.freshness`. */
-export const CONTRACT_TESTS_FACT_SOURCE = 'contract_tests';
-export const FRESHNESS_FACT_SOURCE = 'freshness';
+const CONTRACT_TESTS_FACT_SOURCE = 'contract_tests';
+const FRESHNESS_FACT_SOURCE = 'freshness';
 
 /** Runs of each contract in a product's trend. */
 const HISTORY_LENGTH = 20;
@@ -47,6 +47,13 @@ const NOT_RETIRED = DATA_PRODUCT_STATUSES.filter(
 );
 /** Refs per catalog request by ref. */
 const REFS_PER_REQUEST = 500;
+/** What is read of API entities to tell data contracts from other APIs. */
+const TYPE_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'spec.type',
+];
 
 type Signal = Parameters<SchedulerServiceTaskFunction>[0];
 
@@ -110,7 +117,7 @@ export class ContractTestService {
       stores: DataMeshStores;
       evaluations: EvaluationService;
       logger: LoggerService;
-      /** The clock; tests move it. */
+      /** The clock. */
       now?: () => Date;
     },
   ) {
@@ -168,13 +175,26 @@ export class ContractTestService {
       const tested = await this.options.stores.contractTestRuns.latestVersions(
         page.map(product => entityRefKey(product)),
       );
-      const untested = page.flatMap(product => {
+      const candidates = page.map(product => {
         const ofProduct = tested.get(entityRefKey(product));
-        const contracts = productRelatedRefs(product).contracts.filter(
-          ref => !ofProduct?.has(ref),
-        );
-        return contracts.length ? [{ product, contracts }] : [];
+        return {
+          product,
+          contracts: productRelatedRefs(product).contracts.filter(
+            ref => !ofProduct?.has(ref),
+          ),
+        };
       });
+      // APIs of other types are no data contracts: they never get a run, and are left out.
+      const contracts = await this.contractsAmong(
+        candidates.flatMap(candidate => candidate.contracts),
+        TYPE_FIELDS,
+      );
+      const untested = candidates
+        .map(({ product, contracts: refs }) => ({
+          product,
+          contracts: refs.filter(ref => contracts.has(ref)),
+        }))
+        .filter(candidate => candidate.contracts.length > 0);
       await this.testEach(untested, 'new', signal);
       products += untested.length;
     });
@@ -203,7 +223,7 @@ export class ContractTestService {
     const entityRef = entityRefKey(product);
     const { contractTestRuns } = this.options.stores;
     const [contracts, latest, history] = await Promise.all([
-      this.contractsOf(product),
+      this.contractsAmong(productRelatedRefs(product).contracts, TYPE_FIELDS),
       contractTestRuns.latestRuns(entityRef),
       contractTestRuns.runHistory(entityRef, { limit: HISTORY_LENGTH }),
     ]);
@@ -244,7 +264,9 @@ export class ContractTestService {
     options: { signal?: Signal; contracts?: string[] },
   ): Promise<void> {
     const entityRef = entityRefKey(product);
-    const contracts = await this.contractsOf(product);
+    const contracts = await this.contractsAmong(
+      productRelatedRefs(product).contracts,
+    );
     const runs: ContractTestRunToSave[] = [];
     for (const [contractRef, api] of contracts) {
       if (options.contracts && !options.contracts.includes(contractRef)) {
@@ -267,19 +289,19 @@ export class ContractTestService {
   }
 
   /**
-   * The contracts of a product by lowercase ref: its odcs API entities, and refs the catalog
-   * does not resolve (undefined), which are tested as errors that say so. APIs of other types
-   * are no data contracts.
+   * The data contracts among API refs (lowercase), by ref: odcs API entities, and refs the
+   * catalog does not resolve (undefined), which are tested as errors that say so. APIs of other
+   * types are no data contracts. `fields` limits what is read of each entity.
    */
-  private async contractsOf(
-    product: Entity,
+  private async contractsAmong(
+    refs: string[],
+    fields?: string[],
   ): Promise<Map<string, Entity | undefined>> {
-    const refs = productRelatedRefs(product).contracts;
     const contracts = new Map<string, Entity | undefined>();
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    for (const part of chunk(refs, REFS_PER_REQUEST)) {
+    for (const part of chunk([...new Set(refs)], REFS_PER_REQUEST)) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
-        { entityRefs: part },
+        { entityRefs: part, ...(fields ? { fields } : {}) },
         { credentials },
       );
       items.forEach((api, i) => {
