@@ -233,6 +233,28 @@ describe("a product's time limit", () => {
     facts: { probe: { items } },
   });
 
+  it('starts the clock once the policies in force are resolved and compiled', () => {
+    let now = 0;
+    // A policy that may cost 10,000 steps or more: the clock is read before it runs.
+    const own = domain('child', [
+      "facts.probe.items.exists(i, i.name == 'item-0')",
+    ]);
+    const child = { ...own, spec: { ...own.spec, subdomainOf: 'calm' } };
+    const evaluator = new DataProductEvaluator(
+      { levels: [], checks: [], policies: [] },
+      { timeLimitMs: 100, clock: () => now },
+    );
+    // Finding (and compiling) the domains in force takes 1 s of this clock.
+    const verdict = evaluator.evaluate(product('calm-product', child), ref => {
+      now += 1000;
+      return findDomain(ref);
+    });
+    expect(verdict.governance.results).toEqual([
+      expect.objectContaining({ id: 'calm-0', outcome: 'pass' }),
+      expect.objectContaining({ id: 'child-0', outcome: 'pass' }),
+    ]);
+  });
+
   it("stops one product's rules at its limit; the next product has its own", () => {
     const clock = tickingClock();
     const evaluator = new DataProductEvaluator(

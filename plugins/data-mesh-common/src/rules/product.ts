@@ -197,6 +197,11 @@ export class DataProductEvaluator {
     input: RuleContextInput,
     findDomain: (ref: string) => Entity | undefined,
   ): EvaluateResponse {
+    // Compiled before the clock starts: a domain's policies compile once for all its products.
+    const policies = this.policiesFor(
+      input.domain as Entity | null,
+      findDomain,
+    );
     const deadline = new RuleDeadline(
       this.options.timeLimitMs ?? DEFAULT_PRODUCT_TIME_LIMIT_MS,
       this.options.clock,
@@ -218,11 +223,7 @@ export class DataProductEvaluator {
         context,
         { deadline },
       ),
-      governance: evaluateGovernance(
-        this.policiesFor(input.domain as Entity | null, findDomain),
-        context,
-        { deadline },
-      ),
+      governance: evaluateGovernance(policies, context, { deadline }),
     };
   }
 }
