@@ -54,7 +54,9 @@ export function permissionFramework(
           authenticate: (token, options) => mock.authenticate(token, options),
           getNoneCredentials: () => mock.getNoneCredentials(),
           getOwnServiceCredentials: () => mock.getOwnServiceCredentials(),
-          isPrincipal: mock.isPrincipal.bind(mock) as AuthService['isPrincipal'],
+          isPrincipal: mock.isPrincipal.bind(
+            mock,
+          ) as AuthService['isPrincipal'],
           async getPluginRequestToken(options) {
             const user = userOf(options.onBehalfOf);
             if (!user) return mock.getPluginRequestToken(options);
