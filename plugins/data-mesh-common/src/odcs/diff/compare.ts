@@ -43,19 +43,19 @@ export function sameContent(a: unknown, b: unknown): boolean {
 
 /** A value for a message: `"text"`, `12`, `[a, b]`, cut to a readable length. */
 export function quote(value: unknown): string {
-  let text: string;
-  if (value === undefined) text = 'none';
-  else if (typeof value === 'string') text = JSON.stringify(value);
+  let written: string;
+  if (value === undefined) written = 'none';
+  else if (typeof value === 'string') written = JSON.stringify(value);
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      written = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      written = String(value);
     }
   }
-  return text.length > MAX_QUOTED_LENGTH
-    ? `${text.slice(0, MAX_QUOTED_LENGTH - 1)}…`
-    : text;
+  return written.length > MAX_QUOTED_LENGTH
+    ? `${written.slice(0, MAX_QUOTED_LENGTH - 1)}…`
+    : written;
 }
 
 /** A key of an item used to pair it with its counterpart; undefined when it has none. */

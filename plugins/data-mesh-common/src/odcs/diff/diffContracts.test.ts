@@ -332,10 +332,10 @@ describe('diffContracts', () => {
   });
 
   it('judges each service level by its own direction', () => {
-    const sla = (property: string, from: object, to: object) =>
+    const sla = (name: string, from: object, to: object) =>
       diffContracts(
-        changed(c => (c.slaProperties = [{ property, ...from }])),
-        changed(c => (c.slaProperties = [{ property, ...to }])),
+        changed(c => (c.slaProperties = [{ property: name, ...from }])),
+        changed(c => (c.slaProperties = [{ property: name, ...to }])),
       ).map(c => c.rule);
     expect(
       sla('retention', { value: 3, unit: 'y' }, { value: 2, unit: 'y' }),

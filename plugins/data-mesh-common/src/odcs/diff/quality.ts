@@ -218,8 +218,10 @@ function compareArguments(change: FieldChange) {
   const { validValues: oldValid, ...oldRest } = oldArgs;
   const { validValues: newValid, ...newRest } = newArgs;
   if (!sameContent(oldValid, newValid)) {
-    const values = (v: unknown) =>
-      Array.isArray(v) ? v : v === undefined ? [] : [v];
+    const values = (v: unknown): unknown[] => {
+      if (Array.isArray(v)) return v;
+      return v === undefined ? [] : [v];
+    };
     const oldSet = new Set(values(oldValid).map(v => canonical(v)));
     const newSet = new Set(values(newValid).map(v => canonical(v)));
     const addedValues = values(newValid).filter(v => !oldSet.has(canonical(v)));
