@@ -14,7 +14,8 @@ export const dataMeshFactsPushPermission = createPermission({
 
 /**
  * Evaluate a stored product now and persist its results
- * (`POST /api/data-mesh/evaluate/:kind/:namespace/:name`).
+ * (`POST /api/data-mesh/evaluate/:kind/:namespace/:name`); typically granted to the product's
+ * owners and governance admins, as anyone else could make the backend evaluate at will.
  * @public
  */
 export const dataMeshEvaluatePermission = createPermission({
