@@ -158,13 +158,13 @@ function assignSlas(
       const dot = element.lastIndexOf('.');
       const tableName = dot > 0 ? element.slice(0, dot) : undefined;
       const columnName = dot > 0 ? element.slice(dot + 1) : element;
+      // Without a table, the element is a column of the only object.
+      const onlyObject = objects.length === 1 ? objects[0] : undefined;
       const object = tableName
         ? objects.find(
             o => same(o.name, tableName) || same(o.physicalName, tableName),
           )
-        : objects.length === 1
-        ? objects[0]
-        : undefined;
+        : onlyObject;
       const property = listOf<OdcsSchemaProperty>(object?.properties).find(
         p => same(p.name, columnName) || same(p.physicalName, columnName),
       );

@@ -179,19 +179,25 @@ export function createTestEngine(name: EngineName): TestEngine {
 }
 
 /** A data server that records every statement it is sent, for asserting what ran. */
-export function recording(server: DataServer): DataServer & { sent: string[] } {
+export function recording(
+  server: DataServer,
+): DataServer & { sent: string[]; params: unknown[][] } {
   const sent: string[] = [];
+  const params: unknown[][] = [];
   return {
     id: server.id,
     dialect: server.dialect,
     dataDirectory: server.dataDirectory,
     sent,
-    query: (sql, params, options) => {
+    params,
+    query: (sql, values, options) => {
       sent.push(sql);
-      return server.query(sql, params, options);
+      params.push(values);
+      return server.query(sql, values, options);
     },
     columns: (schema, table, options) => {
       sent.push(`columns ${schema}.${table}`);
+      params.push([]);
       return server.columns(schema, table, options);
     },
     close: () => server.close(),

@@ -37,7 +37,7 @@ export function formatDuration(ms: number): string {
     ['m', 60_000],
     ['s', 1000],
   ];
-  const [unit, size] = units.find(([, size]) => Math.abs(ms) >= size) ?? [
+  const [unit, size] = units.find(([, unitMs]) => Math.abs(ms) >= unitMs) ?? [
     'ms',
     1,
   ];
