@@ -8,3 +8,4 @@ export * from './factProviders';
 export * from './CatalogContractLookup';
 export * from './rulesConfig';
 export * from './ContractColumnIndex';
+export * from './accessProvisioners';
