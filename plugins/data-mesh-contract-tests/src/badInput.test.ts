@@ -232,6 +232,47 @@ describe.each(ENGINES)('bad input on %s', engineName => {
     expect(result.checks.map(c => c.property)).toContain(HOSTILE);
   });
 
+  it('reports a bad pattern on its rule alone, the other checks still run', async () => {
+    const result = await run(
+      contract(
+        'orders',
+        [{ name: 'rows', metric: 'rowCount', mustBe: 3 }],
+        entry,
+        [
+          {
+            name: 'amount',
+            quality: [
+              {
+                name: 'bad',
+                metric: 'invalidValues',
+                arguments: { pattern: '([' },
+                mustBe: 0,
+              },
+              { name: 'none', metric: 'invalidValues', mustBe: 0 },
+              {
+                name: 'good',
+                metric: 'invalidValues',
+                arguments: { pattern: '^[0-9]+$' },
+                mustBe: 0,
+              },
+            ],
+          },
+        ],
+      ),
+    );
+    expect(result.checks.find(c => c.name === 'bad')).toMatchObject({
+      outcome: 'error',
+      message: expect.stringMatching(
+        /^Contract hostile 2\.0\.0, orders\.amount, invalidValues \(bad\): arguments\.pattern is not a valid regular expression/,
+      ),
+    });
+    expect(result.checks.find(c => c.name === 'none')?.message).toContain(
+      'needs arguments.validValues or arguments.pattern',
+    );
+    expect(result.checks.find(c => c.name === 'good')?.outcome).toBe('pass');
+    expect(result.checks.find(c => c.name === 'rows')?.outcome).toBe('pass');
+  });
+
   it('fails a hostile table name as a missing table', async () => {
     const result = await run(
       contract(`orders"; DROP TABLE sales.orders; --`, [], entry),

@@ -193,6 +193,16 @@ function libraryRule(
         if (pattern !== undefined && typeof pattern !== 'string') {
           return 'arguments.pattern must be a regular expression';
         }
+        if (pattern !== undefined) {
+          // A pattern the server cannot compile would fail the whole shared scan.
+          try {
+            new RegExp(pattern, 'u'); // eslint-disable-line no-new
+          } catch (error) {
+            return `arguments.pattern is not a valid regular expression: ${
+              (error as Error).message
+            }`;
+          }
+        }
         if (!list && pattern === undefined) {
           return 'metric invalidValues needs arguments.validValues or arguments.pattern';
         }
