@@ -30,9 +30,11 @@ export interface ExampleTable {
   contractId: string;
   /** The contract's first server: its id and the schema that holds its tables. */
   server: string;
-  /** Undefined for the server's default schema (`main` in DuckDB, `public` in PostgreSQL). */
-  schema?: string;
+  schema: string;
+  /** The schema object's name in the contract. */
   name: string;
+  /** The table's name in the database: its physicalName (else its name), in lower case. */
+  tableName: string;
   columns: ExampleColumn[];
   /** The most a column's newest value may lag behind now (a `latency` SLO with an element). */
   freshness?: { column: string; maxAgeMs: number };
@@ -67,22 +69,16 @@ function slaMilliseconds(value: unknown, unit: unknown): number | undefined {
   return typeof value === 'number' && factor ? value * factor : undefined;
 }
 
-/**
- * Where an example's tables live: the first server and its schema (a BigQuery server's
- * dataset); a server without one (a Kafka topic, files) has its tables in the default schema.
- */
+/** Where an example's tables live: its first server (the example data) and its schema. */
 function serverOf(contract: OdcsContract, file: string) {
   const server = contract.servers?.[0];
-  if (!server?.server) {
+  const schema = server?.schema;
+  if (!server?.server || typeof schema !== 'string' || !schema) {
     throw new InputError(
-      `Example contract ${file}: servers[0] must name a server`,
+      `Example contract ${file}: servers[0] must name a server and the schema of its tables`,
     );
   }
-  const schema = server.schema ?? server.dataset;
-  return {
-    server: server.server,
-    schema: typeof schema === 'string' && schema ? schema : undefined,
-  };
+  return { server: server.server, schema };
 }
 
 function validValuesOf(property: OdcsSchemaProperty) {
@@ -137,6 +133,7 @@ export function tablesOfContract(
       server,
       schema,
       name,
+      tableName: String(object.physicalName ?? name).toLowerCase(),
       columns: (object.properties ?? []).map(property =>
         columnOf(property, `Example contract ${file}, ${name}`),
       ),
@@ -189,7 +186,7 @@ export async function readExampleContracts(
   const tables = contracts.flatMap(c => tablesOfContract(c.contract, c.file));
   const seen = new Map<string, string>();
   for (const table of tables) {
-    const key = `${table.schema ?? '(default)'}.${table.name}`;
+    const key = `${table.schema}.${table.tableName}`;
     const other = seen.get(key);
     if (other && other !== table.product) {
       throw new InputError(

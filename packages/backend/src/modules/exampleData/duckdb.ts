@@ -8,15 +8,11 @@ import { ExampleDataStamp, STAMP_SCHEMA, STAMP_TABLE } from './stamp';
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
-/** The schema of a table: its contract's, else the database's default. */
-const schemaOf = (generated: GeneratedTable) =>
-  generated.table.schema ?? 'main';
-
 async function createTables(
   connection: DuckDBConnection,
   data: GeneratedTable[],
 ) {
-  for (const schema of new Set(data.map(schemaOf))) {
+  for (const schema of new Set(data.map(d => d.table.schema))) {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`);
   }
   for (const generated of data) {
@@ -25,14 +21,14 @@ async function createTables(
       c => `${quote(c.name)} ${sqlType(c, 'duckdb')}`,
     );
     await connection.run(
-      `CREATE TABLE ${quote(schemaOf(generated))}.${quote(
-        table.name,
+      `CREATE TABLE ${quote(table.schema)}.${quote(
+        table.tableName,
       )} (${definitions.join(', ')})`,
     );
     const doubles = columns.map(c => sqlType(c, 'duckdb') === 'DOUBLE');
     const appender = await connection.createAppender(
-      table.name,
-      schemaOf(generated),
+      table.tableName,
+      table.schema,
     );
     try {
       for (const row of rows) {

@@ -40,10 +40,7 @@ interface Reader {
   dialect: ExampleDataDialect;
   query: Query;
   /** Runs `sql` with the table's schema first on the search path, as a contract rule runs. */
-  queryIn(
-    schema: string | undefined,
-    sql: string,
-  ): Promise<Record<string, unknown>[]>;
+  queryIn(schema: string, sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -58,7 +55,7 @@ async function duckdbReader(file: string): Promise<Reader> {
     dialect: 'duckdb',
     query,
     async queryIn(schema, sql) {
-      await connection.run(`SET search_path = '${schema ?? 'main'}'`);
+      await connection.run(`SET search_path = '${schema}'`);
       return query(sql);
     },
     async close() {
@@ -76,7 +73,7 @@ async function postgresReader(target: PostgresTarget): Promise<Reader> {
     dialect: 'postgres',
     query,
     async queryIn(schema, sql) {
-      await client.query(`SET search_path TO "${schema ?? 'public'}"`);
+      await client.query(`SET search_path TO "${schema}"`);
       return query(sql);
     },
     close: () => client.end(),
@@ -93,10 +90,8 @@ async function dropDatabase(database: string) {
   }
 }
 
-const qualified = (reader: Reader, table: ExampleTable) =>
-  `"${table.schema ?? (reader.dialect === 'duckdb' ? 'main' : 'public')}"."${
-    table.name
-  }"`;
+const qualified = (table: ExampleTable) =>
+  `"${table.schema}"."${table.tableName}"`;
 
 async function count(reader: Reader, sql: string): Promise<number> {
   const [row] = await reader.query(sql);
@@ -108,7 +103,7 @@ async function contentHash(reader: Reader, tables: ExampleTable[]) {
   const hash = createHash('sha256');
   for (const table of tables) {
     const rows = await reader.query(
-      `SELECT * FROM ${qualified(reader, table)} ORDER BY ALL`,
+      `SELECT * FROM ${qualified(table)} ORDER BY ALL`,
     );
     hash.update(`${table.name}\n${JSON.stringify(rows)}\n`);
   }
@@ -148,16 +143,14 @@ async function expectContractsHold(reader: Reader, tables: ExampleTable[]) {
   let checked = 0;
   for (const table of tables) {
     checked++;
-    const name = qualified(reader, table);
+    const name = qualified(table);
     const where = `${table.product} ${table.name}`;
     const missing = defectOf(table, 'missingColumn');
 
     // Columns and their types
-    const schema =
-      table.schema ?? (reader.dialect === 'duckdb' ? 'main' : 'public');
     const columns = await reader.query(
       `SELECT column_name, data_type FROM information_schema.columns
-       WHERE table_schema = '${schema}' AND table_name = '${table.name}' ORDER BY ordinal_position`,
+       WHERE table_schema = '${table.schema}' AND table_name = '${table.tableName}' ORDER BY ordinal_position`,
     );
     const expected = table.columns.filter(c => c.name !== missing?.column);
     expect({ where, columns: columns.map(c => c.column_name) }).toEqual({

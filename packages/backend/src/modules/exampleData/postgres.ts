@@ -19,10 +19,6 @@ const BUILD_LOCK = 7_436_001;
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
-/** The schema of a table: its contract's, else the database's default. */
-const schemaOf = (generated: GeneratedTable) =>
-  generated.table.schema ?? 'public';
-
 function clientConfig(target: PostgresTarget, database: string): ClientConfig {
   const { host, port, user, password } = target;
   return { host, port, user, password, database };
@@ -101,8 +97,8 @@ async function insertRows(client: Client, generated: GeneratedTable) {
           .join(', ')})`,
     );
     await client.query(
-      `INSERT INTO ${quote(schemaOf(generated))}.${quote(
-        table.name,
+      `INSERT INTO ${quote(table.schema)}.${quote(
+        table.tableName,
       )} (${names}) VALUES ${values.join(', ')}`,
       batch.flat(),
     );
@@ -132,20 +128,20 @@ export async function writePostgres(
         return false;
       }
       const tables = data();
-      // The example schemas are the generator's own: dropped whole. The default schema is
-      // the database's: only the example tables in it are replaced.
-      for (const schema of new Set([STAMP_SCHEMA, ...tables.map(schemaOf)])) {
-        if (schema === 'public') continue;
+      // The example schemas are the generator's own: dropped whole.
+      for (const schema of new Set([
+        STAMP_SCHEMA,
+        ...tables.map(t => t.table.schema),
+      ])) {
         await client.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
         await client.query(`CREATE SCHEMA ${quote(schema)}`);
       }
       for (const generated of tables) {
         const { table, columns } = generated;
-        const name = `${quote(schemaOf(generated))}.${quote(table.name)}`;
+        const name = `${quote(table.schema)}.${quote(table.tableName)}`;
         const definitions = columns.map(
           c => `${quote(c.name)} ${sqlType(c, 'postgres')}`,
         );
-        await client.query(`DROP TABLE IF EXISTS ${name}`);
         await client.query(`CREATE TABLE ${name} (${definitions.join(', ')})`);
         await insertRows(client, generated);
       }
