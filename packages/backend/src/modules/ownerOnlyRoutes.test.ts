@@ -63,15 +63,14 @@ const auth = createServiceFactory({
       getOwnServiceCredentials: () => mock.getOwnServiceCredentials(),
       isPrincipal: mock.isPrincipal.bind(mock) as AuthService['isPrincipal'],
       async getPluginRequestToken(options) {
-        const { principal } = options.onBehalfOf;
-        if (principal.type !== 'user')
+        const principal = options.onBehalfOf
+          .principal as Partial<BackstageUserPrincipal>;
+        if (principal.type !== 'user' || !principal.userEntityRef) {
           return mock.getPluginRequestToken(options);
+        }
         const actor = { subject: `plugin:${plugin.getId()}` };
         return {
-          token: mockCredentials.user.token(
-            (principal as BackstageUserPrincipal).userEntityRef,
-            { actor },
-          ),
+          token: mockCredentials.user.token(principal.userEntityRef, { actor }),
         };
       },
       getLimitedUserToken: credentials => mock.getLimitedUserToken(credentials),
