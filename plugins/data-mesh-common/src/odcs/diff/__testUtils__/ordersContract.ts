@@ -1,10 +1,25 @@
 import { OdcsContract } from '../../types';
 
+/** A contract whose lists and objects tests may change freely. */
+export type TestContract = OdcsContract & {
+  schema: any[];
+  servers: any[];
+  slaProperties: any[];
+  roles: any[];
+  support: any[];
+  customProperties: any[];
+  tags: string[];
+  description: any;
+  team: any;
+  price: any;
+  [field: string]: any;
+};
+
 /**
  * A valid ODCS contract with one of everything the diff compares: the base every pair of the
  * rule tests changes. Each call returns a fresh copy.
  */
-export function ordersContract(): OdcsContract & Record<string, any> {
+export function ordersContract(): TestContract {
   return {
     apiVersion: 'v3.1.0',
     kind: 'DataContract',
