@@ -66,6 +66,30 @@ export const dataMeshContractTestRunPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Request access to an output port of a product under a usage agreement
+ * (`POST /api/data-mesh/access-requests`); typically any signed-in user who may read the
+ * product. Checked against the product.
+ * @public
+ */
+export const dataMeshAccessRequestPermission = createPermission({
+  name: 'data-mesh.access.request',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Approve, reject or revoke access requests of a product
+ * (`POST /api/data-mesh/access-requests/:id/...`); typically the product's owners and
+ * governance admins. Checked against the product.
+ * @public
+ */
+export const dataMeshAccessDecidePermission = createPermission({
+  name: 'data-mesh.access.decide',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the data mesh plugins. @public */
 export const dataMeshPermissions = [
   dataMeshFactsPushPermission,
@@ -74,4 +98,6 @@ export const dataMeshPermissions = [
   dataMeshWaiverDecidePermission,
   dataMeshDraftPoliciesReadPermission,
   dataMeshContractTestRunPermission,
+  dataMeshAccessRequestPermission,
+  dataMeshAccessDecidePermission,
 ];

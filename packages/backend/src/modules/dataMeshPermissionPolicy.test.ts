@@ -4,6 +4,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  dataMeshAccessDecidePermission,
+  dataMeshAccessRequestPermission,
   dataMeshContractTestRunPermission,
   dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
@@ -51,6 +53,7 @@ describe('DataMeshPortalPermissionPolicy', () => {
     dataMeshFactsPushPermission,
     dataMeshEvaluatePermission,
     dataMeshContractTestRunPermission,
+    dataMeshAccessDecidePermission,
   ])(
     "lets admins $name for any product, and others only for their teams' products",
     async permission => {
@@ -74,6 +77,16 @@ describe('DataMeshPortalPermissionPolicy', () => {
       });
     },
   );
+
+  it('lets any signed-in user request access', async () => {
+    const permission = dataMeshAccessRequestPermission;
+    expect(await policy.handle({ permission }, owner)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(await policy.handle({ permission })).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
 
   it('allows everything else', async () => {
     const catalogRead = createPermission({

@@ -18,6 +18,8 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  dataMeshAccessDecidePermission,
+  dataMeshAccessRequestPermission,
   dataMeshContractTestRunPermission,
   dataMeshDraftPoliciesReadPermission,
   dataMeshEvaluatePermission,
@@ -30,7 +32,8 @@ import {
  * The example portal's permission policy: governance admins (the users and groups listed in
  * `dataMeshPortal.governanceAdmins`) decide waivers and see draft policies; a product's owners
  * (and admins) may request waivers for it, push facts about it, evaluate it now and run its
- * contract tests; everything else is allowed, as in a portal without a policy. Pipelines' tokens never reach a policy (Backstage
+ * contract tests, and decide its access requests; any signed-in user may request access to a
+ * product (the backend checks they may read it and belong to the consumer); everything else is allowed, as in a portal without a policy. Pipelines' tokens never reach a policy (Backstage
  * decides for service principals by their access restrictions): what they may push for is
  * `dataMesh.facts.pipelines`.
  */
@@ -52,11 +55,15 @@ export class DataMeshPortalPermissionPolicy implements PermissionPolicy {
     ) {
       return { result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
+    if (isPermission(permission, dataMeshAccessRequestPermission)) {
+      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
     if (
       isPermission(permission, dataMeshWaiverRequestPermission) ||
       isPermission(permission, dataMeshFactsPushPermission) ||
       isPermission(permission, dataMeshEvaluatePermission) ||
-      isPermission(permission, dataMeshContractTestRunPermission)
+      isPermission(permission, dataMeshContractTestRunPermission) ||
+      isPermission(permission, dataMeshAccessDecidePermission)
     ) {
       return isAdmin
         ? { result: AuthorizeResult.ALLOW }

@@ -13,7 +13,7 @@ export const spec = {
     title: 'data-mesh',
     version: '1',
     description:
-      "The data mesh backend: dry-run evaluation, scorecards and their history, governance\nverdicts and the mesh's dashboard, facts pushed by pipelines, the rules in force, rollups,\nthe explorer, insight and domain map, ODPS export, waivers, and contract tests (runs of\neach contract of a product on its data server, which become facts).\n\nEvery path is relative to the plugin's base URL, `<backend.baseUrl>/api/data-mesh`. Every\nroute but `/health` needs a Backstage token (`Authorization: Bearer <token>`), of a user or\nof a service; a caller sees results only for entities it may read in the catalog, and an\nentity it may not read answers 404 as if it did not exist.\n\nReads never write: the scorecard and governance verdict of a data product that was never\nevaluated answer 404 (`<ref> has not been evaluated yet`); the scheduled pass, a fact push\nor `POST /evaluate/{kind}/{namespace}/{name}` evaluates it.\n\nErrors are Backstage's error bodies (`{ error: { name, message }, request, response }`);\na request that breaks several rules carries them in `error.problems`, one `{ field,\nmessage }` per problem. Request bodies larger than `dataMesh.api.maxBodyBytes` (default\n512 KiB) answer 413.\n",
+      "The data mesh backend: dry-run evaluation, scorecards and their history, governance\nverdicts and the mesh's dashboard, facts pushed by pipelines, the rules in force, rollups,\nthe explorer, insight and domain map, ODPS export, waivers, contract tests (runs of\neach contract of a product on its data server, which become facts), access requests\n(usage agreements on output ports, granted on the data servers) and previews.\n\nEvery path is relative to the plugin's base URL, `<backend.baseUrl>/api/data-mesh`. Every\nroute but `/health` needs a Backstage token (`Authorization: Bearer <token>`), of a user or\nof a service; a caller sees results only for entities it may read in the catalog, and an\nentity it may not read answers 404 as if it did not exist.\n\nReads never write: the scorecard and governance verdict of a data product that was never\nevaluated answer 404 (`<ref> has not been evaluated yet`); the scheduled pass, a fact push\nor `POST /evaluate/{kind}/{namespace}/{name}` evaluates it.\n\nErrors are Backstage's error bodies (`{ error: { name, message }, request, response }`);\na request that breaks several rules carries them in `error.problems`, one `{ field,\nmessage }` per problem. Request bodies larger than `dataMesh.api.maxBodyBytes` (default\n512 KiB) answer 413.\n",
     license: {
       name: 'Apache-2.0',
       url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
@@ -49,6 +49,9 @@ export const spec = {
     },
     {
       name: 'Contract tests',
+    },
+    {
+      name: 'Access',
     },
     {
       name: 'Export',
@@ -107,6 +110,16 @@ export const spec = {
         in: 'path',
         required: true,
         description: "The waiver's id (a UUID). An unknown id answers 404.",
+        schema: {
+          type: 'string',
+        },
+      },
+      accessRequestId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description:
+          "The access request's id (a UUID). An unknown id answers 404.",
         schema: {
           type: 'string',
         },
@@ -1192,6 +1205,303 @@ export const spec = {
         properties: {
           comment: {
             type: 'string',
+          },
+        },
+      },
+      AccessRequestState: {
+        type: 'string',
+        description:
+          "Lifecycle of a usage agreement. `requested` until an owner of the product (or a governance admin) decides, or approved at once when the port's approval is `automatic` and no governance policy forbids it; `approved` then `active` once access is granted on the port's server (at once for DuckDB servers, where the preview enforces it); `failed` when granting failed (the reason is kept and the grant is retried by the reconciler); `rejected`; `revoked` by an owner or admin; `expired` after `until`.",
+        enum: [
+          'requested',
+          'approved',
+          'active',
+          'rejected',
+          'revoked',
+          'expired',
+          'failed',
+        ],
+      },
+      AccessApproval: {
+        type: 'string',
+        description:
+          'How requests for an output port are approved (`spec.outputPorts[].access.approval`, default `owners`).',
+        enum: ['automatic', 'owners'],
+      },
+      AccessRequest: {
+        type: 'object',
+        description:
+          'A usage agreement of one consumer on one output port of a data product.',
+        required: [
+          'id',
+          'productRef',
+          'outputPort',
+          'consumerRef',
+          'purpose',
+          'state',
+          'approval',
+          'requestedBy',
+          'requestedAt',
+          'updatedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          productRef: {
+            type: 'string',
+            description: "The data product's entity ref, lowercase.",
+          },
+          outputPort: {
+            type: 'string',
+            description: "The output port's name.",
+          },
+          consumerRef: {
+            type: 'string',
+            description:
+              'The consumer (a Group, Component or System) entity ref, lowercase.',
+          },
+          purpose: {
+            type: 'string',
+          },
+          contractVersion: {
+            type: 'string',
+            description:
+              "The version of the port's contract the consumer relies on.",
+          },
+          until: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the agreement ends (it is then `expired` and access revoked); none when absent.',
+          },
+          state: {
+            $ref: '#/components/schemas/AccessRequestState',
+          },
+          approval: {
+            $ref: '#/components/schemas/AccessApproval',
+          },
+          requestedBy: {
+            type: 'string',
+            description: 'The user entity ref of the requester.',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decidedBy: {
+            type: 'string',
+            description:
+              'Who approved or rejected; `system` for an automatic approval.',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          server: {
+            type: 'string',
+            description:
+              'The id in `dataMesh.servers` of the server access is granted on, once known.',
+          },
+          failureReason: {
+            type: 'string',
+            description: 'Why granting failed, while `failed`.',
+          },
+        },
+      },
+      AccessRequestTransition: {
+        type: 'object',
+        description: "One line of an agreement's audit log.",
+        required: ['to', 'actor', 'at'],
+        properties: {
+          from: {
+            $ref: '#/components/schemas/AccessRequestState',
+          },
+          to: {
+            $ref: '#/components/schemas/AccessRequestState',
+          },
+          actor: {
+            type: 'string',
+            description:
+              'User entity ref; `system` for automatic approval, grants, failures and expiry.',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          comment: {
+            type: 'string',
+            description:
+              "The decision's comment, or what was granted or why it failed.",
+          },
+        },
+      },
+      AccessRequestResponse: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/AccessRequest',
+          },
+          {
+            type: 'object',
+            required: ['transitions'],
+            properties: {
+              transitions: {
+                type: 'array',
+                description: 'Every transition, oldest first.',
+                items: {
+                  $ref: '#/components/schemas/AccessRequestTransition',
+                },
+              },
+            },
+          },
+        ],
+      },
+      AccessRequestListResponse: {
+        type: 'object',
+        required: ['items', 'limit', 'offset'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AccessRequest',
+            },
+          },
+          limit: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'integer',
+          },
+        },
+      },
+      CreateAccessRequest: {
+        type: 'object',
+        required: ['productRef', 'outputPort', 'consumerRef', 'purpose'],
+        properties: {
+          productRef: {
+            type: 'string',
+            description:
+              'The data product; the kind defaults to DataProduct. Not retired.',
+          },
+          outputPort: {
+            type: 'string',
+            description: "One of the product's output ports, by name.",
+          },
+          consumerRef: {
+            type: 'string',
+            description:
+              "A Group the caller is a member of, or a Component or System owned by one of the caller's groups (the kind defaults to Group).",
+          },
+          purpose: {
+            type: 'string',
+            maxLength: 2000,
+            description:
+              'What the data is used for; at least 20 characters, not counting spaces at the ends.',
+          },
+          contractVersion: {
+            type: 'string',
+            maxLength: 100,
+            description:
+              "The version of the port's contract the consumer relies on.",
+          },
+          until: {
+            type: 'string',
+            description:
+              'ISO 8601 timestamp in the future, when the agreement ends; none when absent.',
+          },
+        },
+      },
+      AccessDecisionRequest: {
+        type: 'object',
+        properties: {
+          comment: {
+            type: 'string',
+            maxLength: 2000,
+          },
+        },
+      },
+      PortPreviewColumn: {
+        type: 'object',
+        required: ['name', 'type'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+            description: "The column's type as the server names it.",
+          },
+        },
+      },
+      PortPreviewTable: {
+        type: 'object',
+        description:
+          "The first rows of one table (schema object) of the port's contract.",
+        required: ['name', 'columns', 'rows', 'truncated'],
+        properties: {
+          name: {
+            type: 'string',
+            description: "The schema object's name in the contract.",
+          },
+          physicalName: {
+            type: 'string',
+            description: 'The table as the server names it, when it differs.',
+          },
+          columns: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PortPreviewColumn',
+            },
+          },
+          rows: {
+            type: 'array',
+            description:
+              'Rows, each a list of values in the order of `columns` (strings, numbers, booleans or null; other values as strings).',
+            items: {
+              type: 'array',
+              items: {},
+            },
+          },
+          truncated: {
+            type: 'boolean',
+            description: 'Whether the table has more rows than were returned.',
+          },
+          error: {
+            type: 'string',
+            description:
+              'Why this table could not be read (the other tables are still returned).',
+          },
+        },
+      },
+      PortPreviewResponse: {
+        type: 'object',
+        description: "A read-only preview of an output port's data.",
+        required: ['productRef', 'outputPort', 'server', 'tables'],
+        properties: {
+          productRef: {
+            type: 'string',
+          },
+          outputPort: {
+            type: 'string',
+          },
+          server: {
+            type: 'string',
+            description: 'The id in `dataMesh.servers` the data was read from.',
+          },
+          agreementId: {
+            type: 'string',
+            description:
+              'The active agreement that allowed the preview; absent when the caller owns the product.',
+          },
+          tables: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PortPreviewTable',
+            },
           },
         },
       },
@@ -2883,6 +3193,326 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/access-requests': {
+      get: {
+        operationId: 'listAccessRequests',
+        tags: ['Access'],
+        description:
+          'Access requests (usage agreements) of the data products the caller may read, newest first; optionally of one product, of one consumer and in some states.',
+        parameters: [
+          {
+            name: 'productRef',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              "Only this product's requests (kind defaults to DataProduct); 404 when the caller may not read it.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'consumerRef',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              "Only this consumer's requests (kind defaults to Group).",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Any of these states; may repeat.',
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              items: {
+                $ref: '#/components/schemas/AccessRequestState',
+              },
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 500,
+            },
+          },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of access requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AccessRequestListResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'requestAccess',
+        tags: ['Access'],
+        description:
+          "A user asks for read access to one output port of a data product for a consumer they belong to, under a usage agreement. It is `requested` until an owner decides, or approved (and granted) at once when the port's approval is `automatic` and no governance policy forbids it. Users only (a service token answers 403); needs `data-mesh.access.request` on the product. The product's owners are notified.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CreateAccessRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description:
+              'The agreement as created (requested, or active/failed when approved automatically).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AccessRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            description:
+              'The consumer has an open (requested, approved, active or failed) agreement on this port already.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/access-requests/{id}': {
+      get: {
+        operationId: 'getAccessRequest',
+        tags: ['Access'],
+        description:
+          'One access request with every transition; 404 unless the caller may read its product.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/accessRequestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The access request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AccessRequestResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/access-requests/{id}/{action}': {
+      post: {
+        operationId: 'decideAccessRequest',
+        tags: ['Access'],
+        description:
+          "An owner of the product (or a governance admin) approves or rejects a requested agreement, or revokes an approved, active or failed one. Approving grants access on the port's server at once (`active`, or `failed` with the reason); revoking takes it away. Users only; needs `data-mesh.access.decide` on the product, and the requester may not approve their own request. The requester (on a decision) or the consumer (on a revoke) is notified.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/accessRequestId',
+          },
+          {
+            name: 'action',
+            in: 'path',
+            required: true,
+            description:
+              '`approve`, `reject` or `revoke`; another action is no route and answers 404.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/AccessDecisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The agreement after the decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AccessRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            description:
+              'The agreement is not in a state that allows the action (e.g. deciding twice).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/data/{kind}/{namespace}/{name}/ports/{port}/preview': {
+      get: {
+        operationId: 'previewPort',
+        tags: ['Access'],
+        description:
+          "A read-only preview of the first rows of each table of an output port's contract, read from its server. Allowed to the product's owners and to members of a consumer with an active agreement on the port; others answer 403. Bounded by `limit` and the server's statement timeout.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'port',
+            in: 'path',
+            required: true,
+            description: "The output port's name.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'Rows per table at most.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+              default: 20,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The preview.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PortPreviewResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
           '404': {
             $ref: '#/components/responses/NotFound',

@@ -363,6 +363,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/access-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Access requests (usage agreements) of the data products the caller may read, newest first; optionally of one product, of one consumer and in some states. */
+    get: operations['listAccessRequests'];
+    put?: never;
+    /** A user asks for read access to one output port of a data product for a consumer they belong to, under a usage agreement. It is `requested` until an owner decides, or approved (and granted) at once when the port's approval is `automatic` and no governance policy forbids it. Users only (a service token answers 403); needs `data-mesh.access.request` on the product. The product's owners are notified. */
+    post: operations['requestAccess'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/access-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One access request with every transition; 404 unless the caller may read its product. */
+    get: operations['getAccessRequest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/access-requests/{id}/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An owner of the product (or a governance admin) approves or rejects a requested agreement, or revokes an approved, active or failed one. Approving grants access on the port's server at once (`active`, or `failed` with the reason); revoking takes it away. Users only; needs `data-mesh.access.decide` on the product, and the requester may not approve their own request. The requester (on a decision) or the consumer (on a revoke) is notified. */
+    post: operations['decideAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/data/{kind}/{namespace}/{name}/ports/{port}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A read-only preview of the first rows of each table of an output port's contract, read from its server. Allowed to the product's owners and to members of a consumer with an active agreement on the port; others answer 403. Bounded by `limit` and the server's statement timeout. */
+    get: operations['previewPort'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export type webhooks = Record<string, never>;
@@ -713,6 +782,121 @@ export interface components {
     WaiverDecisionRequest: {
       comment?: string;
     };
+    /**
+     * Lifecycle of a usage agreement. `requested` until an owner of the product (or a governance admin) decides, or approved at once when the port's approval is `automatic` and no governance policy forbids it; `approved` then `active` once access is granted on the port's server (at once for DuckDB servers, where the preview enforces it); `failed` when granting failed (the reason is kept and the grant is retried by the reconciler); `rejected`; `revoked` by an owner or admin; `expired` after `until`.
+     */
+    AccessRequestState:
+      | 'requested'
+      | 'approved'
+      | 'active'
+      | 'rejected'
+      | 'revoked'
+      | 'expired'
+      | 'failed';
+    /**
+     * How requests for an output port are approved (`spec.outputPorts[].access.approval`, default `owners`).
+     */
+    AccessApproval: 'automatic' | 'owners';
+    /** A usage agreement of one consumer on one output port of a data product. */
+    AccessRequest: {
+      id: string;
+      /** The data product's entity ref, lowercase. */
+      productRef: string;
+      /** The output port's name. */
+      outputPort: string;
+      /** The consumer (a Group, Component or System) entity ref, lowercase. */
+      consumerRef: string;
+      purpose: string;
+      /** The version of the port's contract the consumer relies on. */
+      contractVersion?: string;
+      /**
+       * Format: date-time
+       * When the agreement ends (it is then `expired` and access revoked); none when absent.
+       */
+      until?: string;
+      state: components['schemas']['AccessRequestState'];
+      approval: components['schemas']['AccessApproval'];
+      /** The user entity ref of the requester. */
+      requestedBy: string;
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Who approved or rejected; `system` for an automatic approval. */
+      decidedBy?: string;
+      /** Format: date-time */
+      decidedAt?: string;
+      /** The id in `dataMesh.servers` of the server access is granted on, once known. */
+      server?: string;
+      /** Why granting failed, while `failed`. */
+      failureReason?: string;
+    };
+    /** One line of an agreement's audit log. */
+    AccessRequestTransition: {
+      from?: components['schemas']['AccessRequestState'];
+      to: components['schemas']['AccessRequestState'];
+      /** User entity ref; `system` for automatic approval, grants, failures and expiry. */
+      actor: string;
+      /** Format: date-time */
+      at: string;
+      /** The decision's comment, or what was granted or why it failed. */
+      comment?: string;
+    };
+    AccessRequestResponse: components['schemas']['AccessRequest'] & {
+      /** Every transition, oldest first. */
+      transitions: components['schemas']['AccessRequestTransition'][];
+    };
+    AccessRequestListResponse: {
+      items: components['schemas']['AccessRequest'][];
+      limit: number;
+      offset: number;
+    };
+    CreateAccessRequest: {
+      /** The data product; the kind defaults to DataProduct. Not retired. */
+      productRef: string;
+      /** One of the product's output ports, by name. */
+      outputPort: string;
+      /** A Group the caller is a member of, or a Component or System owned by one of the caller's groups (the kind defaults to Group). */
+      consumerRef: string;
+      /** What the data is used for; at least 20 characters, not counting spaces at the ends. */
+      purpose: string;
+      /** The version of the port's contract the consumer relies on. */
+      contractVersion?: string;
+      /** ISO 8601 timestamp in the future, when the agreement ends; none when absent. */
+      until?: string;
+    };
+    AccessDecisionRequest: {
+      comment?: string;
+    };
+    PortPreviewColumn: {
+      name: string;
+      /** The column's type as the server names it. */
+      type: string;
+    };
+    /** The first rows of one table (schema object) of the port's contract. */
+    PortPreviewTable: {
+      /** The schema object's name in the contract. */
+      name: string;
+      /** The table as the server names it, when it differs. */
+      physicalName?: string;
+      columns: components['schemas']['PortPreviewColumn'][];
+      /** Rows, each a list of values in the order of `columns` (strings, numbers, booleans or null; other values as strings). */
+      rows: unknown[][];
+      /** Whether the table has more rows than were returned. */
+      truncated: boolean;
+      /** Why this table could not be read (the other tables are still returned). */
+      error?: string;
+    };
+    /** A read-only preview of an output port's data. */
+    PortPreviewResponse: {
+      productRef: string;
+      outputPort: string;
+      /** The id in `dataMesh.servers` the data was read from. */
+      server: string;
+      /** The active agreement that allowed the preview; absent when the caller owns the product. */
+      agreementId?: string;
+      tables: components['schemas']['PortPreviewTable'][];
+    };
     /** One data product of the explorer. */
     ProductsQueryItem: {
       entityRef: string;
@@ -974,6 +1158,8 @@ export interface components {
     name: string;
     /** The waiver's id (a UUID). An unknown id answers 404. */
     waiverId: string;
+    /** The access request's id (a UUID). An unknown id answers 404. */
+    accessRequestId: string;
     /** How many items to skip. Pages further out are refused rather than scanned. */
     offset: number;
   };
@@ -1680,6 +1866,186 @@ export interface operations {
         };
       };
       401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  listAccessRequests: {
+    parameters: {
+      query?: {
+        /** Only this product's requests (kind defaults to DataProduct); 404 when the caller may not read it. */
+        productRef?: string;
+        /** Only this consumer's requests (kind defaults to Group). */
+        consumerRef?: string;
+        /** Any of these states; may repeat. */
+        state?: components['schemas']['AccessRequestState'][];
+        limit?: number;
+        /** How many items to skip. Pages further out are refused rather than scanned. */
+        offset?: components['parameters']['offset'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** One page of access requests. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequestListResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  requestAccess: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAccessRequest'];
+      };
+    };
+    responses: {
+      /** The agreement as created (requested, or active/failed when approved automatically). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** The consumer has an open (requested, approved, active or failed) agreement on this port already. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  getAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The access request's id (a UUID). An unknown id answers 404. */
+        id: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The access request. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequestResponse'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  decideAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The access request's id (a UUID). An unknown id answers 404. */
+        id: components['parameters']['accessRequestId'];
+        /** `approve`, `reject` or `revoke`; another action is no route and answers 404. */
+        action: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['AccessDecisionRequest'];
+      };
+    };
+    responses: {
+      /** The agreement after the decision. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** The agreement is not in a state that allows the action (e.g. deciding twice). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  previewPort: {
+    parameters: {
+      query?: {
+        /** Rows per table at most. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+        /** The output port's name. */
+        port: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The preview. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortPreviewResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       default: components['responses']['ErrorResponse'];
     };

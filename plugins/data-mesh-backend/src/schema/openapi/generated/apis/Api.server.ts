@@ -248,6 +248,65 @@ export type GetContractTestRun = {
 };
 
 /**
+ * `GET /access-requests`
+ * @public
+ */
+export type ListAccessRequests = {
+  query: NonNullable<Operations['listAccessRequests']['parameters']['query']>;
+  response:
+    | Operations['listAccessRequests']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `POST /access-requests`
+ * @public
+ */
+export type RequestAccess = {
+  body: Operations['requestAccess']['requestBody']['content']['application/json'];
+  response:
+    | Operations['requestAccess']['responses'][201]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /access-requests/{id}`
+ * @public
+ */
+export type GetAccessRequest = {
+  path: Operations['getAccessRequest']['parameters']['path'];
+  response:
+    | Operations['getAccessRequest']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `POST /access-requests/{id}/{action}`
+ * @public
+ */
+export type DecideAccessRequest = {
+  path: Operations['decideAccessRequest']['parameters']['path'];
+  body: NonNullable<
+    Operations['decideAccessRequest']['requestBody']
+  >['content']['application/json'];
+  response:
+    | Operations['decideAccessRequest']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /data/{kind}/{namespace}/{name}/ports/{port}/preview`
+ * @public
+ */
+export type PreviewPort = {
+  path: Operations['previewPort']['parameters']['path'];
+  query: NonNullable<Operations['previewPort']['parameters']['query']>;
+  response:
+    | Operations['previewPort']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
  * The request and response types of each route, for `createOpenApiRouter`.
  * @public
  */
@@ -274,4 +333,9 @@ export type EndpointMap = {
   '#get|/contract-tests/{kind}/{namespace}/{name}': GetContractTests;
   '#post|/contract-tests/{kind}/{namespace}/{name}/runs': RunContractTests;
   '#get|/contract-tests/runs/{runId}': GetContractTestRun;
+  '#get|/access-requests': ListAccessRequests;
+  '#post|/access-requests': RequestAccess;
+  '#get|/access-requests/{id}': GetAccessRequest;
+  '#post|/access-requests/{id}/{action}': DecideAccessRequest;
+  '#get|/data/{kind}/{namespace}/{name}/ports/{port}/preview': PreviewPort;
 };

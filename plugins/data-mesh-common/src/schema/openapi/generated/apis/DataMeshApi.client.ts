@@ -416,6 +416,100 @@ export class DataMeshApiClient {
     return this.call('GET', '/contract-tests/runs/{runId}', request, options);
   }
 
+  /**
+   * Access requests (usage agreements) of the data products the caller may read, newest first; optionally of one product, of one consumer and in some states.
+   *
+   * `GET /access-requests`
+   */
+  async listAccessRequests(
+    request: {
+      query?: NonNullable<
+        operations['listAccessRequests']['parameters']['query']
+      >;
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['listAccessRequests']['responses'][200]['content']['application/json']
+  > {
+    return this.call('GET', '/access-requests', request, options);
+  }
+
+  /**
+   * A user asks for read access to one output port of a data product for a consumer they belong to, under a usage agreement. It is `requested` until an owner decides, or approved (and granted) at once when the port's approval is `automatic` and no governance policy forbids it. Users only (a service token answers 403); needs `data-mesh.access.request` on the product. The product's owners are notified.
+   *
+   * `POST /access-requests`
+   */
+  async requestAccess(
+    request: {
+      body: operations['requestAccess']['requestBody']['content']['application/json'];
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['requestAccess']['responses'][201]['content']['application/json']
+  > {
+    return this.call('POST', '/access-requests', request, options);
+  }
+
+  /**
+   * One access request with every transition; 404 unless the caller may read its product.
+   *
+   * `GET /access-requests/{id}`
+   */
+  async getAccessRequest(
+    request: { path: operations['getAccessRequest']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['getAccessRequest']['responses'][200]['content']['application/json']
+  > {
+    return this.call('GET', '/access-requests/{id}', request, options);
+  }
+
+  /**
+   * An owner of the product (or a governance admin) approves or rejects a requested agreement, or revokes an approved, active or failed one. Approving grants access on the port's server at once (`active`, or `failed` with the reason); revoking takes it away. Users only; needs `data-mesh.access.decide` on the product, and the requester may not approve their own request. The requester (on a decision) or the consumer (on a revoke) is notified.
+   *
+   * `POST /access-requests/{id}/{action}`
+   */
+  async decideAccessRequest(
+    request: {
+      path: operations['decideAccessRequest']['parameters']['path'];
+      body?: NonNullable<
+        operations['decideAccessRequest']['requestBody']
+      >['content']['application/json'];
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['decideAccessRequest']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'POST',
+      '/access-requests/{id}/{action}',
+      request,
+      options,
+    );
+  }
+
+  /**
+   * A read-only preview of the first rows of each table of an output port's contract, read from its server. Allowed to the product's owners and to members of a consumer with an active agreement on the port; others answer 403. Bounded by `limit` and the server's statement timeout.
+   *
+   * `GET /data/{kind}/{namespace}/{name}/ports/{port}/preview`
+   */
+  async previewPort(
+    request: {
+      path: operations['previewPort']['parameters']['path'];
+      query?: NonNullable<operations['previewPort']['parameters']['query']>;
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['previewPort']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'GET',
+      '/data/{kind}/{namespace}/{name}/ports/{port}/preview',
+      request,
+      options,
+    );
+  }
+
   private async call<T>(
     method: string,
     route: string,
