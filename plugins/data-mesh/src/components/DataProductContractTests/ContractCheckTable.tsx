@@ -4,6 +4,7 @@ import {
   ContractCheckResult,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import Typography from '@material-ui/core/Typography';
+import { Fragment } from 'react';
 import { DenseTable, formatValue, Tone, ToneChip } from '../shared';
 
 const OUTCOMES: Record<ContractCheckOutcome, { label: string; tone: Tone }> = {
@@ -37,6 +38,25 @@ export function ContractCheckOutcomeChip(props: { outcome: string }) {
 
 type Row = ContractCheckResult & { key: string };
 
+/**
+ * A table or column name that may wrap after `_`, `.` and `-` rather than anywhere (`<wbr>`
+ * adds no character, so the name copies as it is).
+ */
+function Identifier(props: { name?: string }) {
+  if (!props.name) return null;
+  const parts = props.name.split(/(?<=[_.-])/);
+  return (
+    <code style={{ fontSize: '0.95em' }}>
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          {part}
+          {index < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </code>
+  );
+}
+
 function Value(props: { value: unknown }) {
   const text = formatValue(props.value);
   return text === undefined ? null : (
@@ -55,12 +75,43 @@ const columns: TableColumn<Row>[] = [
     title: 'Outcome',
     field: 'outcome',
     width: '1%',
+    cellStyle: { whiteSpace: 'nowrap' },
     customSort: (a, b) =>
       (OUTCOME_ORDER[a.outcome] ?? 1) - (OUTCOME_ORDER[b.outcome] ?? 1),
     render: row => <ContractCheckOutcomeChip outcome={row.outcome} />,
   },
-  { title: 'Object', field: 'object' },
-  { title: 'Property', field: 'property' },
+  {
+    // The column (property) first, the table (object) under it: one object's checks share
+    // the table, and the two side by side left no room for the message.
+    title: 'Checked',
+    field: 'property',
+    cellStyle: { minWidth: 200 },
+    customSort: (a, b) =>
+      `${a.object}.${a.property ?? ''}`.localeCompare(
+        `${b.object}.${b.property ?? ''}`,
+      ),
+    customFilterAndSearch: (term: string, row) =>
+      [row.object, row.property ?? ''].some(name =>
+        name
+          .toLocaleLowerCase('en-US')
+          .includes(term.toLocaleLowerCase('en-US')),
+      ),
+    render: row => (
+      <>
+        <Identifier name={row.property ?? row.object} />
+        <Typography variant="caption" color="textSecondary" component="div">
+          {row.property ? (
+            <>
+              of <Identifier name={row.object} />
+            </>
+          ) : (
+            // Contract-wide checks have no object.
+            (row.object && 'table') || 'contract'
+          )}
+        </Typography>
+      </>
+    ),
+  },
   {
     title: 'Check',
     field: 'metric',
@@ -87,7 +138,13 @@ const columns: TableColumn<Row>[] = [
     sorting: false,
     render: row => <Value value={row.expected} />,
   },
-  { title: 'Message', field: 'message', sorting: false },
+  {
+    title: 'Message',
+    field: 'message',
+    sorting: false,
+    // The explanation is the longest text: it gets the room, identifiers wrap instead.
+    cellStyle: { minWidth: 260 },
+  },
 ];
 
 /**

@@ -123,11 +123,11 @@ describe('data product contract tests', () => {
     const checks = await screen.findByRole('region', {
       name: 'Checks of api:default/orders-contract',
     });
+    // The column checked, then the table it is of (or "table" for a check of the table).
     expect(rowsOf(checks)).toEqual([
       [
         'Failed',
-        'orders',
-        'customer_email',
+        'customer_emailof orders',
         'nullValuesEvery order has an email',
         '2',
         '= 0',
@@ -135,16 +135,27 @@ describe('data product contract tests', () => {
       ],
       [
         'Error',
-        'orders',
-        '',
+        'orderstable',
         'freshness',
         '',
         '',
         'orders.updated_at: no such column',
       ],
-      ['Passed', 'orders', '', 'exists', '', '', ''],
-      ['Passed', 'orders', 'order_id', 'required', '0', '= 0 nulls', ''],
-      ['Skipped', 'orders', '', 'sql', '', '', 'custom rules are not checked'],
+      ['Passed', 'orderstable', 'exists', '', '', ''],
+      ['Passed', 'order_idof orders', 'required', '0', '= 0 nulls', ''],
+      ['Skipped', 'orderstable', 'sql', '', '', 'custom rules are not checked'],
+    ]);
+    expect(
+      within(checks)
+        .getAllByRole('columnheader')
+        .map(header => header.textContent),
+    ).toEqual([
+      'Outcome',
+      'Checked',
+      'Check',
+      'Measured',
+      'Expected',
+      'Message',
     ]);
     expect(api.getContractTests).toHaveBeenCalledWith(entityRef);
   });
