@@ -81,6 +81,9 @@ export class PostgresServer implements DataServer {
           )}, pg_catalog`,
         );
       }
+      if (options.role !== undefined) {
+        await client.query(`SET LOCAL ROLE ${quoteIdentifier(options.role)}`);
+      }
       const result = await abortable(
         () =>
           client.query<Record<string, unknown>>({

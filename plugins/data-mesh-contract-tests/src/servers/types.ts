@@ -41,6 +41,11 @@ export interface DataServerQueryOptions {
   signal?: AbortSignal;
   /** The only schema unqualified table names resolve in (besides the system catalog). */
   searchPath?: string;
+  /**
+   * PostgreSQL: the role the statement runs as (`SET LOCAL ROLE`), so the database's own grants
+   * decide what it reads; the server's user must be a member of it. DuckDB has no roles.
+   */
+  role?: string;
 }
 
 /**
