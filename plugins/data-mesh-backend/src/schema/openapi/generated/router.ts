@@ -1441,7 +1441,7 @@ export const spec = {
         type: 'object',
         description:
           "The first rows of one table (schema object) of the port's contract.",
-        required: ['name', 'columns', 'rows', 'truncated'],
+        required: ['name', 'columns', 'rows', 'truncated', 'masked'],
         properties: {
           name: {
             type: 'string',
@@ -1469,6 +1469,14 @@ export const spec = {
           truncated: {
             type: 'boolean',
             description: 'Whether the table has more rows than were returned.',
+          },
+          masked: {
+            type: 'array',
+            description:
+              'Columns of properties classified `restricted`, whose values are withheld (null in every row) because the caller reads under an agreement, not as an owner.',
+            items: {
+              type: 'string',
+            },
           },
           error: {
             type: 'string',

@@ -884,6 +884,8 @@ export interface components {
       rows: unknown[][];
       /** Whether the table has more rows than were returned. */
       truncated: boolean;
+      /** Columns of properties classified `restricted`, whose values are withheld (null in every row) because the caller reads under an agreement, not as an owner. */
+      masked: string[];
       /** Why this table could not be read (the other tables are still returned). */
       error?: string;
     };
