@@ -6,6 +6,9 @@ import { DataServer } from './servers/types';
 import { testContract } from './testContract';
 import { ContractTestResult } from './types';
 
+// Real engines, on a machine that may be busy: time for queries and for the parsers' first load.
+jest.setTimeout(60_000);
+
 /** The official ODCS examples, as data-mesh-common keeps them unchanged. */
 const EXAMPLES = join(
   __dirname,

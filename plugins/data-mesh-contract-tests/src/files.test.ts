@@ -4,6 +4,9 @@ import { createTestEngine, TestEngine } from './__testUtils__/engines';
 import { DataServer } from './servers/types';
 import { testContract } from './testContract';
 
+// Real engines, on a machine that may be busy: time for queries and for the parsers' first load.
+jest.setTimeout(60_000);
+
 function contract(server: Record<string, unknown>, quality: unknown[] = []) {
   return {
     apiVersion: 'v3.1.0',

@@ -15,6 +15,9 @@ import { DataServer } from './servers/types';
 import { testContract } from './testContract';
 import { ContractCheck, ContractTestResult } from './types';
 
+// Real engines, on a machine that may be busy: time for queries and for the parsers' first load.
+jest.setTimeout(60_000);
+
 const NOW = new Date('2026-01-10T10:00:00Z');
 
 function find(

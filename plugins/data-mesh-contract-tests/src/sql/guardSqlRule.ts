@@ -27,6 +27,18 @@ const POSTGRES_NODES = new Set([
   'Boolean', 'BitString', 'CollateClause', 'GroupingSet',
 ]);
 
+/** Types a rule may cast to: values, not catalog lookups such as regclass. */
+// prettier-ignore
+const ALLOWED_CASTS = new Set([
+  'int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'numeric',
+  'decimal', 'float4', 'float8', 'real', 'double precision', 'text', 'varchar',
+  'bpchar', 'char', 'date', 'time', 'timetz', 'timestamp', 'timestamptz',
+  'interval', 'bool', 'boolean', 'uuid', 'json', 'jsonb', 'double', 'float',
+  'tinyint', 'hugeint', 'utinyint', 'usmallint', 'uinteger', 'ubigint',
+  'string', 'timestamp with time zone', 'timestamp_s', 'timestamp_ms',
+  'timestamp_ns',
+]);
+
 /** Why a rule is refused, or undefined when it may run. */
 type Verdict = string | undefined;
 
@@ -138,6 +150,15 @@ async function guardPostgres(
           .replace('SVFOP_', '')
           .toLowerCase()}, which a quality rule may not`;
       }
+      if (key === 'TypeCast') {
+        const names = (
+          body.typeName.names as Array<{ String: { sval: string } }>
+        ).map(part => part.String.sval);
+        const type = names[names.length - 1];
+        if (!ALLOWED_CASTS.has(type.toLowerCase())) {
+          return `it casts to ${names.join('.')}, which a quality rule may not`;
+        }
+      }
       if (key === 'RangeVar') {
         const verdict = checkTable(
           scope,
@@ -217,6 +238,22 @@ async function guardDuckDb(sql: string, scope: SqlRuleScope): Promise<Verdict> {
         String(node.schema ?? '') || undefined,
       );
       if (verdict) return verdict;
+    } else if (node.class === 'CAST') {
+      // Built-in types are bound by the parser; others are looked up by name later.
+      const type = node.cast_type as
+        | {
+            id?: string;
+            type_info?: { name?: string; user_type_name?: string };
+          }
+        | undefined;
+      if (type?.id === 'UNBOUND' || type?.id === 'USER') {
+        const name = String(
+          type.type_info?.name ?? type.type_info?.user_type_name,
+        );
+        if (!ALLOWED_CASTS.has(name.toLowerCase())) {
+          return `it casts to ${name}, which a quality rule may not`;
+        }
+      }
     } else if (!node.class && typeof node.type === 'string') {
       if (DUCKDB_REFUSED_REFS[node.type]) {
         return `it reads ${
