@@ -11,7 +11,6 @@ import {
   DataPreviewService,
   MAX_PREVIEW_ROWS,
   PreviewReader,
-  previewLimit,
 } from './DataPreviewService';
 
 jest.setTimeout(60_000);
@@ -134,7 +133,7 @@ describe.each(ENGINES)('DataPreviewService on %s', engine => {
 
   const preview = (
     reader: PreviewReader,
-    options: { limit?: number; object?: string; type?: string } = {},
+    options: { limit?: number; type?: string } = {},
   ) =>
     service.preview({
       product,
@@ -143,108 +142,106 @@ describe.each(ENGINES)('DataPreviewService on %s', engine => {
       contract: contract(options.type ?? engine),
       limit: options.limit ?? 5,
       reader,
-      ...(options.object ? { object: options.object } : {}),
     });
+  const customers = async (
+    reader: PreviewReader,
+    options: { limit?: number } = {},
+  ) => (await preview(reader, options)).tables[0];
 
   it('shows an owner the first rows of the declared columns, restricted ones included', async () => {
     const result = await preview({ as: 'owner' }, { limit: 2 });
     expect(result).toMatchObject({
-      entityRef: 'dataproduct:default/customers',
+      productRef: 'dataproduct:default/customers',
+      outputPort: 'customers',
       server: 'warehouse',
-      object: 'Customers',
-      masked: [],
-      limit: 2,
-      access: 'owner',
     });
-    expect(result.columns.map(c => [c.name, c.masked])).toEqual([
-      ['id', false],
-      ['name', false],
-      ['email', false],
-    ]);
-    expect(result.rows).toHaveLength(2);
-    for (const row of result.rows) {
-      // The column the contract does not declare is never read.
-      expect(Object.keys(row)).toEqual(['id', 'name', 'email']);
-      expect(row.email).toMatch(/@example\.com$/);
+    const [table] = result.tables;
+    expect(table).toMatchObject({
+      name: 'customers',
+      physicalName: 'Customers',
+      masked: [],
+      truncated: true,
+    });
+    // The column the contract does not declare is never read; phone is not on the server.
+    expect(table.columns.map(c => c.name)).toEqual(['id', 'name', 'email']);
+    expect(table.rows).toHaveLength(2);
+    for (const [id, name, email] of table.rows) {
+      expect(name).toBe(`name ${id}`);
+      expect(email).toBe(`c${id}@example.com`);
     }
   });
 
-  it('masks restricted columns for a consumer whose agreement does not cover them', async () => {
-    const result = await preview({ as: 'agreement', coversRestricted: false });
-    expect(result.masked).toEqual(['email']);
-    expect(result.access).toBe('agreement');
-    expect(result.rows).toHaveLength(5);
-    for (const row of result.rows) {
-      expect(row.email).toBeNull();
-      expect(row.name).toMatch(/^name /);
+  it('masks restricted columns for a consumer reading under an agreement', async () => {
+    const table = await customers({ as: 'agreement' });
+    expect(table.masked).toEqual(['email']);
+    expect(table.rows).toHaveLength(5);
+    for (const [id, name, email] of table.rows) {
+      expect(name).toBe(`name ${id}`);
+      expect(email).toBeNull();
     }
-  });
-
-  it('shows restricted columns to a consumer whose agreement covers them', async () => {
-    const result = await preview({ as: 'agreement', coversRestricted: true });
-    expect(result.masked).toEqual([]);
-    expect(result.rows[0].email).toMatch(/@example\.com$/);
   });
 
   it(`never returns more than ${MAX_PREVIEW_ROWS} rows`, async () => {
-    const result = await preview(
-      { as: 'owner' },
-      { limit: previewLimit('100000') },
-    );
-    expect(result.rows).toHaveLength(MAX_PREVIEW_ROWS);
-    expect(result.limit).toBe(MAX_PREVIEW_ROWS);
-    // Even when the service is asked for more directly.
-    const direct = await preview({ as: 'owner' }, { limit: 1000 });
-    expect(direct.rows.length).toBeLessThanOrEqual(1000);
+    const table = await customers({ as: 'owner' }, { limit: 100_000 });
+    expect(table.rows).toHaveLength(MAX_PREVIEW_ROWS);
+    expect(table.truncated).toBe(true);
+    // A table with fewer rows than asked is not truncated.
+    const [, weird] = (await preview({ as: 'owner' })).tables;
+    expect(weird.truncated).toBe(false);
   });
 
-  it('reads a named object, quoting identifiers that would break SQL', async () => {
-    const result = await preview({ as: 'owner' }, { object: 'weird' });
-    expect(result.rows).toEqual([{ 'a"b': 7 }]);
-  });
-
-  it('answers 404s that name what is missing', async () => {
-    await expect(
-      preview({ as: 'owner' }, { object: 'nope' }),
-    ).rejects.toMatchObject({
-      name: 'NotFoundError',
-      message: expect.stringContaining('no schema object "nope"'),
+  it('reads every table, quoting identifiers that would break SQL', async () => {
+    const [, weird] = (await preview({ as: 'owner' })).tables;
+    expect(weird).toMatchObject({
+      name: 'weird',
+      columns: [{ name: 'a"b' }],
+      rows: [[7]],
     });
+  });
+
+  it('names a server that is not configured, and a table that is not there', async () => {
     await expect(
       preview({ as: 'owner' }, { type: 'snowflake' }),
     ).rejects.toMatchObject({
       name: 'NotFoundError',
       message: expect.stringContaining('elsewhere, warehouse'),
     });
+    const missing = await new DataPreviewService({
+      servers: () => server,
+    }).preview({
+      product,
+      port: 'customers',
+      contractRef: 'api:default/customers-contract',
+      contract: {
+        ...contract(engine),
+        schema: [{ name: 'gone', properties: [{ name: 'id' }] }],
+      },
+      limit: 5,
+      reader: { as: 'owner' },
+    });
+    expect(missing.tables).toEqual([
+      expect.objectContaining({
+        name: 'gone',
+        rows: [],
+        error: 'The table gone is not on server warehouse',
+      }),
+    ]);
   });
 
   if (engine === 'postgres') {
     it("runs a consumer's preview as their granted role", async () => {
-      const granted = await preview({
+      const granted = await customers({
         as: 'agreement',
-        coversRestricted: false,
         databaseRole: 'preview_reader',
       });
       expect(granted.rows).toHaveLength(5);
       // The database refuses a role without a grant: the portal does not read past it.
-      await expect(
-        preview({
-          as: 'agreement',
-          coversRestricted: false,
-          databaseRole: 'preview_nobody',
-        }),
-      ).rejects.toThrow(/permission denied/);
+      const refused = await customers({
+        as: 'agreement',
+        databaseRole: 'preview_nobody',
+      });
+      expect(refused.rows).toEqual([]);
+      expect(refused.error).toMatch(/permission denied/);
     });
   }
-});
-
-describe('previewLimit', () => {
-  it('defaults, caps and refuses what is no count', () => {
-    expect(previewLimit(undefined)).toBe(20);
-    expect(previewLimit('3')).toBe(3);
-    expect(previewLimit(500)).toBe(MAX_PREVIEW_ROWS);
-    for (const bad of ['0', '-1', '1.5', 'ten']) {
-      expect(() => previewLimit(bad)).toThrow(/limit: must be a whole number/);
-    }
-  });
 });

@@ -5,6 +5,7 @@ import {
   DataServerColumn,
 } from '@datamesh-portal/plugin-data-mesh-contract-tests';
 import {
+  DataMeshApiComponents,
   entityRefKey,
   flattenProperties,
   listOf,
@@ -32,26 +33,22 @@ const DATABASE_TYPES: Record<string, DataServer['dialect']> = {
   duckdb: 'duckdb',
 };
 
-/** The first rows of a port's table, as the caller may see them. */
-export interface DataPreview {
-  entityRef: string;
-  port: string;
-  contractRef: string;
-  server: string;
-  object: string;
-  columns: { name: string; type: string; masked: boolean }[];
-  /** The columns whose values were withheld (every row has null there). */
-  masked: string[];
-  rows: Record<string, unknown>[];
-  limit: number;
-  /** Whether the caller reads as an owner or under an agreement. */
-  access: 'owner' | 'agreement';
-}
+/** The first rows of one table of a port, as the caller may see them. */
+export type PreviewTable = DataMeshApiComponents['schemas']['PortPreviewTable'];
 
-/** Who reads: an owner sees everything, a consumer restricted values only when covered. */
+/** A port's preview: each table of its contract. */
+export type PortPreview = Omit<
+  DataMeshApiComponents['schemas']['PortPreviewResponse'],
+  'agreementId'
+>;
+
+/**
+ * Who reads: an owner sees everything; a consumer reading under an agreement never sees the
+ * values of restricted properties, and on PostgreSQL reads as their granted role when known.
+ */
 export type PreviewReader =
   | { as: 'owner' }
-  | { as: 'agreement'; coversRestricted: boolean; databaseRole?: string };
+  | { as: 'agreement'; databaseRole?: string };
 
 /** Whether a property (or anything nested in it) is classified restricted. */
 function isRestricted(property: OdcsSchemaProperty): boolean {
@@ -75,47 +72,33 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** A value as JSON shows it, long text cut, binary as its size. */
-function previewValue(value: unknown): unknown {
+/** A value as the preview shows it: strings, numbers, booleans or null, long text cut. */
+function previewValue(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return `(${value.byteLength} bytes)`;
-  if (typeof value === 'string' && value.length > MAX_PREVIEW_TEXT) {
-    return `${value.slice(0, MAX_PREVIEW_TEXT)}…`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const text = JSON.stringify(value, (_k, v) =>
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (value instanceof Date) text = value.toISOString();
+  else if (value instanceof Uint8Array) text = `(${value.byteLength} bytes)`;
+  else {
+    text = JSON.stringify(value, (_k, v) =>
       typeof v === 'bigint' ? Number(v) : v,
     );
-    return text.length > MAX_PREVIEW_TEXT
-      ? `${text.slice(0, MAX_PREVIEW_TEXT)}…`
-      : value;
   }
-  return value;
-}
-
-/** The rows asked for, within 1 to {@link MAX_PREVIEW_ROWS}. */
-export function previewLimit(value: unknown): number {
-  if (value === undefined) return DEFAULT_PREVIEW_ROWS;
-  const limit = Number(value);
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new InputError(
-      `limit: must be a whole number from 1 to ${MAX_PREVIEW_ROWS}, got ${JSON.stringify(
-        value,
-      )}`,
-    );
-  }
-  return Math.min(limit, MAX_PREVIEW_ROWS);
+  return text.length > MAX_PREVIEW_TEXT
+    ? `${text.slice(0, MAX_PREVIEW_TEXT)}…`
+    : text;
 }
 
 /**
  * Reads the first rows of a product's output port for the portal's read-only preview: the
- * port's contract names the table (its first schema object, or the one asked for) and the
- * server (the contract's first server entry configured in `dataMesh.servers`). Only the columns
+ * port's contract names the tables (its schema objects) and the server (the contract's first
+ * server entry configured in `dataMesh.servers`). Only the columns
  * the contract declares are read, with quoted identifiers and a bound row limit of at most
  * {@link MAX_PREVIEW_ROWS}, on the server's read-only pool with its statement timeout.
- * Restricted columns are never read for a consumer whose agreement does not cover them: the
- * database sends NULL in their place. Who may read is decided by the caller of this service.
+ * Columns of properties classified restricted are never read for a consumer: the database
+ * sends NULL in their place; owners see them. Who may read is decided by the caller of this service.
  */
 export class DataPreviewService {
   constructor(
@@ -145,55 +128,90 @@ export class DataPreviewService {
     }
   }
 
+  /**
+   * Every table of the port's contract: its first rows, or why it could not be read (the
+   * others are still read). Throws a NotFoundError when no server of the contract is here.
+   */
   async preview(request: {
     product: Entity;
     port: string;
     contractRef: string;
     contract: OdcsContract;
-    object?: string;
     limit: number;
     reader: PreviewReader;
     signal?: AbortSignal;
-  }): Promise<DataPreview> {
-    const { contract, port, contractRef, reader } = request;
-    const object = this.objectOf(contract, port, request.object);
+  }): Promise<PortPreview> {
+    const { contract, port, contractRef } = request;
     const { server, entry } = this.serverOf(contract, port, contractRef);
     const schema =
       typeof entry.schema === 'string' && entry.schema
         ? entry.schema
         : undefined;
+    const tables: PreviewTable[] = [];
+    // One after the other: a preview holds at most one of the server's connections.
+    for (const object of listOf<OdcsSchemaObject>(contract.schema)) {
+      try {
+        tables.push(await this.previewTable(server, schema, object, request));
+      } catch (error) {
+        tables.push({
+          name: String(object.name ?? columnName(object)),
+          columns: [],
+          rows: [],
+          truncated: false,
+          masked: [],
+          error: (error as Error).message,
+        });
+      }
+    }
+    return {
+      productRef: entityRefKey(request.product),
+      outputPort: port,
+      server: server.id,
+      tables,
+    };
+  }
+
+  private async previewTable(
+    server: DataServer,
+    schema: string | undefined,
+    object: OdcsSchemaObject,
+    request: { limit: number; reader: PreviewReader; signal?: AbortSignal },
+  ): Promise<PreviewTable> {
+    const { reader, signal } = request;
+    // Never more, whatever the caller asks.
+    const limit = Math.min(
+      Math.max(1, Math.floor(request.limit)),
+      MAX_PREVIEW_ROWS,
+    );
+    const name = String(object.name ?? columnName(object));
     const table = columnName(object);
-    const found = await this.findTable(server, schema, table, request.signal);
+    const found = await this.findTable(server, schema, table, signal);
     if (!found) {
-      throw new NotFoundError(
-        `Port ${port}: the table ${
-          schema ? `${schema}.` : ''
-        }${table} of ${contractRef} is not on server ${server.id}`,
+      throw new Error(
+        `The table ${schema ? `${schema}.` : ''}${table} is not on server ${
+          server.id
+        }`,
       );
     }
-
     const objectRestricted = isRestricted({ ...object, properties: [] });
-    const mayReadRestricted = reader.as === 'owner' || reader.coversRestricted;
     const onServer = new Map(found.columns.map(c => [c.name, c]));
     const columns = listOf<OdcsSchemaProperty>(object.properties)
       .map(property => ({
         name: columnName(property),
         column: onServer.get(columnName(property)),
         masked:
-          !mayReadRestricted && (objectRestricted || isRestricted(property)),
+          reader.as !== 'owner' && (objectRestricted || isRestricted(property)),
       }))
       .filter(
         (c): c is typeof c & { column: DataServerColumn } =>
           c.name !== '' && c.column !== undefined,
       );
     if (columns.length === 0) {
-      throw new NotFoundError(
-        `Port ${port}: none of the properties of ${columnName(
-          object,
-        )} in ${contractRef} is a column of its table on server ${server.id}`,
+      throw new Error(
+        `None of the properties of ${name} is a column of ${table} on server ${server.id}`,
       );
     }
-
+    // Restricted values never leave the database: it sends NULL in their place.
     const select = columns
       .map(c =>
         c.masked
@@ -201,68 +219,29 @@ export class DataPreviewService {
           : quoteIdentifier(c.name),
       )
       .join(', ');
+    // One row more than shown tells whether there are more.
     const rows = await server.query(
       `SELECT ${select} FROM ${found.relation} LIMIT $1`,
-      [request.limit],
+      [limit + 1],
       {
-        ...(request.signal ? { signal: request.signal } : {}),
+        ...(signal ? { signal } : {}),
         ...(reader.as === 'agreement' && reader.databaseRole
           ? { role: reader.databaseRole }
           : {}),
       },
     );
     return {
-      entityRef: entityRefKey(request.product),
-      port,
-      contractRef,
-      server: server.id,
-      object: columnName(object),
-      columns: columns.map(c => ({
-        name: c.name,
-        type: c.column.type,
-        masked: c.masked,
-      })),
-      masked: columns.filter(c => c.masked).map(c => c.name),
-      // Never more than asked, whatever the server does.
+      name,
+      ...(table !== name ? { physicalName: table } : {}),
+      columns: columns.map(c => ({ name: c.name, type: c.column.type })),
       rows: rows
-        .slice(0, request.limit)
+        .slice(0, limit)
         .map(row =>
-          Object.fromEntries(
-            columns.map(c => [
-              c.name,
-              c.masked ? null : previewValue(row[c.name]),
-            ]),
-          ),
+          columns.map(c => (c.masked ? null : previewValue(row[c.name]))),
         ),
-      limit: request.limit,
-      access: reader.as,
+      truncated: rows.length > limit,
+      masked: columns.filter(c => c.masked).map(c => c.name),
     };
-  }
-
-  /** The schema object previewed: the one named, else the first. */
-  private objectOf(
-    contract: OdcsContract,
-    port: string,
-    name: string | undefined,
-  ): OdcsSchemaObject {
-    const objects = listOf<OdcsSchemaObject>(contract.schema);
-    if (objects.length === 0) {
-      throw new NotFoundError(
-        `Port ${port}: its contract ${contract.id} has no schema object to preview`,
-      );
-    }
-    if (name === undefined) return objects[0];
-    const object = objects.find(o => o.name === name);
-    if (!object) {
-      throw new NotFoundError(
-        `Port ${port}: its contract ${
-          contract.id
-        } has no schema object ${JSON.stringify(name)} (it has ${objects
-          .map(o => String(o.name))
-          .join(', ')})`,
-      );
-    }
-    return object;
   }
 
   /** The contract's first database server that is configured here. */
