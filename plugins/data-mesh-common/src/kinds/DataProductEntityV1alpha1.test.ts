@@ -146,7 +146,7 @@ describe('DataProduct kind', () => {
         }),
       ),
     ).toEqual([
-      'spec.outputPorts[0].format: is not a known field (known: name, type, version, description, contract, contractId, deprecated, odps)',
+      'spec.outputPorts[0].format: is not a known field (known: name, type, version, description, contract, contractId, deprecated, access, odps)',
     ]);
   });
 

@@ -41,6 +41,13 @@ export type DataProductInputPort = {
   odps?: JsonObject;
 };
 
+/**
+ * How access requests for an output port are approved: `automatic` (approved at once, unless a
+ * governance policy forbids it for the product) or by the product's `owners` (the default).
+ * @public
+ */
+export type OutputPortApproval = 'automatic' | 'owners';
+
 /** A port through which a product serves data under a contract. @public */
 export type DataProductOutputPort = {
   name: string;
@@ -52,6 +59,8 @@ export type DataProductOutputPort = {
   /** ODCS `id` of the port's contract (ODPS `contractId`). */
   contractId?: string;
   deprecated?: boolean;
+  /** How access to the port is approved; `owners` when absent. */
+  access?: { approval?: OutputPortApproval };
   /** ODPS fields of the port without a place of their own, kept for a lossless export. */
   odps?: JsonObject;
 };
@@ -180,6 +189,11 @@ export const dataProductEntityV1alpha1Schema = dataMeshKindSchema({
             contract: nonEmptyString,
             contractId: nonEmptyString,
             deprecated: { type: 'boolean' },
+            access: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { approval: { enum: ['automatic', 'owners'] } },
+            },
             odps: { type: 'object' },
           },
         },

@@ -228,6 +228,19 @@ export const DEFAULT_GOVERNANCE_POLICIES: GovernancePolicyDefinition[] = [
       'Set spec.classification to confidential or restricted, or remove the personal data.',
   },
   {
+    id: 'sensitive-data-not-auto-approved',
+    title: 'Access to sensitive data is approved by its owners',
+    description:
+      'Products holding personal data or classified confidential or restricted approve no access request automatically: an owner decides each one. The backend refuses automatic approval for them unless this policy is waived for the product.',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo:
+      "(has(entity.spec.personalData) && entity.spec.personalData) || (has(entity.spec.classification) && entity.spec.classification in ['confidential', 'restricted'])",
+    rule: "!has(entity.spec.outputPorts) || entity.spec.outputPorts.all(p, !has(p.access) || !has(p.access.approval) || p.access.approval != 'automatic')",
+    remediation:
+      'Set spec.outputPorts[].access.approval to owners (or remove it), or ask for a waiver of this policy.',
+  },
+  {
     id: 'active-output-ports-have-contracts',
     title: 'Every output port of an active product has a valid contract',
     description:

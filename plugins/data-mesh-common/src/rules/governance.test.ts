@@ -53,6 +53,43 @@ const global = compileGovernancePolicies(
 );
 
 describe('governance policies', () => {
+  describe('sensitive-data-not-auto-approved', () => {
+    const [policy] = compileGovernancePolicies(
+      DEFAULT_GOVERNANCE_POLICIES.filter(
+        p => p.id === 'sensitive-data-not-auto-approved',
+      ),
+      { origin: 'global' },
+    );
+    const outcome = (spec: Record<string, unknown>) =>
+      evaluateGovernance([policy], {
+        entity: { ...product, spec: { ...product.spec, ...spec } },
+      }).results[0]?.outcome;
+    const automatic = [
+      { name: 'a', type: 'table', access: { approval: 'automatic' } },
+    ];
+
+    it.each([
+      [{ personalData: true, classification: 'internal' }, 'fail'],
+      [{ personalData: false, classification: 'confidential' }, 'fail'],
+      [{ personalData: false, classification: 'restricted' }, 'fail'],
+      [{ personalData: false, classification: 'internal' }, 'skipped'],
+    ])('an automatic port of %j: %s', (spec, expected) => {
+      expect(outcome({ ...spec, outputPorts: automatic })).toBe(expected);
+    });
+
+    it('passes sensitive products whose ports are approved by owners', () => {
+      expect(
+        outcome({
+          outputPorts: [
+            { name: 'a', type: 'table' },
+            { name: 'b', type: 'table', access: { approval: 'owners' } },
+          ],
+        }),
+      ).toBe('pass');
+      expect(outcome({})).toBe('pass');
+    });
+  });
+
   describe('enforcement lifecycle', () => {
     const failing = (
       severity: 'error' | 'warning',
