@@ -19,6 +19,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDataMeshBackendConfig } from './service/config';
 import { ContractTestService } from './service/ContractTestService';
 import { readContractTestsConfig } from './service/contractTestsConfig';
+import { DataPreviewService } from './service/DataPreviewService';
 import { DataServers } from './service/DataServers';
 import { EvaluationService } from './service/EvaluationService';
 import { GovernanceNotifier } from './service/GovernanceNotifier';
@@ -58,6 +59,7 @@ export const dataMeshPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
@@ -123,8 +125,8 @@ export const dataMeshPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'data-mesh-evaluate-all',
           ...backendConfig.schedule,
-          fn: async () => {
-            await evaluations.evaluateAll();
+          fn: async signal => {
+            await evaluations.evaluateAll({ signal });
           },
         });
         await scheduler.scheduleTask({
@@ -188,6 +190,14 @@ export const dataMeshPlugin = createBackendPlugin({
             governance,
             home,
             contractTests,
+            preview: {
+              userInfo: deps.userInfo,
+              previews: new DataPreviewService({
+                servers: id => servers.get(id),
+              }),
+              // Until the agreements store is wired: only owners may preview.
+              agreements: { activeOnPort: async () => [] },
+            },
           }),
         );
         // Load balancers and uptime checks probe health without a Backstage token.

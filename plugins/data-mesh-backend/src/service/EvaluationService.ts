@@ -23,6 +23,7 @@ import {
   ContractColumnIndex,
 } from '@datamesh-portal/plugin-data-mesh-node';
 import chunk from 'lodash/chunk';
+import { setImmediate } from 'node:timers/promises';
 import { ProductIndexEntry } from '../database/ProductIndexStore';
 import { StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshStores } from '../database/stores';
@@ -53,6 +54,43 @@ export function productIndexEntry(
 const PAGE_SIZE = 1000;
 
 /**
+ * How long evaluations may run before letting the event loop serve what waits (requests, the
+ * scheduler's abort), in milliseconds of the monotonic clock: a page of products takes far
+ * longer, a product far less (its rules stop at `productTimeout`).
+ */
+const YIELD_AFTER_MS = 10;
+
+/** What the pages of one evaluation run share: when it last yielded, and its abort signal. */
+class EvaluationRun {
+  private yieldedAt: number;
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly signal?: AbortSignal,
+    /** What the rules' contexts of the run's pages share. */
+    readonly rules?: RulePass,
+  ) {
+    this.yieldedAt = clock();
+  }
+
+  get aborted(): boolean {
+    return this.signal?.aborted ?? false;
+  }
+
+  /**
+   * Called between products: yields to the event loop once the run has had it for
+   * {@link YIELD_AFTER_MS}; then whether the run must stop.
+   */
+  async next(): Promise<boolean> {
+    if (this.clock() - this.yieldedAt >= YIELD_AFTER_MS) {
+      await setImmediate();
+      this.yieldedAt = this.clock();
+    }
+    return this.aborted;
+  }
+}
+
+/**
  * Evaluates data products against the scorecard checks and the governance policies: one
  * product on demand, when its facts or waivers change, every product in the scheduled pass, or
  * a draft product in a dry run. Global rules are compiled once, when the service is created;
@@ -74,6 +112,11 @@ export class EvaluationService {
       notifier?: GovernanceNotifier;
       /** The clock; tests move it. */
       now?: () => Date;
+      /**
+       * Milliseconds of a monotonic clock, which evaluations read to yield to the event loop
+       * (see {@link YIELD_AFTER_MS}); tests move one.
+       */
+      clock?: () => number;
     },
   ) {
     const { productTimeoutMs, maxPoliciesPerDomain } =
@@ -160,21 +203,36 @@ export class EvaluationService {
    * of products that became non-compliant are notified once.
    */
   async evaluateAndSave(products: Entity[]): Promise<StoredScorecard[]> {
-    const { results, breaches } = await this.evaluatePage(products);
+    const { results, breaches } = await this.evaluatePage(
+      products,
+      this.startRun(),
+    );
     await this.options.notifier?.productsBecameNonCompliant(breaches);
     return results;
   }
 
-  /** Evaluates and saves products; the breaches are those that became non-compliant. */
+  private startRun(signal?: AbortSignal, rules?: RulePass): EvaluationRun {
+    return new EvaluationRun(
+      this.options.clock ?? (() => performance.now()),
+      signal,
+      rules,
+    );
+  }
+
+  /**
+   * Evaluates and saves products, yielding between them; the breaches are those that became
+   * non-compliant. When the run is aborted, the products evaluated until then are saved and
+   * the others are not: `results` has fewer items than `products`.
+   */
   private async evaluatePage(
     products: Entity[],
-    pass?: RulePass,
+    run: EvaluationRun,
   ): Promise<{ results: StoredScorecard[]; breaches: ComplianceBreach[] }> {
     if (products.length === 0) return { results: [], breaches: [] };
     const evaluatedAt = this.now();
     const refs = products.map(product => entityRefKey(product));
     const [{ contexts, findDomain, findEntity }, waivers] = await Promise.all([
-      this.contexts.build(products, evaluatedAt, pass),
+      this.contexts.build(products, evaluatedAt, run.rules),
       this.options.stores.waivers.listWaivers({
         entityRefs: refs,
         statuses: ['approved'],
@@ -184,7 +242,9 @@ export class EvaluationService {
     const waiversOf = groupBy(waivers, w => w.entityRef);
     const blockingIds = new Map<string, string[]>();
     const indexEntries: ProductIndexEntry[] = [];
-    const results = products.map((product, i) => {
+    const results: StoredScorecard[] = [];
+    for (const [i, product] of products.entries()) {
+      if (await run.next()) break;
       const { scorecard, governance } = this.evaluator.evaluate(
         contexts.get(refs[i])!,
         findDomain,
@@ -204,7 +264,7 @@ export class EvaluationService {
         waived.results.filter(r => r.blocking).map(r => r.id),
       );
       indexEntries.push(productIndexEntry(product, contractColumns));
-      return {
+      results.push({
         entityRef: refs[i],
         domainRef: domain ?? null,
         ownerRef: owner ?? null,
@@ -212,8 +272,9 @@ export class EvaluationService {
         compliant: waived.compliant,
         policyResults: governance.results,
         evaluatedAt,
-      };
-    });
+      });
+    }
+    if (results.length === 0) return { results, breaches: [] };
     const { scorecards, productIndex, transaction } = this.options.stores;
     // The explorer's rows change with the results, in their transaction: the explorer never
     // lists a product with fields of one evaluation and the score of another.
@@ -258,30 +319,45 @@ export class EvaluationService {
    * come back) and those removed longer than the retention are purged. A failure stops the
    * pass before anything is removed; pages already saved are complete results of their
    * products.
+   *
+   * The pass yields to the event loop between products, so that the backend serves requests
+   * while it runs, and stops between products when `signal` (the scheduler's) is aborted:
+   * the products evaluated until then are saved, nothing is removed, and it returns with
+   * `aborted`.
    */
-  async evaluateAll(): Promise<{ products: number }> {
+  async evaluateAll(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ products: number; aborted?: boolean }> {
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const seen: string[] = [];
-    const pass = this.contexts.startPass();
+    const run = this.startRun(options.signal, this.contexts.startPass());
     // Told once at the end, so that an owner gets one notification for many products; also
     // when the pass fails, since the saved pages' transitions will not be seen again.
     const breaches: ComplianceBreach[] = [];
     let cursor: string | undefined;
     try {
-      do {
+      while (!run.aborted) {
         const page = await this.options.catalog.queryEntities(
           cursor
             ? { cursor, limit: PAGE_SIZE }
             : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE },
           { credentials },
         );
-        breaches.push(...(await this.evaluatePage(page.items, pass)).breaches);
-        seen.push(...page.items.map(e => entityRefKey(e)));
+        const evaluated = await this.evaluatePage(page.items, run);
+        breaches.push(...evaluated.breaches);
+        seen.push(...evaluated.results.map(result => result.entityRef));
         cursor = page.pageInfo.nextCursor;
-      } while (cursor);
+        if (!cursor) break;
+      }
     } finally {
       await this.options.notifier?.productsBecameNonCompliant(breaches);
+    }
+    if (run.aborted) {
+      this.options.logger.info(
+        `Evaluation pass aborted after ${seen.length} data products; none removed`,
+      );
+      return { products: seen.length, aborted: true };
     }
     const removed = await this.removeGone(seen, startedAt, credentials);
     const purged = await this.purgeRemoved();
