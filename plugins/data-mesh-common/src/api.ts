@@ -138,6 +138,35 @@ export type CreateWaiverRequest = components['schemas']['CreateWaiverRequest'];
 export type WaiverDecisionRequest =
   components['schemas']['WaiverDecisionRequest'];
 
+/**
+ * Lifecycle of a usage agreement: `requested`, then `approved` (by an owner or automatically)
+ * and `active` once granted, or `failed` when granting failed (retried); `rejected`, `revoked`
+ * or `expired` at its end.
+ * @public
+ */
+export type AccessRequestState = components['schemas']['AccessRequestState'];
+
+/** How requests for an output port are approved. @public */
+export type AccessApproval = components['schemas']['AccessApproval'];
+
+/** A usage agreement of a consumer on one output port. @public */
+export type AccessRequest = components['schemas']['AccessRequest'];
+
+/** One transition of a usage agreement. @public */
+export type AccessRequestTransition =
+  components['schemas']['AccessRequestTransition'];
+
+/** Response of `GET /api/data-mesh/access-requests/:id`. @public */
+export type AccessRequestResponse =
+  components['schemas']['AccessRequestResponse'];
+
+/** Response of `GET /api/data-mesh/access-requests`. @public */
+export type AccessRequestListResponse =
+  components['schemas']['AccessRequestListResponse'];
+
+/** Body of `POST /api/data-mesh/access-requests`. @public */
+export type CreateAccessRequest = components['schemas']['CreateAccessRequest'];
+
 /** One data product of the explorer (`GET /api/data-mesh/products`). @public */
 export type ProductsQueryItem = components['schemas']['ProductsQueryItem'];
 
