@@ -374,6 +374,24 @@ describe('context limits', () => {
     );
   });
 
+  it('names the variable of an entity too large in each context, in a pass where a product is also the upstream product of others', () => {
+    const product = {
+      metadata: { name: 'p' },
+      spec: { list: Array.from({ length: 5000 }, (_, i) => i) },
+    };
+    const rule = 'entity.metadata.name != "" && size(upstream) >= 0';
+    for (let round = 0; round < 2; round++) {
+      expect(outcome(rule, { entity: product }).message).toBe(
+        'invalid context: entity.spec.list has 5000 items, more than the limit of 4096',
+      );
+      expect(
+        outcome(rule, { entity: {}, upstream: [{}, product] }).message,
+      ).toBe(
+        'invalid context: upstream[1].spec.list has 5000 items, more than the limit of 4096',
+      );
+    }
+  });
+
   it('holds entities to the lengths the catalog allows for their names', () => {
     expect(
       outcome('true && entity.metadata.name != ""', {

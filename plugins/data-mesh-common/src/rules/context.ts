@@ -322,9 +322,10 @@ function measureEntity(
 }
 
 /**
- * Sizes of the related entities (domain, owner, upstream products), which many products share
- * in one evaluation pass: measured once per object and limits. A context reads its inputs in
- * place; they must not change while it is in use.
+ * Sizes of the entities of contexts (the product, its domain, owner and upstream products),
+ * which many products share in one evaluation pass, a product being the upstream product of
+ * others: measured once per object and limits. A context reads its inputs in place: an entity
+ * must not change once a context holding it has been evaluated.
  */
 const sharedSizes = new WeakMap<
   object,
@@ -365,9 +366,8 @@ function variableProblem(
 ): string | undefined {
   try {
     switch (name) {
+      // In a pass, a product is also an upstream product of others: measured once.
       case 'entity':
-        measureEntity(variables.entity, 'entity', limits);
-        return undefined;
       case 'domain':
       case 'owner': {
         const entity = variables[name];
