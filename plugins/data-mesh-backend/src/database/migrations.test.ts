@@ -26,6 +26,10 @@ const MIGRATIONS: Array<[string, string[]]> = [
   ['20261126010000_removed_products.js', []],
   ['20261126020000_fact_retention.js', []],
   ['20261207010000_contract_test_runs.js', ['contract_test_runs']],
+  [
+    '20261208010000_access_agreements.js',
+    ['access_agreements', 'access_agreement_transitions'],
+  ],
 ];
 const ALL_TABLES = MIGRATIONS.flatMap(([, tables]) => tables).sort();
 
@@ -99,6 +103,24 @@ async function populate(stores: DataMeshStores, round: number) {
       checks: [{ object: 'orders', metric: 'exists', outcome: 'pass' }],
     },
   ]);
+  const agreement = await stores.accessAgreements.create({
+    productRef: 'dataproduct:default/product-0',
+    outputPort: 'orders',
+    consumerRef: `group:default/team-${round}`,
+    purpose: 'Monthly revenue reporting for finance',
+    approval: 'owners',
+    requestedBy: 'user:default/alice',
+    requestedAt: at(round * 10),
+  });
+  if ('created' in agreement) {
+    await stores.accessAgreements.transition(agreement.created.id, {
+      from: ['requested'],
+      to: 'approved',
+      actor: 'user:default/owner',
+      at: at(round * 10 + 1),
+      decision: true,
+    });
+  }
 }
 
 describe.each(databases.eachSupportedId())(
@@ -440,6 +462,8 @@ describe.each(databases.eachSupportedId())(
         0,
       );
 
+      const [, access] = await knex.migrate.down({ directory });
+      expect(access).toEqual(['20261208010000_access_agreements.js']);
       const [, contractTests] = await knex.migrate.down({ directory });
       expect(contractTests).toEqual(['20261207010000_contract_test_runs.js']);
       const [, retention] = await knex.migrate.down({ directory });

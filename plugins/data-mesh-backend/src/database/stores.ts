@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
+import { AccessAgreementStore } from './AccessAgreementStore';
 import { migratedClient, StoreOptions, Transaction } from './client';
 import { ContractTestRunStore } from './ContractTestRunStore';
+import { DatabaseAccessAgreementStore } from './DatabaseAccessAgreementStore';
 import { DatabaseContractTestRunStore } from './DatabaseContractTestRunStore';
 import { DatabaseFactStore, FactStoreOptions } from './DatabaseFactStore';
 import { DatabaseProductIndexStore } from './DatabaseProductIndexStore';
@@ -18,6 +20,7 @@ export interface DataMeshStores {
   productIndex: ProductIndexStore;
   waivers: WaiverStore;
   contractTestRuns: ContractTestRunStore;
+  accessAgreements: AccessAgreementStore;
   /**
    * Runs `fn` in one database transaction; the writes that are given it (their
    * `transaction` option) commit together when `fn` resolves, or not at all.
@@ -43,6 +46,7 @@ export function dataMeshStoresOn(
     productIndex: new DatabaseProductIndexStore(db),
     waivers: new DatabaseWaiverStore(db),
     contractTestRuns: new DatabaseContractTestRunStore(db),
+    accessAgreements: new DatabaseAccessAgreementStore(db),
     transaction: fn => db.transaction(trx => fn(trx)),
   };
 }
