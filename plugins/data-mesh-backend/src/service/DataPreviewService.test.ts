@@ -232,13 +232,13 @@ describe.each(ENGINES)('DataPreviewService on %s', engine => {
     it("runs a consumer's preview as their granted role", async () => {
       const granted = await customers({
         as: 'agreement',
-        databaseRole: 'preview_reader',
+        databaseRole: id => (id === 'warehouse' ? 'preview_reader' : undefined),
       });
       expect(granted.rows).toHaveLength(5);
       // The database refuses a role without a grant: the portal does not read past it.
       const refused = await customers({
         as: 'agreement',
-        databaseRole: 'preview_nobody',
+        databaseRole: () => 'preview_nobody',
       });
       expect(refused.rows).toEqual([]);
       expect(refused.error).toMatch(/permission denied/);

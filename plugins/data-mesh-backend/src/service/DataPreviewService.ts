@@ -48,7 +48,11 @@ export type PortPreview = Omit<
  */
 export type PreviewReader =
   | { as: 'owner' }
-  | { as: 'agreement'; databaseRole?: string };
+  | {
+      as: 'agreement';
+      /** The consumer's role on a server (by id), when one is configured. */
+      databaseRole?: (serverId: string) => string | undefined;
+    };
 
 /** Whether a property (or anything nested in it) is classified restricted. */
 function isRestricted(property: OdcsSchemaProperty): boolean {
@@ -219,15 +223,17 @@ export class DataPreviewService {
           : quoteIdentifier(c.name),
       )
       .join(', ');
+    const role =
+      reader.as === 'agreement' && server.dialect === 'postgres'
+        ? reader.databaseRole?.(server.id)
+        : undefined;
     // One row more than shown tells whether there are more.
     const rows = await server.query(
       `SELECT ${select} FROM ${found.relation} LIMIT $1`,
       [limit + 1],
       {
         ...(signal ? { signal } : {}),
-        ...(reader.as === 'agreement' && reader.databaseRole
-          ? { role: reader.databaseRole }
-          : {}),
+        ...(role ? { role } : {}),
       },
     );
     return {

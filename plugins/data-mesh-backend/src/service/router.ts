@@ -43,6 +43,7 @@ import YAML from 'yaml';
 import { FactValues } from '../database/FactStore';
 import { DataMeshStores } from '../database/stores';
 import { createOpenApiRouter } from '../schema/openapi/generated';
+import { addAccessRoutes, AccessRoutesOptions } from './accessRoutes';
 import { addContractTestRoutes } from './contractTestRoutes';
 import { ContractTestService } from './ContractTestService';
 import { EvaluationService } from './EvaluationService';
@@ -50,6 +51,7 @@ import { FactPipelineScope } from './config';
 import { GovernanceService } from './GovernanceService';
 import { addHomeRoutes } from './homeRoutes';
 import { jsonBody } from './jsonBody';
+import { addPreviewRoutes, PreviewRoutesOptions } from './previewRoutes';
 import { MeshHomeService } from './MeshHomeService';
 import { readableProductRefs } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
@@ -77,6 +79,13 @@ export interface RouterOptions {
   governance: GovernanceService;
   home: MeshHomeService;
   contractTests: ContractTestService;
+  /** Usage agreements on output ports; without them, no access request routes. */
+  access?: Pick<AccessRoutesOptions, 'userInfo' | 'access'>;
+  /** The data preview of output ports; without it, no preview route. */
+  preview?: Pick<
+    PreviewRoutesOptions,
+    'userInfo' | 'previews' | 'agreements' | 'access'
+  >;
 }
 
 function parseObservedAt(value: string | undefined): Date {
@@ -468,6 +477,29 @@ export async function createRouter(
     readEntity,
     authorize,
   });
+
+  // The read-only data preview of an output port, for owners and active consumers.
+  if (options.preview) {
+    addPreviewRoutes(router, {
+      ...options.preview,
+      httpAuth,
+      auth,
+      catalog,
+      readEntity,
+      isAllowed,
+    });
+  }
+
+  // Access requests: usage agreements on output ports.
+  if (options.access) {
+    addAccessRoutes(router, {
+      ...options.access,
+      httpAuth,
+      catalog,
+      readEntity,
+      authorize,
+    });
+  }
 
   // The data mesh home: explorer, insight and domain map.
   addHomeRoutes(router, {
