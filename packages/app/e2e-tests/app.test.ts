@@ -88,6 +88,63 @@ test('a guest finds a data product, its contract and its domain', async ({
   await screenshot(page, testInfo, 'domain');
 });
 
+test('a data engineer sees what the contract tests measured on the data, and runs them again', async ({
+  page,
+}, testInfo) => {
+  // Room for the first run of contracts never tested (30 s after start-up), a run on request
+  // and the evaluation it triggers.
+  test.setTimeout(240_000);
+  await signInAsGuest(page);
+  // The example data breaks staff-rostering's contract on purpose: agency shifts arrive
+  // without a role (packages/backend/src/modules/exampleData/defects.ts).
+  await page.goto('/catalog/default/dataproduct/staff-rostering');
+  await page.getByRole('link', { name: 'Contract tests', exact: true }).click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/dataproduct\/staff-rostering\/contract-tests/,
+  );
+  const checks = page.getByRole('region', {
+    name: 'Checks of api:default/staff-rostering-contract',
+  });
+  await expect(async () => {
+    await page.reload();
+    await expect(checks).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 150_000 });
+
+  // The failing check first: outcome, column checked, check, measured, expected, message.
+  const nullRoles = checks
+    .getByRole('row')
+    .filter({ hasText: 'staff_role' })
+    .filter({ hasText: 'required' });
+  await expect(nullRoles.getByRole('cell').nth(0)).toHaveText('Failed');
+  await expect(nullRoles.getByRole('cell').nth(3)).toHaveText('7');
+  await expect(nullRoles.getByRole('cell').nth(4)).toHaveText('0 nulls');
+  await expect(checks.getByText('Passed').first()).toBeVisible();
+  await expect(page.getByText('Last run').first()).toBeVisible();
+  await expect(page.getByText('1 failed').first()).toBeVisible();
+  await screenshot(page, testInfo, 'contract-tests');
+
+  // The guest of the e2e overlay is a governance admin, who may run the tests now.
+  const runNow = page.getByRole('button', { name: 'Run now' });
+  await runNow.click();
+  await expect(runNow).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByText('run on request').first()).toBeVisible();
+  await expect(nullRoles.getByRole('cell').nth(3)).toHaveText('7');
+
+  // The scorecard's failing contract check links to this evidence.
+  // The run re-evaluates the product; its scorecard card loads with the page.
+  await page.goto('/catalog/default/dataproduct/staff-rostering');
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('link', { name: 'See the contract test results' }),
+    ).toBeVisible({ timeout: 15_000 });
+  }).toPass({ timeout: 90_000 });
+  await page
+    .getByRole('link', { name: 'See the contract test results' })
+    .click();
+  await expect(checks).toBeVisible();
+});
+
 /**
  * Closes the product's open waivers through the API as the guest (a governance admin), so the
  * test starts from a non-compliant product even when a retry or an earlier run left one behind.
