@@ -4,10 +4,13 @@ import { EvaluationError } from '@marcbachmann/cel-js';
 const monotonicNow = () => performance.now();
 
 /**
- * Work between two readings of the clock, in estimated steps of the interpreter (about 1 ms):
- * reading it can cost as much as a small rule (a few hundred ns on some virtual machines).
+ * Work between two readings of the clock, in estimated steps of the interpreter: reading it
+ * can cost as much as a small rule (a few hundred ns on some virtual machines), and the
+ * estimates are worst cases (a rule reading a product's description is charged for one as
+ * long as the limits allow), so the default checks alone are several hundred thousand steps.
+ * At most a few milliseconds of work.
  */
-const STEPS_PER_READING = 10_000;
+const STEPS_PER_READING = 100_000;
 
 /**
  * What one element of a comprehension's range counts for: the clock is read every 16
@@ -49,7 +52,7 @@ export class RuleDeadline {
 
   /**
    * Whether the time is up, before work of an estimated cost in steps (a rule's `cost`): the
-   * clock is read once the work since the last reading may cost 10,000 steps (about 1 ms).
+   * clock is read once the work since the last reading may cost 100,000 steps.
    */
   passedBefore(steps: number): boolean {
     this.sinceReading += steps;
