@@ -1,4 +1,9 @@
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import fc from 'fast-check';
 import { entityRefKey } from './entityRefKey';
 
 describe('entityRefKey', () => {
@@ -43,5 +48,47 @@ describe('entityRefKey', () => {
   it('refuses a string that is no entity ref', () => {
     expect(() => entityRefKey('orders')).toThrow(/missing or empty kind/);
     expect(() => entityRefKey('')).toThrow(/must not be empty/);
+  });
+});
+
+describe('entityRefKey of a string', () => {
+  const parsed = (ref: string) => {
+    try {
+      return stringifyEntityRef(parseEntityRef(ref));
+    } catch (error) {
+      return `throws ${(error as Error).message}`;
+    }
+  };
+  const keyed = (ref: string) => {
+    try {
+      return entityRefKey(ref);
+    } catch (error) {
+      return `throws ${(error as Error).message}`;
+    }
+  };
+
+  it('is the ref itself when it is a key already, as parsing it would give', () => {
+    for (const ref of [
+      'dataproduct:default/orders',
+      'group:default/team-a',
+      'api:sales/orders-contract',
+      'a:b/c',
+      'kind:ns:with:colons/name/with/slashes:and:colons',
+    ]) {
+      expect(entityRefKey(ref)).toBe(ref);
+      expect(entityRefKey(ref)).toBe(parsed(ref));
+    }
+  });
+
+  it('gives what parsing gives for any text', () => {
+    const part = fc.stringMatching(/^[a-zA-Z0-9:/_.\-ΣσςİıßÅ ]{0,6}$/);
+    fc.assert(
+      fc.property(fc.tuple(part, part, part), ([a, b, c]) => {
+        for (const ref of [a, `${a}:${b}`, `${a}/${b}`, `${a}:${b}/${c}`]) {
+          expect(keyed(ref)).toBe(parsed(ref));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
