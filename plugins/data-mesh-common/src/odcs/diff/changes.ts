@@ -1,4 +1,4 @@
-import { canonical, quote } from './compare';
+import { ContentIds, quote } from './compare';
 import {
   ChangeSeverity,
   ContractChange,
@@ -24,6 +24,9 @@ function cut(value: string, max: number): string {
  * most {@link MAX_CONTRACT_CHANGES} are kept, the others only counted by severity.
  */
 export class ChangeList {
+  /** The contents of the contracts' values, each read once. */
+  readonly ids = new ContentIds();
+
   private readonly kept = new Map<ChangeSeverity, ContractChange[]>(
     SEVERITIES.map(severity => [severity, []]),
   );
@@ -74,14 +77,18 @@ export class ChangeList {
 }
 
 /** The entries of `b` that `a` does not have, counted as a multiset of contents. */
-function entriesMissing(a: unknown[], b: unknown[]): unknown[] {
-  const counts = new Map<string, number>();
+function entriesMissing(
+  a: unknown[],
+  b: unknown[],
+  ids: ContentIds,
+): unknown[] {
+  const counts = new Map<number, number>();
   for (const item of a) {
-    const key = canonical(item);
+    const key = ids.of(item);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return b.filter(item => {
-    const key = canonical(item);
+    const key = ids.of(item);
     const count = counts.get(key) ?? 0;
     counts.set(key, count - 1);
     return count <= 0;
@@ -100,8 +107,9 @@ export function describeChange(
   if (oldValue === undefined) return `${what} added: ${quote(newValue)}`;
   if (newValue === undefined) return `${what} removed (was ${quote(oldValue)})`;
   if (Array.isArray(oldValue) && Array.isArray(newValue)) {
-    const added = entriesMissing(oldValue, newValue);
-    const removed = entriesMissing(newValue, oldValue);
+    const ids = new ContentIds();
+    const added = entriesMissing(oldValue, newValue, ids);
+    const removed = entriesMissing(newValue, oldValue, ids);
     const parts = [
       added.length ? `added ${quote(added)}` : '',
       removed.length ? `removed ${quote(removed)}` : '',

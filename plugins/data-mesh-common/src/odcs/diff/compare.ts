@@ -1,5 +1,3 @@
-import { isJsonObject } from '../../util/isJsonObject';
-
 /** Deepest nesting compared structurally; deeper values are compared as JSON text. */
 const MAX_CANONICAL_DEPTH = 64;
 
@@ -7,38 +5,76 @@ const MAX_CANONICAL_DEPTH = 64;
 const MAX_QUOTED_LENGTH = 80;
 
 /**
- * A value as text in which key order and list order do not matter: two values have the same
- * canonical text when they hold the same content. A value that cannot be written (a cycle) gets
- * a text of its own, so it differs from everything else.
+ * Numbers for contents: two values get the same number from one `ContentIds` when they hold
+ * the same content, in any key order and any list order. Each object is read once and its
+ * number kept (the values must not change while in use); an object's text names its children
+ * by their numbers, so the work and memory stay proportional to the values' size.
  */
-export function canonical(value: unknown, depth = 0): string {
-  if (value === undefined) return 'undefined';
-  if (depth > MAX_CANONICAL_DEPTH) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return `unwritable:${Math.random()}`;
+export class ContentIds {
+  private readonly ids = new Map<string, number>();
+  private readonly ofObjects = new WeakMap<object, number>();
+  private unwritable = 0;
+
+  of(value: unknown, depth = 0): number {
+    if (typeof value !== 'object' || value === null) {
+      return this.intern(
+        value === undefined
+          ? 'u'
+          : `p${JSON.stringify(value) ?? String(value)}`,
+      );
     }
+    const known = this.ofObjects.get(value);
+    if (known !== undefined) return known;
+    let key: string;
+    if (depth > MAX_CANONICAL_DEPTH) {
+      try {
+        key = `j${JSON.stringify(value)}`;
+      } catch {
+        // A cycle, or too deep to write: a content of its own, equal to nothing else.
+        key = `x${++this.unwritable}`;
+      }
+    } else if (Array.isArray(value)) {
+      key = `[${value
+        .map(item => this.of(item, depth + 1))
+        .sort((a, b) => a - b)
+        .join(',')}]`;
+    } else {
+      const object = value as Record<string, unknown>;
+      key = `{${Object.keys(object)
+        .filter(name => object[name] !== undefined)
+        .sort()
+        .map(
+          name => `${JSON.stringify(name)}:${this.of(object[name], depth + 1)}`,
+        )
+        .join(',')}}`;
+    }
+    const id = this.intern(key);
+    this.ofObjects.set(value, id);
+    return id;
   }
-  if (Array.isArray(value)) {
-    return `[${value
-      .map(item => canonical(item, depth + 1))
-      .sort()
-      .join(',')}]`;
+
+  /** Whether two values hold the same content. */
+  same(a: unknown, b: unknown): boolean {
+    return a === b || this.of(a) === this.of(b);
   }
-  if (isJsonObject(value)) {
-    return `{${Object.keys(value)
-      .filter(key => value[key] !== undefined)
-      .sort()
-      .map(key => `${JSON.stringify(key)}:${canonical(value[key], depth + 1)}`)
-      .join(',')}}`;
+
+  private intern(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(key, id);
+    }
+    return id;
   }
-  return JSON.stringify(value) ?? String(value);
 }
 
 /** Whether two values hold the same content, in any key or list order. */
-export function sameContent(a: unknown, b: unknown): boolean {
-  return a === b || canonical(a) === canonical(b);
+export function sameContent(
+  a: unknown,
+  b: unknown,
+  ids: ContentIds = new ContentIds(),
+): boolean {
+  return ids.same(a, b);
 }
 
 /** A value for a message: `"text"`, `12`, `[a, b]`, cut to a readable length. */

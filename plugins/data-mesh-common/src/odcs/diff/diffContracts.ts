@@ -3,7 +3,7 @@ import { isJsonObject } from '../../util/isJsonObject';
 import { listOf } from '../schemaProperties';
 import { OdcsContract, OdcsSchemaProperty, OdcsServer } from '../types';
 import { ChangeList, describeChange } from './changes';
-import { pairUp, quote, sameContent, text, unionKeys } from './compare';
+import { pairUp, quote, text, unionKeys } from './compare';
 import {
   compareLogicalTypes,
   comparePhysicalTypes,
@@ -100,7 +100,7 @@ function compareTypeOptions(change: FieldChange): void {
   for (const option of unionKeys(oldOptions, newOptions)) {
     const oldValue = oldOptions[option];
     const newValue = newOptions[option];
-    if (sameContent(oldValue, newValue)) continue;
+    if (list.ids.same(oldValue, newValue)) continue;
     const optionChange = {
       ...change,
       path: `${path}.${option}`,
@@ -170,10 +170,6 @@ const ELEMENT_DEFAULTS = {
   criticalDataElement: false,
 };
 
-function withDefaults(element: OdcsSchemaProperty): OdcsSchemaProperty {
-  return { ...ELEMENT_DEFAULTS, ...element };
-}
-
 /** Where an element is and what it is called in messages. */
 type Place = {
   /** E.g. `schema[orders].properties[customer].properties[id]`. */
@@ -221,7 +217,7 @@ function diffElement(
     );
   }
   if (place.depth >= MAX_PROPERTY_DEPTH) {
-    if (!sameContent(oldElement, newElement)) {
+    if (!list.ids.same(oldElement, newElement)) {
       list.add(
         'unclassified-change',
         place.path,
@@ -234,8 +230,8 @@ function diffElement(
     list,
     place.path,
     subject,
-    withDefaults(oldElement),
-    withDefaults(newElement),
+    oldElement,
+    newElement,
     {
       id: 'metadata-changed',
       name: 'ignore',
@@ -297,6 +293,7 @@ function diffElement(
         diffProperties(list, place, change.oldValue, change.newValue),
       items: change => diffItems(list, place, change),
     },
+    { defaults: ELEMENT_DEFAULTS },
   );
 }
 
@@ -550,7 +547,7 @@ function diffServers({ list, path, oldValue, newValue }: FieldChange) {
         customProperties: diffCustomProperties,
       },
       // Everything else says where the data is: type, host, port, database, schema, topic...
-      'server-moved',
+      { otherwise: 'server-moved' },
     );
   }
 }

@@ -1,14 +1,7 @@
 import { isJsonObject } from '../../util/isJsonObject';
 import { listOf } from '../schemaProperties';
 import { ChangeList, describeChange } from './changes';
-import {
-  canonical,
-  pairUp,
-  quote,
-  sameContent,
-  text,
-  unionKeys,
-} from './compare';
+import { pairUp, quote, text, unionKeys } from './compare';
 import { ContractChangeRuleId } from './rules';
 
 const HAS_OWN = Object.prototype.hasOwnProperty;
@@ -58,6 +51,16 @@ function unclassified({
   );
 }
 
+/** How {@link diffFields} judges fields without a handler, and where the objects are. */
+export type DiffFieldsOptions = {
+  /** The handler of fields that have none; by default `unclassified-change`. */
+  otherwise?: FieldHandler;
+  /** Where the objects are within what `subject` names, e.g. `description.`. */
+  prefix?: string;
+  /** The value a field left out has (ODCS defaults such as `required: false`). */
+  defaults?: Record<string, unknown>;
+};
+
 /**
  * Compares the fields of two objects (a property, a server, the contract...) by the handlers
  * given; a field with no handler that changed is judged by `otherwise`, by default as
@@ -70,15 +73,20 @@ export function diffFields(
   oldObject: Record<string, unknown>,
   newObject: Record<string, unknown>,
   handlers: Record<string, FieldHandler>,
-  otherwise: FieldHandler = unclassified,
-  /** Where the objects are within what `subject` names, e.g. `description.`. */
-  prefix = '',
+  {
+    otherwise = unclassified,
+    prefix = '',
+    defaults = {},
+  }: DiffFieldsOptions = {},
 ): void {
   for (const key of unionKeys(oldObject, newObject)) {
-    const oldValue = oldObject[key];
-    const newValue = newObject[key];
+    const fallback = HAS_OWN.call(defaults, key) ? defaults[key] : undefined;
+    const oldValue = oldObject[key] ?? fallback;
+    const newValue = newObject[key] ?? fallback;
     const handler = HAS_OWN.call(handlers, key) ? handlers[key] : otherwise;
-    if (handler === 'ignore' || sameContent(oldValue, newValue)) continue;
+    if (handler === 'ignore' || list.ids.same(oldValue, newValue)) {
+      continue;
+    }
     const field = `${prefix}${key}`;
     const fieldPath = path ? `${path}.${key}` : key;
     if (typeof handler === 'function') {
@@ -96,8 +104,10 @@ export function diffFields(
         oldValue,
         newValue,
         {},
-        handler,
-        `${field}.`,
+        {
+          otherwise: handler,
+          prefix: `${field}.`,
+        },
       );
     } else {
       list.add(
@@ -147,7 +157,7 @@ export function diffCustomProperties({
     );
   }
   for (const { before: a, after: b } of pairs) {
-    if (sameContent(a, b)) continue;
+    if (list.ids.same(a, b)) continue;
     list.add(
       'custom-property-changed',
       `${path}[${label(b)}]`,
@@ -161,7 +171,7 @@ export function diffCustomProperties({
     Array.isArray(value)
       ? value.filter(item => !isJsonObject(item))
       : value ?? [];
-  if (canonical(loose(oldValue)) !== canonical(loose(newValue))) {
+  if (!list.ids.same(loose(oldValue), loose(newValue))) {
     list.add(
       'custom-property-changed',
       path,

@@ -2,7 +2,7 @@ import { isJsonObject } from '../../util/isJsonObject';
 import { listOf } from '../schemaProperties';
 import { OdcsQualityRule } from '../types';
 import { ChangeList, describeChange } from './changes';
-import { canonical, pairUp, quote, sameContent, text } from './compare';
+import { ContentIds, pairUp, quote, text } from './compare';
 import {
   diffCustomProperties,
   diffFields,
@@ -128,7 +128,7 @@ function compareThresholds(
   const newOperators = Object.fromEntries(
     OPERATORS.map(op => [op, newRule[op]]),
   );
-  if (sameContent(oldOperators, newOperators)) return;
+  if (list.ids.same(oldOperators, newOperators)) return;
   const change = `threshold changed from ${threshold(oldRule)} to ${threshold(
     newRule,
   )}`;
@@ -217,17 +217,16 @@ function compareArguments(change: FieldChange) {
   const newArgs = isJsonObject(newValue) ? newValue : {};
   const { validValues: oldValid, ...oldRest } = oldArgs;
   const { validValues: newValid, ...newRest } = newArgs;
-  if (!sameContent(oldValid, newValid)) {
+  if (!list.ids.same(oldValid, newValid)) {
     const values = (v: unknown): unknown[] => {
       if (Array.isArray(v)) return v;
       return v === undefined ? [] : [v];
     };
-    const oldSet = new Set(values(oldValid).map(v => canonical(v)));
-    const newSet = new Set(values(newValid).map(v => canonical(v)));
-    const addedValues = values(newValid).filter(v => !oldSet.has(canonical(v)));
-    const removedValues = values(oldValid).filter(
-      v => !newSet.has(canonical(v)),
-    );
+    const { ids } = list;
+    const oldSet = new Set(values(oldValid).map(v => ids.of(v)));
+    const newSet = new Set(values(newValid).map(v => ids.of(v)));
+    const addedValues = values(newValid).filter(v => !oldSet.has(ids.of(v)));
+    const removedValues = values(oldValid).filter(v => !newSet.has(ids.of(v)));
     const parts = [
       addedValues.length ? `extended with ${quote(addedValues)}` : '',
       removedValues.length ? `narrowed: no longer ${quote(removedValues)}` : '',
@@ -238,7 +237,7 @@ function compareArguments(change: FieldChange) {
       `${subject}: valid values ${parts.join('; ') || 'changed'}`,
     );
   }
-  if (!sameContent(oldRest, newRest)) {
+  if (!list.ids.same(oldRest, newRest)) {
     redefined({ ...change, oldValue: oldRest, newValue: newRest });
   }
 }
@@ -284,17 +283,15 @@ function ruleLabel(rule: OdcsQualityRule, index: number): string {
 }
 
 /** What identifies a rule that has no id or name: its kind and what it measures. */
-function signature(rule: OdcsQualityRule): string {
-  return [
+function signature(rule: OdcsQualityRule, ids: ContentIds): string {
+  return JSON.stringify([
     rule.type ?? 'library',
     rule.metric ?? rule.rule,
     rule.query,
     rule.engine,
-    canonical(rule.implementation),
-    canonical(rule.arguments),
-  ]
-    .map(part => String(part ?? ''))
-    .join('|');
+    ids.of(rule.implementation),
+    ids.of(rule.arguments),
+  ]);
 }
 
 /**
@@ -314,11 +311,12 @@ export function diffQualityRules(
   const { pairs, removed, added } = pairUp(olds, news, [
     rule => text(rule.id),
     rule => text(rule.name),
-    signature,
+    rule => signature(rule, list.ids),
     rule =>
-      `${rule.type ?? 'library'}|${
-        rule.metric ?? rule.rule ?? rule.query ?? ''
-      }`,
+      JSON.stringify([
+        rule.type ?? 'library',
+        rule.metric ?? rule.rule ?? rule.query,
+      ]),
   ]);
   for (const { item: rule, index } of removed) {
     const label = ruleLabel(rule, index);
@@ -345,9 +343,10 @@ export function diffQualityRules(
       list,
       rulePath,
       subject,
-      { type: 'library', ...oldRule },
-      { type: 'library', ...newRule },
+      oldRule,
+      newRule,
       ruleFields(newRule.type === 'text'),
+      { defaults: { type: 'library' } },
     );
   }
 }

@@ -3,7 +3,7 @@ import { readIsoDuration } from '../../util/isoDuration';
 import { listOf } from '../schemaProperties';
 import { OdcsSlaProperty } from '../types';
 import { ChangeList } from './changes';
-import { pairUp, quote, sameContent, text } from './compare';
+import { pairUp, quote, text } from './compare';
 import { diffCustomProperties, diffFields, FieldChange } from './fields';
 
 /** ODCS service level units, as luxon's. */
@@ -114,14 +114,14 @@ function compareValues(
     value: sla.value,
     unit: sla.unit,
   });
-  if (!sameContent(valueOf(oldSla), valueOf(newSla))) {
+  if (!list.ids.same(valueOf(oldSla), valueOf(newSla))) {
     const change = `${written(oldSla)} to ${written(newSla)}`;
     const semantics = SLA_SEMANTICS[String(oldSla.property).toLowerCase()];
     let a = semantics?.measure(oldSla);
     let b = semantics?.measure(newSla);
     if (
       semantics?.measure === amount &&
-      !sameContent(oldSla.unit, newSla.unit)
+      !list.ids.same(oldSla.unit, newSla.unit)
     ) {
       a = b = undefined;
     }
@@ -146,7 +146,7 @@ function compareValues(
       );
     }
   }
-  if (!sameContent(oldSla.valueExt, newSla.valueExt)) {
+  if (!list.ids.same(oldSla.valueExt, newSla.valueExt)) {
     list.add(
       'sla-relaxed',
       `${path}.valueExt`,
