@@ -43,14 +43,15 @@ interface Plan {
   rule(sql: string): number;
 }
 
+/** How a check is judged from the measurements, its verdict already, or why it cannot run. */
+type Prepared = ((m: Measurements) => Verdict) | Verdict | string;
+
 interface Spec {
   base: Base;
   /** Properties that must exist on the server for the check to run. */
   needs: OdcsSchemaProperty[];
   /** Adds the check's queries to the plan and returns how to judge it, or why it cannot run. */
-  prepare(
-    plan: Plan,
-  ): Promise<((m: Measurements) => Verdict) | Verdict | string>;
+  prepare(plan: Plan): Promise<Prepared>;
 }
 
 const propertyName = (property: OdcsSchemaProperty) =>
@@ -72,7 +73,7 @@ function judgeCount(
   rule: OdcsQualityRule,
   count: (m: Measurements) => number,
   what: string,
-): Spec['prepare'] extends (plan: Plan) => Promise<infer R> ? R : never {
+): Prepared {
   const unit = inUnit(rule);
   if (typeof unit === 'string') return unit;
   const threshold = thresholdOf(rule, unit.unit === 'percent' ? '%' : 'rows');
@@ -96,21 +97,19 @@ function judgeCount(
   };
 }
 
-/** Values of a rule argument as strings compared with the column's text; null means NULL. */
+/** Values of a rule argument as strings, compared with the column's text. */
 function listArgument(
   rule: OdcsQualityRule,
   name: string,
-): { values: string[]; hasNull: boolean } | string | undefined {
+): { values: string[] } | string | undefined {
   const args = rule.arguments as Record<string, unknown> | undefined;
   const list = args?.[name];
   if (list === undefined) return undefined;
   if (!Array.isArray(list) || list.some(v => typeof v === 'object' && v)) {
     return `arguments.${name} must be a list of values`;
   }
-  return {
-    values: list.filter(v => v !== null).map(String),
-    hasNull: list.includes(null),
-  };
+  // NULLs are always missing and never invalid: a null in the list changes nothing.
+  return { values: list.filter(v => v !== null).map(String) };
 }
 
 function libraryRule(
@@ -126,10 +125,7 @@ function libraryRule(
       .map(v => plan.aggregate.param(v))
       .join(', ')})`;
   const needsProperty = (
-    prepare: (
-      plan: Plan,
-      p: OdcsSchemaProperty,
-    ) => ReturnType<typeof judgeCount>,
+    prepare: (plan: Plan, p: OdcsSchemaProperty) => Prepared,
   ): Pick<Spec, 'needs' | 'prepare'> =>
     property
       ? { needs: [property], prepare: async plan => prepare(plan, property) }
@@ -171,10 +167,7 @@ function libraryRule(
       });
     case 'missingValues':
       return needsProperty((plan, p) => {
-        const list = listArgument(rule, 'missingValues') ?? {
-          values: [],
-          hasNull: true,
-        };
+        const list = listArgument(rule, 'missingValues') ?? { values: [] };
         if (typeof list === 'string') return list;
         const column = plan.column(p);
         const alias = plan.aggregate.add(
@@ -770,7 +763,7 @@ export async function testObject(input: {
       });
       continue;
     }
-    let prepared: Awaited<ReturnType<Spec['prepare']>>;
+    let prepared: Prepared;
     try {
       prepared = await spec.prepare(plan);
     } catch (error) {
