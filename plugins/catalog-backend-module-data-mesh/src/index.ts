@@ -5,3 +5,7 @@
  */
 export { catalogModuleDataMesh as default } from './module';
 export * from './processor';
+export type {
+  ActiveAgreement,
+  ActiveAgreementSource,
+} from './agreements/ActiveAgreements';

@@ -14,6 +14,7 @@ import {
   CatalogContractLookup,
   readDataMeshRules,
 } from '@datamesh-portal/plugin-data-mesh-node';
+import { DataMeshActiveAgreements } from './agreements/ActiveAgreements';
 import { DataMeshEntitiesProcessor } from './processor';
 
 /** `dataMesh.governance.maxPoliciesPerDomain`: a whole number of at least 1. */
@@ -44,13 +45,28 @@ export const catalogModuleDataMesh = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        logger: coreServices.logger,
       },
-      async init({ processing, model, config, catalog, auth }) {
+      async init({
+        processing,
+        model,
+        config,
+        catalog,
+        auth,
+        discovery,
+        logger,
+      }) {
         processing.addProcessor(
           new DataMeshEntitiesProcessor({
             contracts: new CatalogContractLookup(catalog, auth),
             globalPolicyIds: readDataMeshRules(config).policies.map(p => p.id),
             maxPoliciesPerDomain: readMaxPoliciesPerDomain(config),
+            agreements: new DataMeshActiveAgreements({
+              discovery,
+              auth,
+              logger,
+            }),
           }),
         );
 

@@ -1,8 +1,10 @@
+import { ActiveAgreementSource } from '../agreements/ActiveAgreements';
 import {
   ApiEntity,
   Entity,
   getCompoundEntityRef,
   isApiEntity,
+  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { LocationSpec } from '@backstage/plugin-catalog-common';
@@ -15,6 +17,7 @@ import {
 import {
   compileGovernancePolicies,
   ContractLookup,
+  DATA_MESH_RELATIONS,
   DEFAULT_MAX_POLICIES_PER_DOMAIN,
   DataMeshDomainEntityV1alpha1,
   dataProductLinks,
@@ -28,6 +31,7 @@ import {
   isValidDataProductEntity,
   ODCS_API_TYPE,
   ODCS_ID_ANNOTATION,
+  parseDataMeshRef,
   Problem,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { ContractVerdicts } from './ContractVerdicts';
@@ -70,6 +74,11 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
        * default `DEFAULT_MAX_POLICIES_PER_DOMAIN`.
        */
       maxPoliciesPerDomain?: number;
+      /**
+       * Active usage agreements: each becomes relations of its consumer to the port's contract
+       * (consumesApi) and to the product (dependsOn), as an input port's do.
+       */
+      agreements?: ActiveAgreementSource;
     } = {},
   ) {}
 
@@ -113,19 +122,55 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ) {
     const self = getCompoundEntityRef(product);
-    for (const { type, reverse, target } of await dataProductLinks(
-      product,
-      this.options.contracts,
-    )) {
-      emit(processingResult.relation({ source: self, type, target }));
+    const links = [
+      ...(await dataProductLinks(product, this.options.contracts)).map(
+        link => ({ ...link, source: self }),
+      ),
+      ...(await this.consumerLinks(product)),
+    ];
+    for (const { source, type, reverse, target } of links) {
+      emit(processingResult.relation({ source, type, target }));
       emit(
         processingResult.relation({
           source: target,
           type: reverse,
-          target: self,
+          target: source,
         }),
       );
     }
+  }
+
+  /** The relations of the consumers of the product's active agreements. */
+  private async consumerLinks(product: DataProductEntityV1alpha1) {
+    if (!this.options.agreements) return [];
+    const self = getCompoundEntityRef(product);
+    const agreements = await this.options.agreements.activeOf(
+      entityRefKey(product),
+    );
+    const links = [];
+    for (const { consumerRef, outputPort } of agreements) {
+      const source = parseEntityRef(consumerRef);
+      links.push({
+        source,
+        type: DATA_MESH_RELATIONS.dependsOn,
+        reverse: DATA_MESH_RELATIONS.dependencyOf,
+        target: self,
+      });
+      const port = product.spec.outputPorts?.find(p => p.name === outputPort);
+      const contract = port?.contract
+        ? parseDataMeshRef(port.contract, 'contract', product)
+        : port?.contractId &&
+          (await this.options.contracts?.findContract(port.contractId));
+      if (contract) {
+        links.push({
+          source,
+          type: DATA_MESH_RELATIONS.consumesApi,
+          reverse: DATA_MESH_RELATIONS.apiConsumedBy,
+          target: contract,
+        });
+      }
+    }
+    return links;
   }
 }
 
