@@ -26,7 +26,11 @@ describe('ContentIds', () => {
     other.self = other;
     expect(sameContent(cycle, cycle)).toBe(true);
     expect(sameContent(cycle, other)).toBe(false);
-    const deep = (n: number): any => (n === 0 ? 'leaf' : { n: deep(n - 1) });
+    const deep = (n: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < n; i++) value = { n: value };
+      return value;
+    };
     expect(sameContent(deep(1000), deep(1000))).toBe(true);
     expect(sameContent(deep(1000), deep(1001))).toBe(false);
     // Too deep even to write: a content of its own, so a change is never missed.
