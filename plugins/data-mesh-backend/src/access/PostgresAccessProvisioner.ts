@@ -81,6 +81,7 @@ interface GrantRow {
   schema: string;
   name: string | null;
   privilege: string;
+  grantor: string;
 }
 
 /** What the server holds of one agreement, and of the consumer and tables it names. */
@@ -131,7 +132,7 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
       const state = await this.readState(client, checked, role);
       const steps = this.plan(state, checked, role);
       for (const step of steps) {
-        for (const sql of step.sql) await client.query(sql);
+        await run(client, step);
       }
       if (steps.length > 0) {
         // A GRANT without the right to grant warns and grants nothing: look again.
@@ -184,18 +185,19 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
       await lock(client, role);
       const found = await readOwnRole(client, role, agreementId, server.id);
       if (!found) return { role, changes: [] };
-      const changes: string[] = [];
-      for (const grant of await readGrants(client, found.oid)) {
-        const { object, sqlObject } = describeObject(grant);
-        await client.query(
-          `REVOKE ${grant.privilege} ON ${sqlObject} FROM ${id(role)}`,
-        );
-        changes.push(`revoke ${grant.privilege} on ${object}`);
-      }
+      const {
+        rows: [{ currentUser }],
+      } = await client.query('SELECT current_user AS "currentUser"');
+      const steps = (await readGrants(client, found.oid)).map(grant =>
+        revokeStep(grant, role, currentUser),
+      );
       // Dropping the role ends its memberships too.
-      await client.query(`DROP ROLE ${id(role)}`);
-      changes.push(`drop role ${role}`);
-      return { role, changes };
+      steps.push({
+        description: `drop role ${role}`,
+        sql: [`DROP ROLE ${id(role)}`],
+      });
+      for (const step of steps) await run(client, step);
+      return { role, changes: steps.map(s => s.description) };
     });
   }
 
@@ -284,9 +286,10 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
         broken = true;
       });
       if (error instanceof DatabaseError) {
+        // The detail says what depends on a role that cannot be dropped, say.
         const message = `Could not ${action} on ${this.where(server)}: ${
           error.message
-        }`;
+        }${error.detail ? ` (${error.detail.replace(/\n/g, '; ')})` : ''}`;
         throw error.code === '42501'
           ? new NotAllowedError(message)
           : new Error(message);
@@ -403,7 +406,7 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
         ],
       });
     }
-    const wanted: GrantRow[] = [
+    const wanted: Array<Omit<GrantRow, 'grantor'>> = [
       ...[...new Set(request.tables.map(t => t.schema))].map(schema => ({
         kind: 'schema' as const,
         schema,
@@ -417,7 +420,7 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
         privilege: 'SELECT',
       })),
     ];
-    const key = (g: GrantRow) =>
+    const key = (g: Omit<GrantRow, 'grantor'>) =>
       JSON.stringify([g.kind === 'schema', g.schema, g.name, g.privilege]);
     const held = new Set(state.grants.map(key));
     const wantedKeys = new Set(wanted.map(key));
@@ -430,11 +433,7 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
     }
     // What the port no longer has, or was granted by hand, goes.
     for (const grant of state.grants.filter(g => !wantedKeys.has(key(g)))) {
-      const { object, sqlObject } = describeObject(grant);
-      steps.push({
-        description: `revoke ${grant.privilege} on ${object}`,
-        sql: [`REVOKE ${grant.privilege} ON ${sqlObject} FROM ${id(role)}`],
-      });
+      steps.push(revokeStep(grant, role, state.currentUser));
     }
     if (!state.members.includes(request.consumerRole)) {
       steps.push({
@@ -454,6 +453,18 @@ export class PostgresAccessProvisioner implements AccessProvisioner {
       });
     }
     return steps;
+  }
+}
+
+/** Runs the statements of a step; a database error says which step it stopped. */
+async function run(client: PoolClient, step: Step) {
+  try {
+    for (const sql of step.sql) await client.query(sql);
+  } catch (error) {
+    if (error instanceof DatabaseError) {
+      error.message = `${step.description}: ${error.message}`;
+    }
+    throw error;
   }
 }
 
@@ -511,14 +522,15 @@ async function readGrants(
          AND d.deptype = 'a'
          AND d.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
      )
-     SELECT 'schema' AS "kind", n.nspname AS "schema", NULL AS "name", a.privilege_type AS "privilege"
+     SELECT 'schema' AS "kind", n.nspname AS "schema", NULL AS "name", a.privilege_type AS "privilege",
+            pg_catalog.pg_get_userbyid(a.grantor) AS "grantor"
      FROM held JOIN pg_catalog.pg_namespace n
        ON held.classid = 'pg_catalog.pg_namespace'::regclass AND n.oid = held.objid
      CROSS JOIN LATERAL pg_catalog.aclexplode(n.nspacl) a
      WHERE a.grantee = $1::oid
      UNION ALL
      SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
-            a.privilege_type
+            a.privilege_type, pg_catalog.pg_get_userbyid(a.grantor)
      FROM held JOIN pg_catalog.pg_class c
        ON held.classid = 'pg_catalog.pg_class'::regclass AND c.oid = held.objid
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -551,7 +563,29 @@ async function readMembers(
   return rows.map(row => row.name);
 }
 
-function describeObject(grant: GrantRow) {
+/**
+ * Revokes a privilege of the agreement role. Only its grantor can: one granted by someone
+ * else (a superuser, by hand) is refused here, naming who may revoke it, rather than failing
+ * later with a bare "permission denied" or a role that cannot be dropped.
+ */
+function revokeStep(grant: GrantRow, role: string, currentUser: string): Step {
+  const { object, sqlObject } = describeObject(grant);
+  if (grant.grantor !== currentUser) {
+    throw new NotAllowedError(
+      `Role ${role} holds ${grant.privilege} on ${object} granted by ${id(
+        grant.grantor,
+      )}, not by the provisioning user ${id(currentUser)}: ${id(
+        grant.grantor,
+      )} or a superuser must revoke it`,
+    );
+  }
+  return {
+    description: `revoke ${grant.privilege} on ${object}`,
+    sql: [`REVOKE ${grant.privilege} ON ${sqlObject} FROM ${id(role)}`],
+  };
+}
+
+function describeObject(grant: Pick<GrantRow, 'kind' | 'schema' | 'name'>) {
   if (grant.kind === 'schema') {
     return {
       object: `schema ${id(grant.schema)}`,

@@ -6,7 +6,7 @@ import { ProvisioningCredentials } from '../accessConfig';
 import { PostgresAccessProvisioner } from '../PostgresAccessProvisioner';
 
 /** The PostgreSQL server of the tests, as Backstage's TestDatabases finds it. */
-export const POSTGRES_URL =
+const POSTGRES_URL =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 /**
@@ -34,6 +34,11 @@ export class ProvisioningDatabase {
   private client!: Client;
 
   static async create(): Promise<ProvisioningDatabase> {
+    if (!POSTGRES_URL) {
+      throw new Error(
+        'These tests need PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
+      );
+    }
     const db = new ProvisioningDatabase();
     await db.setUp();
     return db;
@@ -58,7 +63,7 @@ export class ProvisioningDatabase {
         )}, ${id(this.readerUser)}`,
       );
     });
-    this.client = new Client({ ...this.connection(), user: this.superuser() });
+    this.client = new Client({ ...this.connection(), user: this.superuser });
     await this.client.connect();
     const prov = id(this.provisioningUser);
     const hostile = `${id(this.hostileSchema)}.${id(this.hostileTable)}`;
@@ -84,7 +89,8 @@ export class ProvisioningDatabase {
     `);
   }
 
-  private superuser() {
+  /** The user of the test server's URL, a superuser: the administrator. */
+  get superuser() {
     return decodeURIComponent(this.url.username || 'postgres');
   }
 
