@@ -206,5 +206,36 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** Usage agreements on output ports and the grants that enforce them. */
+    access?: {
+      /** Both sides of an agreement are reminded this many days before it ends. Default 14. */
+      reminderDays?: number;
+      /**
+       * How often agreements are reconciled: ended ones expired and revoked, failed grants
+       * retried, grants removed by hand restored. Default every 5 minutes; one instance runs it.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * By id of `dataMesh.servers` (postgres only): the PostgreSQL user that creates agreement
+       * roles and grants. Access is granted only on servers listed here.
+       */
+      servers?: {
+        [serverId: string]: {
+          user: string;
+          /** @visibility secret */
+          password?: string;
+          /** Connections its pool opens at most, 1 to 20. Default 2. */
+          maxConnections?: number;
+        };
+      };
+      /** Consumers' database roles; they win over the entity's annotation. */
+      consumerRoles?: Array<{
+        /** The consumer's entity ref (a Group, Component or System). */
+        entity: string;
+        role: string;
+        /** The server it applies to; every server when absent. */
+        server?: string;
+      }>;
+    };
   };
 }

@@ -6,16 +6,24 @@ import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { dataMeshPermissions } from '@datamesh-portal/plugin-data-mesh-common';
 import {
+  AccessProvisioner,
+  assertValidAccessProvisioner,
   assertValidFactProvider,
+  dataMeshAccessProvisionersExtensionPoint,
   dataMeshFactProvidersExtensionPoint,
   FactProvider,
 } from '@datamesh-portal/plugin-data-mesh-node';
+import { readAccessConfig } from './access/accessConfig';
+import { AccessProvisioners } from './access/AccessProvisioners';
+import { PostgresAccessProvisioner } from './access/PostgresAccessProvisioner';
 import { createDataMeshStores } from './database/stores';
 import {
   scheduleFactProviders,
   scheduleFactRetention,
 } from './service/factProviders';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { AccessNotifier } from './service/AccessNotifier';
+import { AccessService } from './service/AccessService';
 import { readDataMeshBackendConfig } from './service/config';
 import { ContractTestService } from './service/ContractTestService';
 import { readContractTestsConfig } from './service/contractTestsConfig';
@@ -48,6 +56,16 @@ export const dataMeshPlugin = createBackendPlugin({
             );
           }
           factProviders.set(provider.source, provider);
+        }
+      },
+    });
+
+    const accessProvisioners: AccessProvisioner[] = [];
+    env.registerExtensionPoint(dataMeshAccessProvisionersExtensionPoint, {
+      addProvisioner(...provisioners) {
+        for (const provisioner of provisioners) {
+          assertValidAccessProvisioner(provisioner);
+          accessProvisioners.push(provisioner);
         }
       },
     });
@@ -165,6 +183,38 @@ export const dataMeshPlugin = createBackendPlugin({
             await contractTests.testNew(signal);
           },
         });
+        // Modules' provisioners first, the built-in PostgreSQL one last.
+        const accessConfig = readAccessConfig(
+          config,
+          contractTestsConfig.servers,
+        );
+        const postgresProvisioner = new PostgresAccessProvisioner({
+          servers: contractTestsConfig.servers,
+          provisioning: accessConfig.provisioning,
+        });
+        deps.lifecycle.addShutdownHook(() => postgresProvisioner.close());
+        const access = new AccessService({
+          store: stores.accessAgreements,
+          waivers: stores.waivers,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          servers: contractTestsConfig.servers,
+          access: accessConfig,
+          provisioner: new AccessProvisioners([
+            ...accessProvisioners,
+            postgresProvisioner,
+          ]),
+          notifier: new AccessNotifier(deps.notifications, logger),
+          reminderDays: backendConfig.access.reminderDays,
+        });
+        await scheduler.scheduleTask({
+          id: 'data-mesh-access',
+          ...backendConfig.access.schedule,
+          fn: async signal => {
+            await access.reconcile(signal);
+          },
+        });
         await scheduleFactProviders({
           providers: [...factProviders.values()],
           config: config.getOptionalConfig('dataMesh.factProviders'),
@@ -190,13 +240,14 @@ export const dataMeshPlugin = createBackendPlugin({
             governance,
             home,
             contractTests,
+            access: { userInfo: deps.userInfo, access },
             preview: {
               userInfo: deps.userInfo,
               previews: new DataPreviewService({
                 servers: id => servers.get(id),
               }),
-              // Until the agreements store is wired: only owners may preview.
-              agreements: { activeOnPort: async () => [] },
+              agreements: access,
+              access: accessConfig,
             },
           }),
         );

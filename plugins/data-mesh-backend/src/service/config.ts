@@ -47,6 +47,13 @@ export interface DataMeshBackendConfig {
     /** How often expired waivers are closed and reminders sent. */
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
+  /** Usage agreements (`dataMesh.access`). */
+  access: {
+    /** Both sides are reminded this many days before an agreement ends. */
+    reminderDays: number;
+    /** How often agreements are reconciled with the data servers. */
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
   /**
    * What each pipeline (a service principal, by subject) may push facts for: a service
    * principal without a scope here may push for no product (empty when
@@ -184,6 +191,17 @@ function readDays(config: Config | undefined, key: string, fallback: number) {
   return days;
 }
 
+function readAccessReminderDays(root: Config): number {
+  const key = 'dataMesh.access.reminderDays';
+  const days = root.getOptionalNumber(key) ?? 14;
+  if (!Number.isFinite(days) || days <= 0 || days > 365) {
+    throw new InputError(
+      `${key}: must be a number of days above 0, at most 365`,
+    );
+  }
+  return days;
+}
+
 /**
  * Reads `dataMesh`: the rules (see `readDataMeshRules`), the evaluation schedule
  * (`dataMesh.scorecards.schedule`, default every 5 minutes), what a pass does with products
@@ -238,6 +256,14 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
         frequency: { minutes: 1 },
         timeout: { minutes: 1 },
         initialDelay: { seconds: 15 },
+      }),
+    },
+    access: {
+      reminderDays: readAccessReminderDays(root),
+      schedule: readSchedule(root.getOptionalConfig('dataMesh.access'), {
+        frequency: { minutes: 5 },
+        timeout: { minutes: 5 },
+        initialDelay: { seconds: 30 },
       }),
     },
     factPipelines: readFactPipelines(root),
