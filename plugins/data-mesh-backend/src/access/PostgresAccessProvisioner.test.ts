@@ -362,6 +362,20 @@ describe('PostgresAccessProvisioner on PostgreSQL', () => {
     expect(await db.roleExists(role)).toBe(false);
   });
 
+  it('grants tables created later when default privileges give them to the provisioning user', async () => {
+    await db.sql(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA sales GRANT SELECT ON TABLES TO ${id(
+        db.provisioningUser,
+      )} WITH GRANT OPTION;
+       CREATE TABLE sales.later (id int)`,
+    );
+    const grant = request({ tables: [{ schema: 'sales', table: 'later' }] });
+    await provisioner.grant(grant);
+    expect(await db.canSelect(db.consumer, 'sales', 'later')).toBe(true);
+    await provisioner.revoke(grant);
+    expect(await db.canSelect(db.consumer, 'sales', 'later')).toBe(false);
+  });
+
   it('names the tables and schemas that are not there, and creates nothing', async () => {
     const grant = request({
       tables: [
