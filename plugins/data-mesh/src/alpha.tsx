@@ -20,7 +20,7 @@ import { DATA_PRODUCT_SEARCH_TYPE } from '@datamesh-portal/plugin-data-mesh-comm
 import GavelIcon from '@material-ui/icons/Gavel';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import { DataMeshClient, dataMeshApiRef } from './api';
-import { CONTRACT_TESTS_PATH } from './routes';
+import { ACCESS_PATH, CONTRACT_TESTS_PATH } from './routes';
 
 const dataProducts = { kind: 'dataproduct' };
 
@@ -113,6 +113,22 @@ export const entityDataProductContractTestsContent =
         )),
     },
   });
+
+/**
+ * "Access" tab of DataProduct entities: its usage agreements with their states and history,
+ * Approve / Reject / Revoke for its owners, Request access, and a preview of each output port.
+ * @alpha
+ */
+export const entityDataProductAccessContent = EntityContentBlueprint.make({
+  name: 'access',
+  params: {
+    path: `/${ACCESS_PATH}`,
+    title: 'Access',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/Access').then(m => <m.DataProductAccessContent />),
+  },
+});
 
 /** Data products of a Domain (built-in or data mesh), with its data steward. @alpha */
 export const entityDomainDataProductsCard = EntityCardBlueprint.make({
@@ -319,6 +335,22 @@ export const insightSubPage = SubPageBlueprint.make({
 });
 
 /**
+ * The "My access" tab of the data mesh home: the access requests of the user's teams, and
+ * those awaiting their decision.
+ * @alpha
+ */
+export const myAccessSubPage = SubPageBlueprint.make({
+  name: 'my-access',
+  attachTo: { id: 'page:data-mesh', input: 'pages' },
+  params: {
+    path: 'my-access',
+    title: 'My access',
+    loader: () =>
+      import('./components/Access').then(m => <m.MyAccessRequestsContent />),
+  },
+});
+
+/**
  * Scaffolder field `DataProductVerdict` (`ui:field: DataProductVerdict`): the live governance
  * verdict on the data product a "new data product" form describes. Attaches to the scaffolder
  * plugin's form fields.
@@ -377,6 +409,7 @@ export default createFrontendPlugin({
     explorerSubPage,
     domainMapSubPage,
     insightSubPage,
+    myAccessSubPage,
     governancePage,
     // Cards of a page appear in this order: compliance and quality first, then structure, then
     // history.
@@ -388,6 +421,7 @@ export default createFrontendPlugin({
     entityDataProductConsumersCard,
     entityDataProductScoreHistoryCard,
     entityDataProductContractTestsContent,
+    entityDataProductAccessContent,
     entityOdcsContractContent,
     entityDomainGovernanceCard,
     entityDomainScorecardCard,

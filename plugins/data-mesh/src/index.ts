@@ -18,6 +18,7 @@ export {
   EntityDataProductScorecardCard,
   EntityDataProductScoreHistoryCard,
   EntityDataProductContractTestsContent,
+  EntityDataProductAccessContent,
   EntityDomainScorecardCard,
   EntityGroupScorecardCard,
   EntityDataProductGovernanceCard,
@@ -31,9 +32,12 @@ export type { DataProductSearchResultListItemProps } from './components/DataProd
 export { governanceRouteRef, homeRouteRef } from './routes';
 export { DataMeshClient, dataMeshApiRef } from './api';
 export type {
+  AccessDecision,
   DataMeshApi,
   DataMeshEntityRef,
+  ListAccessRequestsQuery,
   ListWaiversQuery,
+  PortPreviewResponse,
   WaiverDecision,
   ProductsSort,
   ProductsQuery,

@@ -193,6 +193,23 @@ export const EntityDataProductContractTestsContent: () => JSX.Element =
   );
 
 /**
+ * Legacy-system content for a data product's "Access" tab: its usage agreements, decisions for
+ * its owners, Request access and a preview of each output port. Mount it at `/access`
+ * (`<EntityLayout.Route path="/access" ...>`).
+ * @public
+ */
+export const EntityDataProductAccessContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductAccessContent',
+      component: {
+        lazy: () =>
+          import('./components/Access').then(m => m.DataProductAccessContent),
+      },
+    }),
+  );
+
+/**
  * Legacy-system card with a data product's score over time.
  * @public
  */

@@ -20,3 +20,6 @@ export const homeRouteRef = createRouteRef({
 
 /** The path of a data product's "Contract tests" tab below its entity page (both systems). */
 export const CONTRACT_TESTS_PATH = 'contract-tests';
+
+/** The path of a data product's "Access" tab below its entity page (both systems). */
+export const ACCESS_PATH = 'access';

@@ -102,7 +102,7 @@ export const component: Entity = {
 /**
  * A {@link DataMeshApi} with fixed answers, as `jest.fn`s: no scorecard, no history, an empty
  * rollup, the levels bronze, silver and gold and no policies, no governance verdict, an empty
- * mesh, no waivers, no products, no insight, an empty domain map and no contracts to test, unless
+ * mesh, no waivers, no products, no insight, an empty domain map, no contracts to test and no access requests, unless
  * overridden. Calls that change something are refused.
  */
 export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
@@ -172,6 +172,15 @@ export function fakeDataMeshApi(overrides: Partial<DataMeshApi> = {}) {
       contracts: [],
     })),
     runContractTests: jest.fn(refused),
+    listAccessRequests: jest.fn(async () => ({
+      items: [],
+      limit: 100,
+      offset: 0,
+    })),
+    getAccessRequest: jest.fn(refused),
+    requestAccess: jest.fn(refused),
+    decideAccessRequest: jest.fn(refused),
+    previewPort: jest.fn(refused),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }

@@ -10,7 +10,12 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AccessRequest,
+  AccessRequestListResponse,
+  AccessRequestResponse,
+  AccessRequestState,
   ContractTestsResponse,
+  CreateAccessRequest,
   CreateWaiverRequest,
   DataMeshApiClient,
   DataMeshApiOperations,
@@ -44,6 +49,23 @@ export interface ListWaiversQuery {
   /** One status or several (any of them). */
   status?: WaiverStatus | WaiverStatus[];
 }
+
+/** What an owner of a data product can do with an access request. @public */
+export type AccessDecision = 'approve' | 'reject' | 'revoke';
+
+/** Filters of {@link DataMeshApi.listAccessRequests}; all optional. @public */
+export interface ListAccessRequestsQuery {
+  productRef?: DataMeshEntityRef;
+  /** A Group, Component or System (the kind defaults to Group). */
+  consumerRef?: DataMeshEntityRef;
+  /** One state or several (any of them). */
+  state?: AccessRequestState | AccessRequestState[];
+  limit?: number;
+}
+
+/** A read-only preview of an output port's data, table by table. @public */
+export type PortPreviewResponse =
+  DataMeshApiOperations['previewPort']['responses'][200]['content']['application/json'];
 
 /** How {@link DataMeshApi.queryProducts} sorts: by score or name, `-` for descending. @public */
 export type ProductsSort = 'score' | '-score' | 'name' | '-name';
@@ -129,6 +151,25 @@ export interface DataMeshApi {
   runContractTests(
     entityRef: DataMeshEntityRef,
   ): Promise<ContractTestsResponse>;
+  /** Access requests (usage agreements) the user may read, newest first. */
+  listAccessRequests(
+    query?: ListAccessRequestsQuery,
+  ): Promise<AccessRequestListResponse>;
+  /** One access request with every transition. */
+  getAccessRequest(id: string): Promise<AccessRequestResponse>;
+  /** Asks for read access to an output port for a consumer the user belongs to. */
+  requestAccess(request: CreateAccessRequest): Promise<AccessRequest>;
+  /** Approves or rejects a requested agreement, or revokes a granted one (owners). */
+  decideAccessRequest(
+    id: string,
+    decision: AccessDecision,
+    comment?: string,
+  ): Promise<AccessRequest>;
+  /** The first rows of each table of an output port (owners and active consumers). */
+  previewPort(
+    entityRef: DataMeshEntityRef,
+    port: string,
+  ): Promise<PortPreviewResponse>;
 }
 
 /** Reference to the {@link DataMeshApi}. @public */
@@ -297,5 +338,48 @@ export class DataMeshClient implements DataMeshApi {
     entityRef: DataMeshEntityRef,
   ): Promise<ContractTestsResponse> {
     return this.client.runContractTests({ path: pathOf(entityRef) });
+  }
+
+  async listAccessRequests(
+    query: ListAccessRequestsQuery = {},
+  ): Promise<AccessRequestListResponse> {
+    return this.client.listAccessRequests({
+      query: {
+        productRef: query.productRef
+          ? entityRefKey(query.productRef)
+          : undefined,
+        consumerRef: query.consumerRef
+          ? entityRefKey(query.consumerRef)
+          : undefined,
+        state: values(query.state),
+        limit: query.limit,
+      },
+    });
+  }
+
+  async getAccessRequest(id: string): Promise<AccessRequestResponse> {
+    return this.client.getAccessRequest({ path: { id } });
+  }
+
+  async requestAccess(request: CreateAccessRequest): Promise<AccessRequest> {
+    return this.client.requestAccess({ body: request });
+  }
+
+  async decideAccessRequest(
+    id: string,
+    decision: AccessDecision,
+    comment?: string,
+  ): Promise<AccessRequest> {
+    return this.client.decideAccessRequest({
+      path: { id, action: decision },
+      body: comment ? { comment } : {},
+    });
+  }
+
+  async previewPort(
+    entityRef: DataMeshEntityRef,
+    port: string,
+  ): Promise<PortPreviewResponse> {
+    return this.client.previewPort({ path: { ...pathOf(entityRef), port } });
   }
 }

@@ -1,8 +1,11 @@
 export { DataMeshClient, dataMeshApiRef } from './DataMeshClient';
 export type {
+  AccessDecision,
   DataMeshApi,
   DataMeshEntityRef,
+  ListAccessRequestsQuery,
   ListWaiversQuery,
+  PortPreviewResponse,
   WaiverDecision,
   ProductsSort,
   ProductsQuery,

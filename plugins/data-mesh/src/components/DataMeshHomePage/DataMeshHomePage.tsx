@@ -4,6 +4,7 @@ import {
   Page,
   TabbedLayout,
 } from '@backstage/core-components';
+import { MyAccessRequests } from '../Access';
 import { DomainMap } from './DomainMap';
 import { MeshInsight } from './MeshInsight';
 import { ProductExplorer } from './ProductExplorer';
@@ -37,7 +38,7 @@ export function MeshInsightContent() {
 
 /**
  * The data mesh home for the legacy frontend system: a page with a header and the tabs
- * Explorer (at the page's own path), Domain map (`domain-map`) and Insight (`insight`).
+ * Explorer (at the page's own path), Domain map (`domain-map`), Insight (`insight`) and My access (`my-access`).
  * @public
  */
 export function DataMeshHomePage() {
@@ -56,6 +57,9 @@ export function DataMeshHomePage() {
         </TabbedLayout.Route>
         <TabbedLayout.Route path="/insight" title="Insight">
           <MeshInsight />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path="/my-access" title="My access">
+          <MyAccessRequests />
         </TabbedLayout.Route>
       </TabbedLayout>
     </Page>

@@ -8,6 +8,7 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
+import { RequestAccessButton } from '../Access';
 import { SimpleTable } from '../shared';
 import { ResolvedContract, usePortContracts } from './usePortContracts';
 
@@ -74,7 +75,8 @@ function SourceCell(props: {
 
 /**
  * The ports of a data product: where its data comes from (input ports, linked to upstream
- * products) and how it is served (output ports, linked to their data contracts). Ports that
+ * products) and how it is served (output ports, linked to their data contracts), with Request
+ * access on each output port for those allowed. Ports that
  * name their contract only by ODCS id are linked through the catalog.
  * @public
  */
@@ -128,8 +130,15 @@ export function DataProductPortsCard() {
       {outputPorts.length > 0 ? (
         <SimpleTable
           label="Output ports"
-          headers={['Name', 'Type', 'Version', 'Description', 'Contract']}
-          nowrap={['Name', 'Type', 'Version']}
+          headers={[
+            'Name',
+            'Type',
+            'Version',
+            'Description',
+            'Contract',
+            'Access',
+          ]}
+          nowrap={['Name', 'Type', 'Version', 'Access']}
           rows={outputPorts.map(port => ({
             key: port.name,
             cells: [
@@ -138,6 +147,7 @@ export function DataProductPortsCard() {
               port.version,
               port.description,
               contractCell(port),
+              <RequestAccessButton product={entity} port={port.name} />,
             ],
           }))}
         />

@@ -1,0 +1,3 @@
+export { DataProductAccessContent } from './DataProductAccessContent';
+export { MyAccessRequests, MyAccessRequestsContent } from './MyAccessRequests';
+export { RequestAccessButton } from './RequestAccessDialog';
