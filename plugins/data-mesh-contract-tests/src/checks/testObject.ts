@@ -13,7 +13,7 @@ import { AggregateQuery, duplicateQuery } from './aggregateQuery';
 import { durationMs, formatDuration } from './durations';
 import { FoundTable, tableName, Target } from './targets';
 import { thresholdOf } from './thresholds';
-import { typeMismatch } from './typeCompatibility';
+import { compareTypes } from './typeCompatibility';
 
 type Base = Omit<ContractCheck, 'outcome'>;
 type Verdict = Pick<
@@ -513,11 +513,15 @@ function specsOf(
         prepare: async () => {
           const column = columnOf(found(), property);
           const actual = found().columns.find(c => c.name === column)!.type;
-          const mismatch = typeMismatch(actual, logicalType, physicalType);
+          const { mismatch, note } = compareTypes(
+            actual,
+            { logicalType, physicalType },
+            target.server.dialect,
+          );
           return {
             outcome: mismatch ? 'fail' : 'pass',
             measured: actual,
-            message: mismatch,
+            ...(mismatch || note ? { message: mismatch ?? note } : {}),
           };
         },
       });
