@@ -122,19 +122,46 @@ const productOf = (
 const outcomes = (results: Array<{ id: string; outcome: string }>) =>
   Object.fromEntries(results.map(r => [r.id, r.outcome]));
 
-describe.each(CASES)('a rule that $title', hostile => {
-  const hostileInput = (domain: Entity) =>
-    productOf(hostile.name ?? 'hostile', domain, hostile.facts);
-  const expectHostile = (result: { outcome: string; message?: string }) => {
-    expect(result.outcome).toBe(hostile.outcome);
-    if (hostile.refused) {
-      expect(result.message).toMatch(/^the policy does not compile: /);
-      expect(result.message).toMatch(hostile.refused);
-    } else if (hostile.message) {
-      expect(result.message).toMatch(hostile.message);
-    }
-  };
+/**
+ * What the hostile policy's result should match on the hostile product: as a rule, its
+ * outcome and message; as an appliesTo, the same (an evaluation error prefixed with
+ * `appliesTo: `), or `skipped` when it is false.
+ */
+function expectedResult(
+  hostile: HostileCase,
+  field: 'rule' | 'appliesTo',
+): { outcome: string; message?: unknown } {
+  if (field === 'appliesTo' && hostile.outcome === 'fail') {
+    return { outcome: 'skipped' };
+  }
+  // A context beyond its limits is refused before the appliesTo runs: no prefix.
+  const prefix =
+    field === 'appliesTo' &&
+    !hostile.message?.source.includes('invalid context')
+      ? 'appliesTo: '
+      : '';
+  if (hostile.refused) {
+    // A domain's policy that does not compile is an error of its own.
+    return {
+      outcome: 'error',
+      message: expect.stringMatching(
+        new RegExp(
+          `^the policy does not compile: Rule hostile: ${field}: .*${hostile.refused.source}`,
+        ),
+      ),
+    };
+  }
+  return hostile.message
+    ? {
+        outcome: hostile.outcome,
+        message: expect.stringMatching(
+          new RegExp(`^${prefix}${hostile.message.source.replace(/^\^/, '')}`),
+        ),
+      }
+    : { outcome: hostile.outcome };
+}
 
+describe.each(CASES)('a rule that $title', hostile => {
   it.each(['rule', 'appliesTo'] as const)(
     "as a domain policy's %s: an error for its products only",
     field => {
@@ -162,20 +189,13 @@ describe.each(CASES)('a rule that $title', hostile => {
       );
       // One pass: the hostile product, then one of another domain.
       const [noisy, quiet] = [
-        hostileInput(hostileDomain),
+        productOf(hostile.name ?? 'hostile', hostileDomain, hostile.facts),
         productOf('calm', calmDomain),
       ].map(input => evaluator.evaluate(input, ref => domains.get(ref)));
 
-      const result = noisy.governance.results.find(r => r.id === 'hostile')!;
-      if (field === 'rule' || hostile.outcome === 'error') {
-        expectHostile({
-          outcome: hostile.outcome,
-          message: result.message?.replace(/^appliesTo: /, ''),
-        });
-      } else {
-        // An appliesTo that is false skips its policy.
-        expect(result.outcome).toBe('skipped');
-      }
+      expect(
+        noisy.governance.results.find(r => r.id === 'hostile'),
+      ).toMatchObject(expectedResult(hostile, field));
       expect(noisy.scorecard.checks).toEqual([
         { id: 'named', outcome: 'pass' },
       ]);
@@ -189,44 +209,54 @@ describe.each(CASES)('a rule that $title', hostile => {
       });
     },
   );
+});
 
+/** The rules of an evaluator with a calm check and policy, and the hostile rule as `kind`. */
+function globalRules(hostile: HostileCase, kind: string) {
+  const hostileRule = { id: 'hostile', title: 'Hostile', rule: hostile.rule };
+  return {
+    levels: [],
+    checks: [
+      { id: 'calm-check', title: 'Calm', rule: 'true' },
+      ...(kind === 'a scorecard check' ? [hostileRule] : []),
+    ],
+    policies: [
+      { id: 'calm-policy', rule: 'true' },
+      ...(kind === 'a global policy' ? [hostileRule] : []),
+    ],
+  };
+}
+
+describe.each(CASES.filter(c => c.refused))('a rule that $title', hostile => {
   it.each(['a scorecard check', 'a global policy'])(
-    'as %s: refused when the evaluator is created, or an error for the hostile product only',
+    'as %s: refused when the evaluator is created, naming it',
     kind => {
-      const rules = {
-        levels: [],
-        checks: [{ id: 'calm-check', title: 'Calm', rule: 'true' }],
-        policies: [{ id: 'calm-policy', rule: 'true' }],
-      };
-      if (kind === 'a scorecard check') {
-        rules.checks.push({
-          id: 'hostile',
-          title: 'Hostile',
-          rule: hostile.rule,
-        });
-      } else {
-        rules.policies.push({ id: 'hostile', rule: hostile.rule });
-      }
-      if (hostile.refused) {
-        expect(() => new DataProductEvaluator(rules, options)).toThrow(
-          RuleCompileError,
-        );
-        expect(() => new DataProductEvaluator(rules, options)).toThrow(
-          hostile.refused,
-        );
-        expect(() => new DataProductEvaluator(rules, options)).toThrow(
-          /^Rule hostile: rule: /,
-        );
-        return;
-      }
-      const evaluator = new DataProductEvaluator(rules, options);
+      const create = () =>
+        new DataProductEvaluator(globalRules(hostile, kind), options);
+      expect(create).toThrow(RuleCompileError);
+      expect(create).toThrow(hostile.refused!);
+      expect(create).toThrow(/^Rule hostile: rule: /);
+    },
+  );
+});
+
+describe.each(CASES.filter(c => !c.refused))('a rule that $title', hostile => {
+  it.each(['a scorecard check', 'a global policy'])(
+    'as %s: an error for the hostile product only',
+    kind => {
+      const evaluator = new DataProductEvaluator(
+        globalRules(hostile, kind),
+        options,
+      );
       const [noisy, quiet] = [
-        hostileInput(calmDomain),
+        productOf(hostile.name ?? 'hostile', calmDomain, hostile.facts),
         // The calm product has facts, and they are within the limits.
         productOf('calm', calmDomain, { probe: { items: [], text: 'ab' } }),
       ].map(input => evaluator.evaluate(input, () => undefined));
       const results = [...noisy.scorecard.checks, ...noisy.governance.results];
-      expectHostile(results.find(r => r.id === 'hostile')!);
+      expect(results.find(r => r.id === 'hostile')).toMatchObject(
+        expectedResult(hostile, 'rule'),
+      );
       // Checks run before policies: a check that uses up the time leaves none to them.
       expect(outcomes(results)).toMatchObject({
         'calm-check': 'pass',
