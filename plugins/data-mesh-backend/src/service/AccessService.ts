@@ -293,6 +293,7 @@ export class AccessService {
       await this.options.notifier?.decided(agreement);
     } else {
       await this.release(agreement);
+      await this.refreshProducts([agreement]);
       await this.options.notifier?.revoked(agreement);
     }
     return this.toResponse(agreement);
@@ -308,6 +309,8 @@ export class AccessService {
     const now = this.now();
     const expired = await store.expire(now);
     for (const agreement of expired) await notifier?.revoked(agreement);
+    // Those with a server were granted: only they can be relations in the catalog.
+    await this.refreshProducts(expired.filter(a => a.server !== undefined));
     const ending = await store.claimEndReminders(
       now,
       new Date(now.getTime() + reminderDays * DAY),
@@ -363,6 +366,18 @@ export class AccessService {
         signal,
       });
       restored = result.restored.length;
+      // Owners see in the agreement's history that its grant went missing and came back.
+      for (const entry of result.restored) {
+        await store.transition(entry.agreementId, {
+          from: ['active'],
+          to: 'active',
+          actor: 'system',
+          at: now,
+          comment: `Grant restored on server ${
+            entry.serverId
+          }: ${entry.changes.join('; ')}`,
+        });
+      }
       const failedIds = new Set(result.failed.map(f => f.agreementId));
       for (const agreement of ended) {
         if (failedIds.has(agreement.id)) continue;
@@ -492,8 +507,31 @@ export class AccessService {
       at: this.now(),
       ...change,
     });
+    if (updated?.state === 'active') await this.refreshProducts([updated]);
     // Revoked meanwhile: the reconciler takes away what was granted.
     return updated ?? (await this.options.store.get(agreement.id)) ?? agreement;
+  }
+
+  /**
+   * Asks the catalog to process the agreements' products again, so that the relations of
+   * their active agreements (the catalog module's) follow at once. A failure is logged only:
+   * the catalog catches up at its next processing.
+   */
+  private async refreshProducts(agreements: StoredAccessAgreement[]) {
+    const { catalog, auth, logger } = this.options;
+    for (const productRef of new Set(agreements.map(a => a.productRef))) {
+      try {
+        await catalog.refreshEntity(productRef, {
+          credentials: await auth.getOwnServiceCredentials(),
+        });
+      } catch (error) {
+        logger.warn(
+          `Could not ask the catalog to refresh ${productRef} for its usage agreements: ${
+            isError(error) ? error.message : error
+          }`,
+        );
+      }
+    }
   }
 
   /** Takes away what an ended agreement was granted; a failure is left to the reconciler. */
