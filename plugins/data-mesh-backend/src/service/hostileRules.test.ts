@@ -398,6 +398,19 @@ describe('hostile domain policies through the REST API', () => {
     });
   });
 
+  it('refuses a dry run of a product with more than 100 ports, naming the field', async () => {
+    const entity = product('many-ports', 'calm');
+    entity.spec.outputPorts = Array.from({ length: 101 }, (_, i) => ({
+      name: `port-${i}`,
+      type: 'table' as const,
+    }));
+    const res = await post('/evaluate', { entity });
+    expect(res.status).toBe(400);
+    expect(res.body.error.problems).toEqual([
+      { field: 'spec.outputPorts', message: 'must have at most 100 ports' },
+    ]);
+  });
+
   it('reads no policy of a built-in Domain: not in /rules, not on its products', async () => {
     const rules = await get('/rules');
     expect(rules.body.policies.map((p: { id: string }) => p.id)).not.toContain(
