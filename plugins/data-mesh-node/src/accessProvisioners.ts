@@ -15,7 +15,9 @@ export interface AccessServerRef {
 
 /** A table or view, by schema and name as the server spells them (not quoted). @public */
 export interface AccessTable {
+  /** The schema, e.g. `sales`. */
   schema: string;
+  /** The table or view in it, e.g. `orders`. */
   table: string;
 }
 
@@ -28,6 +30,7 @@ export interface AccessTable {
 export interface AccessGrantRequest {
   /** The agreement's id; the provisioner derives the names of what it creates from it. */
   agreementId: string;
+  /** The server the port's tables are on. */
   server: AccessServerRef;
   /** The tables of the output port, at least one. */
   tables: AccessTable[];
@@ -37,7 +40,9 @@ export interface AccessGrantRequest {
 
 /** Takes away all that an agreement was granted on a server. @public */
 export interface AccessRevokeRequest {
+  /** The agreement whose access goes. */
   agreementId: string;
+  /** The server it was granted on. */
   server: AccessServerRef;
 }
 
@@ -51,6 +56,7 @@ export interface AccessChangeResult {
 
 /** Whether a grant is in place. @public */
 export interface AccessInspection {
+  /** The role, group or principal the provisioner keeps for the agreement. */
   role: string;
   /** True when the server already matches the request, so granting would change nothing. */
   granted: boolean;
@@ -70,13 +76,15 @@ export interface AccessInspection {
 export interface AccessProvisioner {
   /** Whether this provisioner handles servers of the given `type`. */
   supports(serverType: string): boolean;
+  /** Gives the consumer read access to the tables, and nothing more, in one transaction. */
   grant(request: AccessGrantRequest): Promise<AccessChangeResult>;
+  /** Takes away all the agreement was given; nothing to take away is no error. */
   revoke(request: AccessRevokeRequest): Promise<AccessChangeResult>;
   /** Compares the server with the request without changing anything. */
   inspect(request: AccessGrantRequest): Promise<AccessInspection>;
 }
 
-/** @public */
+/** What backend modules may do through {@link dataMeshAccessProvisionersExtensionPoint}. @public */
 export interface DataMeshAccessProvisionersExtensionPoint {
   /**
    * Adds provisioners. For a server type, the first added that supports it is used, ahead
