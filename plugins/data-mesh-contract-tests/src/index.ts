@@ -15,6 +15,7 @@ export type {
   ServerConfig,
 } from './servers/types';
 export { testContract } from './testContract';
+export { chooseContractServer } from './checks/targets';
 export type { TestContractOptions } from './testContract';
 export type {
   ContractCheck,

@@ -8,7 +8,7 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { DataServer } from './servers/types';
 import { ContractCheck, ContractTestResult } from './types';
-import { resolveTarget, Target } from './checks/targets';
+import { chooseContractServer, resolveTarget, Target } from './checks/targets';
 import { testObject } from './checks/testObject';
 
 /**
@@ -20,7 +20,10 @@ export interface TestContractOptions {
   servers:
     | ReadonlyMap<string, DataServer>
     | ((id: string) => DataServer | undefined);
-  /** Which of the contract's `servers[].server` to test; default its first one. */
+  /**
+   * Which of the contract's `servers[].server` to test; default the first that `servers`
+   * holds, of the dialect its type needs (see {@link chooseContractServer}).
+   */
   server?: string;
   /** The time freshness and retention are measured against; default now. */
   now?: Date;
@@ -66,13 +69,15 @@ export async function testContract(
   const label = `Contract ${id || '(no id)'}${version ? ` ${version}` : ''}`;
   const objects = listOf<OdcsSchemaObject>(document.schema);
   const servers = listOf<OdcsServer>(document.servers);
-  const entry = options.server
-    ? servers.find(server => server.server === options.server)
-    : servers[0];
-  const serverId = options.server ?? String(entry?.server ?? '');
   const lookup = options.servers;
-  const server =
+  const serverOf = (serverId: string) =>
     typeof lookup === 'function' ? lookup(serverId) : lookup.get(serverId);
+  const serverId =
+    options.server ??
+    chooseContractServer(servers, id => serverOf(id)?.dialect) ??
+    '';
+  const entry = servers.find(e => serverId && e.server === serverId);
+  const server = serverOf(serverId);
 
   const target = resolveTarget(label, entry, serverId, server, objects);
   const slas = listOf<OdcsSlaProperty>(document.slaProperties).filter(

@@ -81,15 +81,23 @@ async function writeOrders(options: { duplicate: boolean; ageMs: number }) {
 
 const DUCKDB_ENTRY = { type: 'duckdb', database: 'warehouse.duckdb' };
 
-/** A contract of the orders table, on `server` (the contract's entry for it, as ODCS has it). */
-function contract(id: string, server: string, entry: object = DUCKDB_ENTRY) {
+/**
+ * A contract of the orders table, on `server` (the contract's entry for it, as ODCS has it),
+ * after the servers `before` it lists.
+ */
+function contract(
+  id: string,
+  server: string,
+  entry: object = DUCKDB_ENTRY,
+  before: object[] = [],
+) {
   return YAML.stringify({
     apiVersion: 'v3.1.0',
     kind: 'DataContract',
     id,
     version: '1.0.0',
     status: 'active',
-    servers: [{ server, ...entry }],
+    servers: [...before, { server, ...entry }],
     schema: [
       {
         name: 'orders',
@@ -155,6 +163,20 @@ const docs = [
   // A draft, as a template creates it, whose contract names a server nobody configured.
   product('returns', 'draft', 'returns-contract'),
   api('returns-contract', contract('returns', 'nowhere')),
+  // Its first server documents a warehouse this portal does not reach; its copy is configured.
+  product('mirrored', 'active', 'mirrored-contract'),
+  api(
+    'mirrored-contract',
+    contract('mirrored', 'warehouse', DUCKDB_ENTRY, [
+      {
+        server: 'northwind-snowflake',
+        type: 'snowflake',
+        account: 'northwind',
+        database: 'SALES',
+        schema: 'PUBLIC',
+      },
+    ]),
+  ),
   // Its server accepts connections and never answers.
   product('stuck', 'active', 'stuck-contract'),
   api(
@@ -235,6 +257,12 @@ describe('contract tests of the data mesh backend', () => {
     await waitForRelation(
       backend,
       'orders',
+      'providesApi',
+      mockCredentials.user.header(OWNER),
+    );
+    await waitForRelation(
+      backend,
+      'mirrored',
       'providesApi',
       mockCredentials.user.header(OWNER),
     );
@@ -375,6 +403,20 @@ describe('contract tests of the data mesh backend', () => {
     await triggerTask(backend, 'data-mesh-contract-tests-new');
     const again = await get('/contract-tests/dataproduct/default/returns');
     expect(again.body.contracts[0].history).toHaveLength(1);
+  });
+
+  it('tests a contract on the first of its servers that is configured', async () => {
+    const res = await post(
+      '/contract-tests/dataproduct/default/mirrored/runs',
+      {},
+    );
+    expect(res.status).toBe(201);
+    const [{ latest }] = res.body.contracts;
+    expect(latest.server).toBe('warehouse');
+    expect(latest.summary.errors).toBe(0);
+    expect(latest.checks).toContainEqual(
+      expect.objectContaining({ metric: 'exists', outcome: 'pass' }),
+    );
   });
 
   it('shows runs only to those who may read the product, and runs them only for those allowed', async () => {

@@ -4,6 +4,7 @@ import {
   OdcsServer,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import {
+  chooseContractServer,
   DataServer,
   openDataServer,
   readServersConfig,
@@ -22,7 +23,10 @@ export interface RunContractTestsOptions {
   files: string[];
   /** app-config files whose `dataMesh.servers` say where the data is (later ones override). */
   configFiles: string[];
-  /** Which of each contract's `servers[].server` to test on; default its first one. */
+  /**
+   * Which of each contract's `servers[].server` to test on; default the first that
+   * `dataMesh.servers` configures (of the dialect its type needs).
+   */
   server?: string;
   /** The directory relative paths are resolved against; default the process's. */
   cwd?: string;
@@ -49,8 +53,9 @@ function contractServers(contract: OdcsContract): string[] {
 }
 
 /**
- * The server a contract is tested on: the one asked for, which the contract must name, or its
- * first; it must be configured. Returns the problem otherwise.
+ * The server a contract is tested on: the one asked for, which the contract must name, or the
+ * first of its servers that the config has (as the portal's backend chooses); it must be
+ * configured. Returns the problem otherwise.
  */
 function chooseServer(
   file: string,
@@ -68,7 +73,12 @@ function chooseServer(
       })`,
     };
   }
-  const server = asked ?? named[0];
+  const server =
+    asked ??
+    chooseContractServer(
+      listOf<OdcsServer>(contract.servers),
+      id => configured.get(id)?.type,
+    );
   if (server === undefined) {
     return {
       problem: `${file}: servers: the contract names no server to test on; add one whose server is an id of dataMesh.servers`,

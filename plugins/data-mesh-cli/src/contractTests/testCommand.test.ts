@@ -166,6 +166,29 @@ describe('data-mesh-check test', () => {
     });
   });
 
+  it('tests each contract on the first of its servers the config has, as the portal does', async () => {
+    const file = await writeYaml(
+      dir,
+      'documented-first.odcs.yaml',
+      ordersContract('orders-documented', [
+        // Documents a warehouse the config does not have.
+        {
+          ...pg(),
+          server: 'northwind-warehouse',
+          host: 'dw.northwind.example',
+        },
+        // Configured, but as a DuckDB server: it cannot read a PostgreSQL entry.
+        { ...pg(), server: 'lake' },
+        pg(),
+      ]),
+    );
+    const { code, stdout, stderr } = await runTest(['--format', 'json', file]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [tested] = (JSON.parse(stdout) as JsonOutput).contracts;
+    expect(tested.server).toBe('pg');
+  });
+
   it('prints JSON of the contracts, their server and every check', async () => {
     const { code, stdout } = await runTest(['--format', 'json', files.duckOk]);
     expect(code).toBe(0);

@@ -31,7 +31,8 @@ dataMesh.servers of the config.
 Options:
   --config <file>           app-config file with dataMesh.servers (repeatable, later files
                             override; \${VAR} is read from the environment)
-  --server <id>             test on this server of each contract (default: its first)
+  --server <id>             test on this server of each contract (default: the first
+                            of its servers that dataMesh.servers configures)
   --format text|json|junit  output format (default text)
   -h, --help                show this help
 

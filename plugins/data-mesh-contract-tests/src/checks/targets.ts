@@ -146,6 +146,37 @@ const DATABASE_TYPES: Record<string, DataServer['dialect']> = {
   duckdb: 'duckdb',
 };
 
+/** Whether a configured server of this dialect can read a contract server entry of this type. */
+function reads(entry: OdcsServer, dialect: DataServer['dialect']): boolean {
+  const type = String(entry.type ?? '').toLowerCase();
+  return type === 'local'
+    ? dialect === 'duckdb'
+    : DATABASE_TYPES[type] === dialect;
+}
+
+/**
+ * The server a contract is tested on when none is asked for: the first of its `servers` whose
+ * id is configured, with a server of the dialect its type needs. The other entries document
+ * where the data lives elsewhere (a warehouse this portal does not reach, or a copy configured
+ * for another deployment). Without such an entry, the first configured one (whose test says
+ * what does not fit), else the first. Undefined when the contract names no server.
+ * @public
+ */
+export function chooseContractServer(
+  servers: OdcsServer[],
+  dialectOf: (id: string) => DataServer['dialect'] | undefined,
+): string | undefined {
+  const named = servers.filter(
+    entry => typeof entry.server === 'string' && entry.server !== '',
+  );
+  const configured = named.filter(entry => dialectOf(entry.server as string));
+  const entry =
+    configured.find(e => reads(e, dialectOf(e.server as string)!)) ??
+    configured[0] ??
+    named[0];
+  return entry?.server as string | undefined;
+}
+
 /**
  * Where the contract's objects are, or why they cannot be reached: the contract's server entry
  * (which names the schema), checked against the configured server of the same id.
