@@ -1,3 +1,7 @@
+import {
+  CompoundEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
@@ -13,18 +17,24 @@ export const CHECKS_WITH_CONTRACT_TEST_EVIDENCE = new Set([
   'data-fresh',
 ]);
 
+/** The path of a data product's "Contract tests" tab, below its entity page. */
+export function useContractTestsPath(): (product: CompoundEntityRef) => string {
+  const entityRoute = useRouteRef(entityRouteRef);
+  return product =>
+    `${entityRoute({
+      kind: product.kind.toLocaleLowerCase('en-US'),
+      namespace: product.namespace,
+      name: product.name,
+    })}/${CONTRACT_TESTS_PATH}`;
+}
+
 /** A link from a failing scorecard check to the contract test runs behind it. */
 export function ContractTestsEvidenceLink() {
   const { entity } = useEntity();
-  const entityRoute = useRouteRef(entityRouteRef);
-  const page = entityRoute({
-    kind: entity.kind.toLocaleLowerCase('en-US'),
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  });
+  const contractTestsPath = useContractTestsPath();
   return (
     <Typography variant="body2" component="p">
-      <Link to={`${page}/${CONTRACT_TESTS_PATH}`}>
+      <Link to={contractTestsPath(getCompoundEntityRef(entity))}>
         See the contract test results
       </Link>{' '}
       (what was measured on the data)

@@ -2,14 +2,22 @@ import { Entity } from '@backstage/catalog-model';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { entityOdcsContractContent } from '../../alpha';
+import { dataMeshApiRef } from '../../api';
 import {
   component,
   exampleEntity,
+  fakeDataMeshApi,
+  permissionsAllowing,
   readExample,
   renderEntityPage,
+  responseError,
 } from '../../__testUtils__';
 import { odcsApiDefinitionWidget } from './odcsApiDefinitionWidget';
+
+// Whole test apps render slowly on a busy CI machine.
+jest.setTimeout(30_000);
 
 /** The example API entity with its `$text` definition read in, as the catalog does. */
 const patientRecordsContract: Entity = (() => {
@@ -267,6 +275,125 @@ schema:
     renderEntityPage(component, [entityOdcsContractContent]);
     expect(await screen.findByText('page rendered')).toBeInTheDocument();
     expect(screen.queryByText('Data contract')).not.toBeInTheDocument();
+  });
+});
+
+describe('ODCS contract content with the contract tests', () => {
+  const productRef = 'dataproduct:default/patient-records';
+  const apiRef = 'api:default/patient-records-contract';
+  // The catalog relates the API to the product whose output port names it.
+  const provided: Entity = {
+    ...patientRecordsContract,
+    relations: [{ type: 'apiProvidedBy', targetRef: productRef }],
+  };
+  const tests = {
+    entityRef: productRef,
+    summary: { passed: 1, failed: 1, errors: 0, skipped: 0 },
+    contracts: [
+      {
+        contractRef: apiRef,
+        history: [],
+        latest: {
+          id: 'run-1',
+          entityRef: productRef,
+          contractRef: apiRef,
+          contractId: 'patient-records',
+          version: '4.0.0',
+          server: 'clinical-dwh',
+          trigger: 'schedule' as const,
+          startedAt: new Date(Date.now() - 120_000).toISOString(),
+          finishedAt: new Date(Date.now() - 60_000).toISOString(),
+          summary: { passed: 1, failed: 1, errors: 0, skipped: 0 },
+          checks: [
+            { object: 'patients', metric: 'exists', outcome: 'pass' as const },
+            {
+              object: 'patients',
+              property: 'nhs_number',
+              metric: 'unique',
+              outcome: 'fail' as const,
+              measured: 3,
+              expected: '0 duplicates',
+              message: '3 duplicate values',
+            },
+          ],
+        },
+      },
+    ],
+  };
+
+  function render(
+    api: ReturnType<typeof fakeDataMeshApi>,
+    permission = permissionsAllowing(),
+  ) {
+    return renderEntityPage(provided, [entityOdcsContractContent], {
+      apis: [[dataMeshApiRef, api], permission],
+    });
+  }
+
+  it("shows the last run of the contract on its data above the contract, and links to the product's tests", async () => {
+    const api = fakeDataMeshApi({
+      getContractTests: jest.fn(async () => tests),
+    });
+    render(api);
+
+    const checks = await screen.findByRole('region', {
+      name: `Checks of ${apiRef}`,
+    });
+    expect(within(checks).getByText('3 duplicate values')).toBeInTheDocument();
+    expect(api.getContractTests).toHaveBeenCalledWith(productRef);
+    expect(
+      screen.getByRole('link', {
+        name: 'All contract tests of the data product',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-records/contract-tests',
+    );
+    expect(screen.getByText('Data contract')).toBeInTheDocument();
+    // Run now is the product's: only for those allowed on it.
+    expect(screen.queryByRole('button', { name: 'Run now' })).toBeNull();
+  });
+
+  it('lets those allowed on the product run the tests from the contract', async () => {
+    const api = fakeDataMeshApi({
+      getContractTests: jest.fn(async () => tests),
+      runContractTests: jest.fn(async () => tests),
+    });
+    render(api, permissionsAllowing('data-mesh.contract-test.run'));
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run now' }),
+    );
+    expect(api.runContractTests).toHaveBeenCalledWith(productRef);
+  });
+
+  it('shows the contract alone when the product does not list it', async () => {
+    render(
+      fakeDataMeshApi({
+        getContractTests: jest.fn(async () => ({ ...tests, contracts: [] })),
+      }),
+    );
+    expect(await screen.findByText('Data contract')).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: /^Checks of/ })).toBeNull();
+  });
+
+  it('says when the tests cannot be read, and still shows the contract', async () => {
+    render(
+      fakeDataMeshApi({
+        getContractTests: jest.fn(async () => {
+          throw await responseError(500, {
+            name: 'Error',
+            message: 'database is down',
+          });
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        "Warning: Could not load the contract's test results",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Data contract')).toBeInTheDocument();
   });
 });
 
