@@ -25,7 +25,7 @@ export function useMyConsumers() {
     }));
     if (groupRefs.length === 0) return groups;
     const { items } = await catalogApi.getEntities({
-      filter: { kind: ['Component', 'System'], 'relations.ownedBy': groupRefs },
+      filter: { 'relations.ownedBy': groupRefs, kind: ['Component', 'System'] },
       fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
     });
     const owned: Consumer[] = items
