@@ -28,7 +28,7 @@ export interface ExampleTable {
   /** The contract's data product. */
   product: string;
   contractId: string;
-  /** The contract's first server: its id and the schema that holds its tables. */
+  /** The contract's first server (the example data: in PostgreSQL, then in DuckDB, one schema). */
   server: string;
   schema: string;
   /** The schema object's name in the contract. */
@@ -69,7 +69,10 @@ function slaMilliseconds(value: unknown, unit: unknown): number | undefined {
   return typeof value === 'number' && factor ? value * factor : undefined;
 }
 
-/** Where an example's tables live: its first server (the example data) and its schema. */
+/**
+ * Where an example's tables live: its first server (the example data; the DuckDB copy that
+ * follows it has the same schema) and its schema.
+ */
 function serverOf(contract: OdcsContract, file: string) {
   const server = contract.servers?.[0];
   const schema = server?.schema;

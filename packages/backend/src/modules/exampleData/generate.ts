@@ -41,9 +41,9 @@ const DEFAULT_SPAN = 60 * DAY;
 /** Monthly figures reach back a year. */
 const MONTHLY_SPAN = 365 * DAY;
 const DEFAULT_ROWS = 800;
-/** How often an optional column is null: a date of death is rare, anything else now and then. */
+/** How often an optional column is null: a date of death or deletion is rare, anything else now and then. */
 const nullRate = (column: ExampleColumn) =>
-  /deceased/.test(column.name) ? 0.95 : 0.1;
+  /deceased|deleted/.test(column.name) ? 0.95 : 0.1;
 
 /** Columns whose values are ids of an entity, shared by every table that names it. */
 const ENTITY_ID = /(_id|_mrn|_ref|_no|^ward_code)$/;

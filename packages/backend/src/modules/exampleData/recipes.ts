@@ -235,8 +235,13 @@ export const RECIPES: Record<string, TableRecipe> = {
     derive(row, { faker, now }) {
       const closed =
         num(row.opened_at) + faker.number.int({ min: 30, max: 3_000 }) * DAY;
+      // Closed accounts are kept 10 years (the contract's retention of closed_at), then purged.
       row.closed_at =
-        closed < now && faker.datatype.boolean(0.1) ? closed : null;
+        closed < now &&
+        closed > now - 9 * 365 * DAY &&
+        faker.datatype.boolean(0.1)
+          ? closed
+          : null;
     },
   },
 };

@@ -5,7 +5,7 @@ import { EXAMPLE_DATA_DEFECTS } from './defects';
  * The generator's version: raise it when a change of the generator changes the data it
  * builds, so that existing example data is rebuilt on the next start.
  */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** Where the example data records what it was built from: a schema no contract uses. */
 export const STAMP_SCHEMA = 'example_data_build';
