@@ -9,8 +9,12 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { JsonObject } from '@backstage/types';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { join } from 'path';
 import request from 'supertest';
-import { TestBackend } from '../__testUtils__/backends';
+import YAML from 'yaml';
+import { TestBackend, waitFor } from '../__testUtils__/backends';
 import {
   PERMISSION_ENABLED,
   permissionFramework,
@@ -81,6 +85,10 @@ const policy: PermissionPolicy = {
           })
         : { result: AuthorizeResult.ALLOW };
     }
+    // Requesting access: any user with a data mesh role (the example portal: any user).
+    if (permission.name === 'data-mesh.access.request' && caller !== READER) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (
       !permission.name.startsWith('data-mesh.') ||
       caller === ADMIN ||
@@ -103,7 +111,11 @@ const policy: PermissionPolicy = {
 
 /** The real permission framework with the policy above, and the pipeline's token. */
 const permissions = [
-  ...permissionFramework(policy, { [OWNER]: ['group:default/clinical-data'] }),
+  ...permissionFramework(policy, {
+    [OWNER]: ['group:default/clinical-data'],
+    // Requests access for research-data (admins may do everything anyway).
+    [ADMIN]: ['group:default/research-data'],
+  }),
   pipelineTokenAuth({
     token: CI_TOKEN,
     subject: CI_SUBJECT,
@@ -160,6 +172,9 @@ const docs = [
       domain: 'open-domain',
       status: 'active',
       classification: 'internal',
+      outputPorts: [
+        { name: 'table', type: 'table', contract: 'lake-contract' },
+      ],
     },
   },
   {
@@ -192,9 +207,57 @@ const docs = [
       domain: 'open-domain',
       status: 'active',
       classification: 'internal',
+      outputPorts: [
+        { name: 'table', type: 'table', contract: 'lake-contract' },
+        { name: 'extract', type: 'table', contract: 'lake-contract' },
+      ],
+    },
+  },
+  // The contract of the ports on a DuckDB file: previews read it, no grant is needed.
+  {
+    kind: 'API',
+    metadata: { name: 'lake-contract' },
+    spec: {
+      type: 'odcs',
+      lifecycle: 'production',
+      owner: 'research-data',
+      definition: YAML.stringify({
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: 'lake',
+        version: '1.0.0',
+        status: 'active',
+        servers: [{ server: 'lake', type: 'duckdb', database: 'lake.duckdb' }],
+        schema: [
+          {
+            name: 'customers',
+            properties: [
+              { name: 'id', logicalType: 'integer' },
+              {
+                name: 'email',
+                logicalType: 'string',
+                classification: 'restricted',
+              },
+            ],
+          },
+        ],
+      }),
     },
   },
 ];
+const lake = join(createMockDirectory().path, 'lake.duckdb');
+
+/** A request for access to a port of a product, for clinical-data. */
+const accessRequest = (
+  productRef: string,
+  outputPort: string,
+  consumerRef = 'group:default/clinical-data',
+) => ({
+  productRef,
+  outputPort,
+  consumerRef,
+  purpose: 'Joining customers to the clinical records',
+});
 
 const draft = {
   apiVersion: 'datamesh-portal.io/v1alpha1',
@@ -230,6 +293,12 @@ const AUTHORIZATION: Record<Caller, () => string> = {
 const waiverIds = { open: '', secret: '' };
 /** Set up in beforeAll: a contract test run of the secret product. */
 let secretRunId = '';
+/**
+ * Set up in beforeAll, usage agreements: `active` the owner's team on the other team's product
+ * (approved by the admin); `open` and `secret` the admin's team's requests on the owner's
+ * products; `own` the owner's team's request on the owner's own product.
+ */
+const agreementIds = { active: '', open: '', secret: '', own: '' };
 
 interface Call {
   path: string | (() => string);
@@ -267,6 +336,7 @@ const hidesSecret = (body: unknown) => {
   expect(refsIn(body)).not.toContain(SECRET);
   expect(refsIn(body)).not.toContain('domain:default/secret-domain');
 };
+const idsOf = (body: any): string[] => body.items.map((a: any) => a.id);
 const showsSecret = (body: unknown) => {
   expect(refsIn(body)).toContain(SECRET);
 };
@@ -869,6 +939,168 @@ const table: Row[] = [
       expectBody: body => expect(body.entityRef).toBe(SECRET),
     },
   },
+  {
+    method: 'post',
+    route: '/access-requests',
+    guard:
+      'a user; catalog.entity.read and data-mesh.access.request on the product',
+    call: { path: '/access-requests', body: accessRequest(OTHERS, 'extract') },
+    denied: [
+      // No data-mesh.access.request.
+      { as: 'reader', status: 403 },
+      {
+        as: 'reader',
+        status: 404,
+        body: accessRequest(SECRET, 'records'),
+      },
+      {
+        as: 'scopedAdmin',
+        status: 404,
+        body: accessRequest(SECRET, 'records', 'group:default/research-data'),
+      },
+      // Access is requested by people, not by pipelines.
+      { as: 'ci', status: 403 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 201,
+      expectBody: body =>
+        expect(body).toMatchObject({
+          productRef: OTHERS,
+          outputPort: 'extract',
+          consumerRef: 'group:default/clinical-data',
+          state: 'requested',
+          requestedBy: OWNER,
+        }),
+    },
+  },
+  {
+    method: 'post',
+    route: '/access-requests/:id/:action',
+    guard:
+      'a user with data-mesh.access.decide on the product who may read it; never on their own request',
+    call: { path: () => `/access-requests/${agreementIds.open}/approve` },
+    denied: [
+      { as: 'reader', status: 403 },
+      { as: 'ci', status: 403 },
+      // The owner of the open product, on another team's.
+      {
+        as: 'owner',
+        status: 403,
+        path: () => `/access-requests/${agreementIds.active}/revoke`,
+      },
+      // Their own request, on their own product.
+      {
+        as: 'owner',
+        status: 403,
+        path: () => `/access-requests/${agreementIds.own}/approve`,
+      },
+      {
+        as: 'reader',
+        status: 404,
+        path: () => `/access-requests/${agreementIds.secret}/reject`,
+      },
+      {
+        as: 'scopedAdmin',
+        status: 404,
+        path: () => `/access-requests/${agreementIds.secret}/approve`,
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body =>
+        expect(body).toMatchObject({
+          productRef: OPEN,
+          state: 'active',
+          decidedBy: OWNER,
+        }),
+    },
+  },
+  {
+    method: 'get',
+    route: '/access-requests',
+    guard: 'authenticated; agreements of readable products only',
+    call: { path: '/access-requests' },
+    denied: [
+      {
+        as: 'reader',
+        status: 200,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(idsOf(body)).toContain(agreementIds.active);
+          expect(idsOf(body)).not.toContain(agreementIds.secret);
+        },
+      },
+      {
+        as: 'reader',
+        status: 404,
+        path: `/access-requests?productRef=${encodeURIComponent(SECRET)}`,
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      path: `/access-requests?productRef=${encodeURIComponent(SECRET)}`,
+      expectBody: body => expect(idsOf(body)).toEqual([agreementIds.secret]),
+    },
+  },
+  {
+    method: 'get',
+    route: '/access-requests/:id',
+    guard: 'catalog.entity.read of the agreement’s product',
+    call: { path: () => `/access-requests/${agreementIds.secret}` },
+    denied: [
+      { as: 'reader', status: 404 },
+      { as: 'scopedAdmin', status: 404 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body =>
+        expect(body).toMatchObject({ productRef: SECRET, state: 'requested' }),
+    },
+  },
+  {
+    method: 'get',
+    route: '/data/:kind/:namespace/:name/ports/:port/preview',
+    guard:
+      'a user who may read the product: its owners (data-mesh.access.decide), or members of a consumer with an active agreement on the port, restricted values masked',
+    call: {
+      path: '/data/dataproduct/default/others-product/ports/table/preview',
+    },
+    denied: [
+      // May read the product, but neither owns it nor has an agreement.
+      { as: 'reader', status: 403 },
+      {
+        as: 'reader',
+        status: 404,
+        path: '/data/dataproduct/default/secret-product/ports/records/preview',
+      },
+      { as: 'ci', status: 403 },
+      // A member of the consumer of the active agreement: restricted values masked.
+      {
+        as: 'owner',
+        status: 200,
+        expectBody: body => {
+          expect(body.agreementId).toBe(agreementIds.active);
+          expect(body.tables[0].masked).toEqual(['email']);
+          expect(body.tables[0].rows[0]).toEqual([1, null]);
+          expect(JSON.stringify(body)).not.toContain('@example.com');
+        },
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      path: '/data/dataproduct/default/open-product/ports/table/preview',
+      expectBody: body => {
+        expect(body.agreementId).toBeUndefined();
+        expect(body.tables[0].masked).toEqual([]);
+        expect(body.tables[0].rows[0]).toEqual([1, 'c1@example.com']);
+      },
+    },
+  },
 ];
 
 /** The data mesh config of the suites, with `facts` (the pipelines) as given. */
@@ -913,6 +1145,8 @@ async function registeredRoutes(): Promise<string[]> {
     evaluations: {
       config: readDataMeshBackendConfig(mockServices.rootConfig()),
     },
+    access: {},
+    preview: {},
   } as unknown as RouterOptions);
   return servedRoutes(router);
 }
@@ -929,15 +1163,26 @@ describe('the security table of the data mesh API', () => {
   };
 
   beforeAll(async () => {
+    const instance = await DuckDBInstance.create(lake);
+    const connection = await instance.connect();
+    await connection.run(
+      "CREATE TABLE customers AS SELECT i AS id, 'c' || i || '@example.com' AS email FROM range(1, 4) t(i)",
+    );
+    connection.closeSync();
+    instance.closeSync();
     backend = await startRouteTestBackend({
       catalog: docs,
+      kinds: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
       config: PERMISSION_ENABLED,
-      dataMesh: securityDataMesh({
-        pipelines: [
-          { subject: CI_SUBJECT, domains: ['open-domain'] },
-          { subject: 'other-pipeline', entityRefs: [SECRET] },
-        ],
-      }),
+      dataMesh: {
+        ...securityDataMesh({
+          pipelines: [
+            { subject: CI_SUBJECT, domains: ['open-domain'] },
+            { subject: 'other-pipeline', entityRefs: [SECRET] },
+          ],
+        }),
+        servers: { lake: { type: 'duckdb', path: lake } },
+      },
       features: [...permissions, notificationsStub().factory],
     });
     await waitForRelation(
@@ -995,6 +1240,41 @@ describe('the security table of the data mesh API', () => {
         throw new Error(`Requesting a waiver answered ${res.status}`);
       }
       waiverIds[key] = res.body.id;
+    }
+    // Usage agreements, for the access and preview rows.
+    await waitFor('the ports’ contract in the catalog', async () => {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/api/default/lake-contract')
+        .set('Authorization', AUTHORIZATION.admin());
+      return res.status === 200;
+    });
+    for (const [key, as, body] of [
+      ['active', 'owner', accessRequest(OTHERS, 'table')],
+      [
+        'open',
+        'admin',
+        accessRequest(OPEN, 'table', 'group:default/research-data'),
+      ],
+      [
+        'secret',
+        'admin',
+        accessRequest(SECRET, 'records', 'group:default/research-data'),
+      ],
+      ['own', 'owner', accessRequest(OPEN, 'table')],
+    ] as const) {
+      const res = await send('post', { path: '/access-requests', body }, as);
+      if (res.status !== 201) {
+        throw new Error(`Requesting access answered ${res.status}`);
+      }
+      agreementIds[key] = res.body.id;
+    }
+    const approved = await send(
+      'post',
+      { path: `/access-requests/${agreementIds.active}/approve` },
+      'admin',
+    );
+    if (approved.body.state !== 'active') {
+      throw new Error(`Approving answered ${approved.status} ${approved.text}`);
     }
   });
 
@@ -1115,6 +1395,7 @@ describe('pushing facts without dataMesh.facts.pipelines', () => {
   beforeAll(async () => {
     backend = await startRouteTestBackend({
       catalog: docs,
+      kinds: ['DataProduct', 'Domain', 'Group', 'API', 'Location'],
       config: PERMISSION_ENABLED,
       dataMesh: securityDataMesh({}),
       features: [...permissions, notificationsStub().factory],
