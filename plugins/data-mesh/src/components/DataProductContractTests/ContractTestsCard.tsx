@@ -124,9 +124,13 @@ export function ContractTestsCard(props: {
   action?: ReactNode;
   /** A link at the foot of the card. */
   deepLink?: { title: string; link: string };
+  /** The card's title; default the contract's API entity, as a link. */
+  title?: ReactNode;
 }) {
   const { contractRef, latest, history } = props.tests;
-  const title = <EntityRefLink entityRef={contractRef} defaultKind="api" />;
+  const title = props.title ?? (
+    <EntityRefLink entityRef={contractRef} defaultKind="api" />
+  );
   if (!latest) {
     return (
       <InfoCard title={title} action={props.action} deepLink={props.deepLink}>

@@ -44,6 +44,7 @@ export function ContractTestsOfApi(props: {
       <ContractTestsCard
         tests={contract}
         canRun={canRun}
+        title="Contract tests"
         action={
           canRun && (
             <RunNowButton running={running.loading} onClick={() => runNow()} />
