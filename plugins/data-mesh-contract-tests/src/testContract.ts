@@ -70,11 +70,11 @@ export async function testContract(
   const objects = listOf<OdcsSchemaObject>(document.schema);
   const servers = listOf<OdcsServer>(document.servers);
   const lookup = options.servers;
-  const serverOf = (serverId: string) =>
-    typeof lookup === 'function' ? lookup(serverId) : lookup.get(serverId);
+  const serverOf = (name: string) =>
+    typeof lookup === 'function' ? lookup(name) : lookup.get(name);
   const serverId =
     options.server ??
-    chooseContractServer(servers, id => serverOf(id)?.dialect) ??
+    chooseContractServer(servers, name => serverOf(name)?.dialect) ??
     '';
   const entry = servers.find(e => serverId && e.server === serverId);
   const server = serverOf(serverId);
