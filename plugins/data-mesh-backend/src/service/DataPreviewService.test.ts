@@ -1,5 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import {
+  chooseContractServer,
   DataServer,
   openDataServer,
 } from '@datamesh-portal/plugin-data-mesh-contract-tests';
@@ -197,6 +198,35 @@ describe.each(ENGINES)('DataPreviewService on %s', engine => {
       columns: [{ name: 'a"b' }],
       rows: [[7]],
     });
+  });
+
+  it('reads the server a contract test would: not an unconfigured one, nor one of the wrong type', async () => {
+    const other = engine === 'duckdb' ? 'postgres' : 'duckdb';
+    // Configured, but of the other dialect than its entry's type: never queried.
+    const mismatched = { id: 'mismatched', dialect: other } as DataServer;
+    const servers = (id: string) =>
+      ({ warehouse: server, mismatched })[id] as DataServer | undefined;
+    const listed: OdcsContract = {
+      ...contract(engine),
+      servers: [
+        { server: 'elsewhere', type: 'snowflake' },
+        { server: 'mismatched', type: engine },
+        { server: 'warehouse', type: engine },
+      ],
+    };
+    const result = await new DataPreviewService({ servers }).preview({
+      product,
+      port: 'customers',
+      contractRef: 'api:default/customers-contract',
+      contract: listed,
+      limit: 1,
+      reader: { as: 'owner' },
+    });
+    expect(result.server).toBe('warehouse');
+    expect(result.server).toBe(
+      chooseContractServer(listed.servers!, id => servers(id)?.dialect),
+    );
+    expect(result.tables[0].error).toBeUndefined();
   });
 
   it('names a server that is not configured, and a table that is not there', async () => {

@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  chooseContractServer,
   DataServer,
   DataServerColumn,
 } from '@datamesh-portal/plugin-data-mesh-contract-tests';
@@ -97,8 +98,8 @@ function previewValue(value: unknown): string | number | boolean | null {
 
 /**
  * Reads the first rows of a product's output port for the portal's read-only preview: the
- * port's contract names the tables (its schema objects) and the server (the contract's first
- * server entry configured in `dataMesh.servers`). Only the columns
+ * port's contract names the tables (its schema objects) and the server (the one its contract
+ * tests run on, see `chooseContractServer`). Only the columns
  * the contract declares are read, with quoted identifiers and a bound row limit of at most
  * {@link MAX_PREVIEW_ROWS}, on the server's read-only pool with its statement timeout.
  * Columns of properties classified restricted are never read for a consumer: the database
@@ -250,14 +251,20 @@ export class DataPreviewService {
     };
   }
 
-  /** The contract's first database server that is configured here. */
+  /**
+   * The server the port's contract tests run on (`chooseContractServer`), when it is a
+   * database of the dialect configured for it: the preview reads tables, not files.
+   */
   private serverOf(contract: OdcsContract, port: string, contractRef: string) {
     const entries = listOf<OdcsServer>(contract.servers);
-    for (const entry of entries) {
-      const server = this.options.servers(String(entry.server ?? ''));
-      const dialect = DATABASE_TYPES[String(entry.type ?? '').toLowerCase()];
-      if (server && dialect === server.dialect) return { server, entry };
-    }
+    const id = chooseContractServer(
+      entries,
+      name => this.options.servers(name)?.dialect,
+    );
+    const entry = entries.find(e => id !== undefined && e.server === id);
+    const server = id === undefined ? undefined : this.options.servers(id);
+    const dialect = DATABASE_TYPES[String(entry?.type ?? '').toLowerCase()];
+    if (entry && server && dialect === server.dialect) return { server, entry };
     throw new NotFoundError(
       `Port ${port}: no server of its contract ${contractRef} (${
         entries.map(e => String(e.server)).join(', ') || 'none'
