@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { chooseContractServer } from '@datamesh-portal/plugin-data-mesh-contract-tests';
 import {
   AccessGrantRequest,
   AccessProvisioner,
@@ -410,6 +411,59 @@ describe.each(databases.eachSupportedId())(
       // Released: not revoked again.
       await service().reconcile();
       expect(provisioner.revokes).toHaveLength(1);
+    });
+
+    it('grants on the server a contract test would: not an unconfigured one, nor one of the wrong type', async () => {
+      const servers = [
+        { server: 'elsewhere', type: 'snowflake' },
+        // Configured, but as DuckDB: a contract test would not read a postgres entry there.
+        { server: 'lake', type: 'postgres' },
+        { server: 'warehouse', type: 'postgres', schema: 'sales' },
+      ];
+      const mixed = product({
+        outputPorts: [
+          { name: 'orders', type: 'table', contract: 'api:default/mixed' },
+        ],
+      });
+      const catalogEntities = [
+        ...entities.filter(e => e.metadata.name !== 'orders'),
+        mixed,
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'API',
+          metadata: { name: 'mixed', namespace: 'default' },
+          spec: {
+            type: 'odcs',
+            lifecycle: 'production',
+            owner: 'sales',
+            definition: JSON.stringify({
+              ...JSON.parse(contract('warehouse')),
+              servers,
+            }),
+          },
+        },
+      ];
+      const { id } = await service({ catalogEntities }).request(
+        {
+          product: mixed,
+          outputPort: 'orders',
+          consumerRef: 'finance',
+          purpose: 'Monthly revenue reporting for finance',
+        },
+        alice,
+      );
+      const approved = await service({ catalogEntities }).decide(id, {
+        action: 'approve',
+        actor: 'user:default/owner',
+      });
+      const chosen = chooseContractServer(
+        servers,
+        s =>
+          (({ warehouse: 'postgres', lake: 'duckdb' } as const)[s as 'lake']),
+      );
+      expect(chosen).toBe('warehouse');
+      expect(approved).toMatchObject({ state: 'active', server: chosen });
+      expect(provisioner.grants.map(g => g.server.id)).toEqual([chosen]);
     });
 
     it('approves automatically on a DuckDB port of a product that is not sensitive, with no grant', async () => {

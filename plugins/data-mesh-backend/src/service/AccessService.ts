@@ -30,7 +30,10 @@ import {
   productRelatedRefs,
   readOdcsContract,
 } from '@datamesh-portal/plugin-data-mesh-common';
-import { ServerConfig } from '@datamesh-portal/plugin-data-mesh-contract-tests';
+import {
+  chooseContractServer,
+  ServerConfig,
+} from '@datamesh-portal/plugin-data-mesh-contract-tests';
 import {
   AccessGrantRequest,
   AccessProvisioner,
@@ -605,16 +608,18 @@ export class AccessService {
     const contract = readOdcsContract(
       String((api.spec as { definition?: unknown }).definition ?? ''),
     );
-    const entry = listOf<OdcsServer>(contract.servers).find(s =>
-      servers.has(String(s.server ?? '')),
+    // The server the contract tests run on: the grant is for the data they check.
+    const entries = listOf<OdcsServer>(contract.servers);
+    const serverId = chooseContractServer(entries, id => servers.get(id)?.type);
+    const entry = entries.find(
+      e => serverId !== undefined && e.server === serverId,
     );
-    if (!entry) {
+    const server = serverId === undefined ? undefined : servers.get(serverId);
+    if (!entry || !server || serverId === undefined) {
       throw new NotFoundError(
         `No server of the contract of port ${port.name} is configured in dataMesh.servers`,
       );
     }
-    const serverId = String(entry.server);
-    const server = servers.get(serverId)!;
     if (server.type === 'duckdb') return { kind: 'none', server: serverId };
     if (!provisioner?.supports(server.type)) {
       throw new NotAllowedError(

@@ -205,7 +205,7 @@ describe.each(ENGINES)('DataPreviewService on %s', engine => {
     // Configured, but of the other dialect than its entry's type: never queried.
     const mismatched = { id: 'mismatched', dialect: other } as DataServer;
     const servers = (id: string) =>
-      ({ warehouse: server, mismatched })[id] as DataServer | undefined;
+      ({ warehouse: server, mismatched }[id] as DataServer | undefined);
     const listed: OdcsContract = {
       ...contract(engine),
       servers: [
