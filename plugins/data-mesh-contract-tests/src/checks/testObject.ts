@@ -3,6 +3,7 @@ import {
   OdcsQualityRule,
   OdcsSchemaObject,
   OdcsSchemaProperty,
+  serviceLevelDurationMs,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { quoteIdentifier } from '../servers/sqlText';
 import { describeFailure } from '../servers/failures';
@@ -10,7 +11,7 @@ import { guardSqlRule } from '../sql/guardSqlRule';
 import { ContractCheck, ContractCheckMetric } from '../types';
 import type { AssignedSla } from '../testContract';
 import { AggregateQuery, duplicateQuery } from './aggregateQuery';
-import { durationMs, formatDuration } from './durations';
+import { formatDuration } from './durations';
 import { FoundTable, tableName, Target } from './targets';
 import { thresholdOf } from './thresholds';
 import { compareTypes } from './typeCompatibility';
@@ -348,7 +349,7 @@ function slaSpec(
   return {
     needs: [property],
     prepare: async plan => {
-      const limit = durationMs(sla.value, sla.unit);
+      const limit = serviceLevelDurationMs(sla.value, sla.unit);
       if (typeof limit === 'string') return limit;
       const alias = plan.aggregate.add(
         `${metric === 'freshness' ? 'MAX' : 'MIN'}(${plan.column(property)})`,

@@ -1,41 +1,9 @@
-import { Duration, DurationLikeObject } from 'luxon';
-import { readIsoDuration } from '../../util/isoDuration';
+import { serviceLevelDurationMs } from '../../util/serviceLevelDuration';
 import { listOf } from '../schemaProperties';
 import { OdcsSlaProperty } from '../types';
 import { ChangeList } from './changes';
 import { pairUp, quote, text } from './compare';
 import { diffCustomProperties, diffFields, FieldChange } from './fields';
-
-/** ODCS service level units, as luxon's. */
-const DURATION_UNITS: Record<string, keyof DurationLikeObject> = {};
-for (const [unit, names] of [
-  ['milliseconds', ['ms', 'millisecond', 'milliseconds']],
-  ['seconds', ['s', 'sec', 'second', 'seconds']],
-  ['minutes', ['m', 'min', 'minute', 'minutes']],
-  ['hours', ['h', 'hr', 'hour', 'hours']],
-  ['days', ['d', 'day', 'days']],
-  ['weeks', ['w', 'week', 'weeks']],
-  ['months', ['mo', 'month', 'months']],
-  ['years', ['y', 'yr', 'year', 'years']],
-] as Array<[keyof DurationLikeObject, string[]]>) {
-  for (const name of names) DURATION_UNITS[name] = unit;
-}
-
-/**
- * A service level's duration in milliseconds: a `value` and `unit` such as `4` `d`, or an
- * ISO-8601 `value` such as `PT1H` without unit; undefined when it is neither.
- */
-function durationMillis(value: unknown, unit: unknown): number | undefined {
-  if (typeof value === 'string' && unit === undefined) {
-    return readIsoDuration(value)?.toMillis();
-  }
-  const amount = typeof value === 'string' ? Number(value) : value;
-  const luxonUnit = DURATION_UNITS[String(unit ?? '').toLowerCase()];
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || !luxonUnit) {
-    return undefined;
-  }
-  return Duration.fromObject({ [luxonUnit]: amount }).toMillis();
-}
 
 /** A time of day such as `09:00-08:00` in minutes after midnight UTC. */
 function minutesOfDay(value: unknown): number | undefined {
@@ -55,7 +23,10 @@ function minutesOfDay(value: unknown): number | undefined {
 
 type Measure = (sla: OdcsSlaProperty) => number | undefined;
 
-const duration: Measure = sla => durationMillis(sla.value, sla.unit);
+const duration: Measure = sla => {
+  const ms = serviceLevelDurationMs(sla.value, sla.unit);
+  return typeof ms === 'number' ? ms : undefined;
+};
 const date: Measure = sla => {
   const time = typeof sla.value === 'string' ? Date.parse(sla.value) : NaN;
   return Number.isNaN(time) ? undefined : time;
