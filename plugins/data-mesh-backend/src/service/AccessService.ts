@@ -10,7 +10,6 @@ import {
 } from '@backstage/catalog-model';
 import {
   ConflictError,
-  InputError,
   isError,
   NotAllowedError,
   NotFoundError,
@@ -22,6 +21,7 @@ import {
   AccessRequestState,
   DataProductEntityV1alpha1,
   entityRefKey,
+  inputErrorWithProblems,
   isDataProductEntity,
   listOf,
   OdcsSchemaObject,
@@ -102,6 +102,11 @@ export interface AccessCaller {
   credentials: BackstageCredentials;
 }
 
+/** A bad field of a request: its problem names the field, for the form to show it there. */
+function fieldError(field: string, message: string) {
+  return inputErrorWithProblems(`${field}: ${message}`, [{ field, message }]);
+}
+
 /** Where a grant goes: the server and what the provisioner is asked. */
 type GrantTarget =
   | { kind: 'none'; server: string }
@@ -156,19 +161,21 @@ export class AccessService {
     const { product } = input;
     const productRef = entityRefKey(product);
     if (!isDataProductEntity(product)) {
-      throw new InputError(`productRef: ${productRef} is not a DataProduct`);
+      throw fieldError('productRef', `${productRef} is not a DataProduct`);
     }
     if (product.spec.status === 'retired') {
-      throw new InputError(
-        `productRef: ${productRef} is retired; its data can no longer be requested`,
+      throw fieldError(
+        'productRef',
+        `${productRef} is retired; its data can no longer be requested`,
       );
     }
     const port = (product.spec.outputPorts ?? []).find(
       p => p.name === input.outputPort,
     );
     if (!port) {
-      throw new InputError(
-        `outputPort: ${productRef} has no output port ${JSON.stringify(
+      throw fieldError(
+        'outputPort',
+        `${productRef} has no output port ${JSON.stringify(
           input.outputPort,
         )}; its ports are ${
           (product.spec.outputPorts ?? []).map(p => p.name).join(', ') || 'none'
@@ -178,13 +185,15 @@ export class AccessService {
     const purpose =
       typeof input.purpose === 'string' ? input.purpose.trim() : '';
     if (purpose.length < MIN_PURPOSE) {
-      throw new InputError(
-        `purpose: must say what the data is used for in at least ${MIN_PURPOSE} characters, got ${purpose.length}`,
+      throw fieldError(
+        'purpose',
+        `must say what the data is used for in at least ${MIN_PURPOSE} characters, got ${purpose.length}`,
       );
     }
     if (purpose.length > MAX_PURPOSE) {
-      throw new InputError(
-        `purpose: must be at most ${MAX_PURPOSE} characters, got ${purpose.length}`,
+      throw fieldError(
+        'purpose',
+        `must be at most ${MAX_PURPOSE} characters, got ${purpose.length}`,
       );
     }
     const contractVersion = this.parseVersion(input.contractVersion);
@@ -690,15 +699,17 @@ export class AccessService {
         defaultNamespace: 'default',
       });
     } catch {
-      throw new InputError(
-        `consumerRef: ${JSON.stringify(value)} is not an entity ref`,
+      throw fieldError(
+        'consumerRef',
+        `${JSON.stringify(value)} is not an entity ref`,
       );
     }
     const consumerRef = entityRefKey(ref);
     const kind = ref.kind.toLocaleLowerCase('en-US');
     if (!['group', 'component', 'system'].includes(kind)) {
-      throw new InputError(
-        `consumerRef: ${consumerRef} is a ${ref.kind}; a consumer is a Group, Component or System`,
+      throw fieldError(
+        'consumerRef',
+        `${consumerRef} is a ${ref.kind}; a consumer is a Group, Component or System`,
       );
     }
     const mine = new Set(caller.ownershipEntityRefs.map(r => entityRefKey(r)));
@@ -706,7 +717,7 @@ export class AccessService {
       credentials: caller.credentials,
     });
     if (!consumer) {
-      throw new InputError(`consumerRef: ${consumerRef} is not in the catalog`);
+      throw fieldError('consumerRef', `${consumerRef} is not in the catalog`);
     }
     const belongs =
       kind === 'group'
@@ -726,12 +737,13 @@ export class AccessService {
     if (value === undefined || value === null) return undefined;
     const date = typeof value === 'string' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) {
-      throw new InputError(
-        `until: ${JSON.stringify(value)} is not an ISO 8601 timestamp`,
+      throw fieldError(
+        'until',
+        `${JSON.stringify(value)} is not an ISO 8601 timestamp`,
       );
     }
     if (date.getTime() <= now.getTime()) {
-      throw new InputError(`until: ${value} is not in the future`);
+      throw fieldError('until', `${value} is not in the future`);
     }
     return date;
   }
@@ -739,11 +751,12 @@ export class AccessService {
   private parseVersion(value: unknown): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string' || !value.trim()) {
-      throw new InputError('contractVersion: must be a non-empty string');
+      throw fieldError('contractVersion', 'must be a non-empty string');
     }
     if (value.length > MAX_VERSION) {
-      throw new InputError(
-        `contractVersion: must be at most ${MAX_VERSION} characters`,
+      throw fieldError(
+        'contractVersion',
+        `must be at most ${MAX_VERSION} characters`,
       );
     }
     return value.trim();
@@ -752,12 +765,10 @@ export class AccessService {
   private parseComment(value: unknown): string | undefined {
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string') {
-      throw new InputError('comment: must be a string');
+      throw fieldError('comment', 'must be a string');
     }
     if (value.length > MAX_COMMENT) {
-      throw new InputError(
-        `comment: must be at most ${MAX_COMMENT} characters`,
-      );
+      throw fieldError('comment', `must be at most ${MAX_COMMENT} characters`);
     }
     return value.trim() || undefined;
   }

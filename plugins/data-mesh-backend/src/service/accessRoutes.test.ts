@@ -153,6 +153,16 @@ describe('POST /access-requests and decisions: bad input', () => {
       expect(res.body.error.message).toMatch(
         /^(productRef|outputPort|consumerRef|purpose|until): /,
       );
+      if (status === 400) {
+        // The form shows each problem at its field.
+        const field = res.body.error.message.split(':')[0];
+        expect(res.body.error.problems).toEqual([
+          {
+            field,
+            message: res.body.error.message.slice(field.length + 2),
+          },
+        ]);
+      }
       const list = await bob.get('/access-requests');
       expect(list.status).toBe(200);
       expect(list.body.items).toEqual([]);
