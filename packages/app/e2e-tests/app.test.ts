@@ -421,3 +421,99 @@ test('the portal search finds data products with their domain, owner and level',
     /\/catalog\/default\/dataproduct\/patient-records/,
   );
 });
+
+test('a team requests access to an output port, the owner cannot approve their own request, previews the data and rejects it', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  // The guest is a member of privacy-office (app-config.e2e.yaml), which owns no hospital
+  // product, and a governance admin: it may decide on staff-rostering's agreements, but the
+  // backend refuses to let a requester approve their own request (the backend tests approve
+  // as a second owner; the example portal has one guest identity). So this rejects it.
+  await signInAsGuest(page);
+  const product = '/catalog/default/dataproduct/staff-rostering';
+  const agreements = page.getByRole('region', { name: 'Usage agreements' });
+
+  // A retry finds the first attempt's open agreement: close it (one open agreement per port
+  // and consumer).
+  await page.goto(`${product}/access`);
+  await expect(
+    page.getByRole('button', { name: 'Show preview' }).first(),
+  ).toBeVisible();
+  for (const action of ['Reject', 'Revoke']) {
+    const button = agreements.getByRole('button', { name: action });
+    for (let open = await button.count(); open > 0; open--) {
+      await button.first().click();
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: action })
+        .click();
+      await expect(page.getByRole('dialog')).toBeHidden();
+      await expect(button).toHaveCount(open - 1);
+    }
+  }
+
+  await page.goto(product);
+  await page
+    .getByRole('button', { name: 'Request access to port shifts' })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Request access' });
+  await dialog.getByLabel(/Consumer/).click();
+  await page.getByRole('option', { name: /privacy-office \(Group/ }).click();
+  const submit = dialog.getByRole('button', { name: 'Request access' });
+  await dialog.getByLabel(/Purpose/).fill('Audit shifts');
+  await expect(dialog.getByText(/8 more characters needed/)).toBeVisible();
+  await expect(submit).toBeDisabled();
+  await dialog
+    .getByLabel(/Purpose/)
+    .fill('Audit who worked night shifts on wards with personal data access');
+  await screenshot(page, testInfo, 'request-access-dialog');
+  await submit.click();
+  const done = page.getByRole('dialog', { name: 'Access requested' });
+  await expect(done.getByText('requested', { exact: true })).toBeVisible();
+  await done.getByRole('button', { name: 'Close' }).click();
+
+  await page.goto(`${product}/access`);
+  // Newest first: a retry's closed agreement is below.
+  const row = agreements.getByRole('row', { name: /Privacy Office/ }).first();
+  await expect(row.getByText('requested', { exact: true })).toBeVisible();
+  await expect(row.getByText(/Audit who worked night shifts/)).toBeVisible();
+  await screenshot(page, testInfo, 'access-tab-requested');
+
+  await row.getByRole('button', { name: 'Approve' }).click();
+  const approval = page.getByRole('dialog', { name: 'Approve access' });
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await expect(approval.getByText(/may not approve it/)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(approval).toBeHidden();
+
+  // The owners (and governance admins) preview the port's rows.
+  await page.getByRole('button', { name: 'Show preview' }).first().click();
+  const preview = page.getByRole('table', { name: /^Preview of / }).first();
+  await expect(preview.getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByText(/\d+ rows?/).first()).toBeVisible();
+  await screenshot(page, testInfo, 'access-tab-preview');
+
+  await row.getByRole('button', { name: 'Reject' }).click();
+  const rejection = page.getByRole('dialog', { name: 'Reject access' });
+  await rejection
+    .getByLabel('Comment (optional)')
+    .fill('Ask the ward managers: rosters hold staff personal data.');
+  await rejection.getByRole('button', { name: 'Reject' }).click();
+  await expect(rejection).toBeHidden();
+  const rejected = row;
+  await expect(
+    rejected.getByText('rejected', { exact: true }).first(),
+  ).toBeVisible();
+  await rejected.getByRole('button', { name: 'History' }).click();
+  await expect(
+    rejected.getByText(/rosters hold staff personal data/),
+  ).toBeVisible();
+  await screenshot(page, testInfo, 'access-tab-rejected');
+
+  await page.goto('/data-mesh/my-access');
+  const ours = page.getByRole('region', { name: "Your teams' requests" });
+  await expect(
+    ours.getByRole('row', { name: /staff-rostering/ }).first(),
+  ).toBeVisible();
+});

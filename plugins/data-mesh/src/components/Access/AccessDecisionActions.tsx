@@ -123,6 +123,7 @@ export function AccessDecisionActions(props: {
             size="small"
             variant="outlined"
             color={option === 'approve' ? 'primary' : 'default'}
+            style={{ whiteSpace: 'nowrap' }}
             onClick={() => setDecision(option)}
           >
             {LABELS[option]}

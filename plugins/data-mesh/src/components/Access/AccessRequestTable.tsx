@@ -59,6 +59,7 @@ const COLUMNS: Record<AccessRequestColumn, TableColumn<AccessRequest>> = {
   purpose: {
     title: 'Purpose',
     field: 'purpose',
+    cellStyle: { minWidth: 240 },
     render: row => (
       <>
         <Typography variant="body2">{row.purpose}</Typography>
@@ -90,6 +91,7 @@ const COLUMNS: Record<AccessRequestColumn, TableColumn<AccessRequest>> = {
   lastChange: {
     title: 'Last change',
     field: 'updatedAt',
+    cellStyle: { minWidth: 200 },
     render: row => <AccessHistory request={row} />,
   },
 };

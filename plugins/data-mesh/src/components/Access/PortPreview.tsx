@@ -21,6 +21,9 @@ function cellText(value: unknown): string {
 function PreviewTableView(props: { table: PreviewTable }) {
   const { table } = props;
   const masked = new Set(table.masked);
+  const headers = table.columns.map(column =>
+    masked.has(column.name) ? `${column.name} (masked)` : column.name,
+  );
   return (
     <Box mb={2}>
       <Typography variant="subtitle2" component="h4">
@@ -54,11 +57,8 @@ function PreviewTableView(props: { table: PreviewTable }) {
           <Box style={{ overflowX: 'auto' }}>
             <SimpleTable
               label={`Preview of ${table.name}`}
-              headers={table.columns.map(column =>
-                masked.has(column.name)
-                  ? `${column.name} (masked)`
-                  : column.name,
-              )}
+              nowrap={headers}
+              headers={headers}
               rows={table.rows.map((row, index) => ({
                 key: String(index),
                 cells: row.map(value =>
