@@ -116,6 +116,11 @@ function NoServer(props: { run: ContractTestRunResponse }) {
   );
 }
 
+/** Whether a run measured nothing: no check passed or failed, and some could not be made. */
+function nothingMeasured(summary: ContractTestSummary): boolean {
+  return summary.passed + summary.failed === 0 && summary.errors > 0;
+}
+
 /** One contract: its last run (when, where, counts), the trend and every check. */
 export function ContractTestsCard(props: {
   tests: ContractTests;
@@ -167,10 +172,20 @@ export function ContractTestsCard(props: {
       {latest.server === null ? (
         <NoServer run={latest} />
       ) : (
-        <ContractCheckTable
-          label={`Checks of ${contractRef}`}
-          checks={latest.checks}
-        />
+        <>
+          {nothingMeasured(latest.summary) && (
+            <Box mb={2}>
+              <Alert severity="warning">
+                Nothing was measured in the last run: every check ended in an
+                error. The messages below say why.
+              </Alert>
+            </Box>
+          )}
+          <ContractCheckTable
+            label={`Checks of ${contractRef}`}
+            checks={latest.checks}
+          />
+        </>
       )}
     </InfoCard>
   );

@@ -186,11 +186,11 @@ describe('data product contract tests', () => {
 
     expect(
       await screen.findByRole('img', {
-        name: 'Failed checks in the last 4 runs, oldest first: 3, 2, 0, 2',
+        name: 'Failed checks and errors in the last 4 runs, oldest first: 3, 2, 0, 2',
       }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('failed checks, last 4 runs: 3 → 2'),
+      screen.getByText('failed checks and errors, last 4 runs: 3 → 2'),
     ).toBeInTheDocument();
   });
 
@@ -234,6 +234,43 @@ describe('data product contract tests', () => {
       screen.getByText('Server warehouse-eu is not in dataMesh.servers'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: /^Checks of/ })).toBeNull();
+  });
+
+  it('says when a run measured nothing, every check ending in an error', async () => {
+    const unreachable = run({
+      server: 'warehouse-eu',
+      summary: { passed: 0, failed: 0, errors: 1, skipped: 0 },
+      checks: [
+        {
+          object: 'orders',
+          metric: 'exists',
+          outcome: 'error',
+          message: 'server warehouse-eu is not configured',
+        },
+      ],
+    });
+    render(
+      fakeDataMeshApi({
+        getContractTests: jest.fn(async () => ({
+          ...tested,
+          contracts: [{ ...tested.contracts[0], latest: unreachable }],
+        })),
+      }),
+    );
+
+    expect(
+      await screen.findByText(/Nothing was measured in the last run/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('server warehouse-eu is not configured'),
+    ).toBeInTheDocument();
+  });
+
+  it('does not say nothing was measured when something was', async () => {
+    render(fakeDataMeshApi({ getContractTests: jest.fn(async () => tested) }));
+
+    await screen.findByText('ODCS orders-odcs, version 1.2.0');
+    expect(screen.queryByText(/Nothing was measured/)).toBeNull();
   });
 
   it('says when a product provides no contract to test', async () => {

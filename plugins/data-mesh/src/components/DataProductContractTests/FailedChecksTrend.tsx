@@ -51,7 +51,7 @@ export function FailedChecksTrend(props: {
       <div
         className={classes.bars}
         role="img"
-        aria-label={`Failed checks in the last ${
+        aria-label={`Failed checks and errors in the last ${
           history.length
         } runs, oldest first: ${history.map(failing).join(', ')}`}
       >
@@ -79,7 +79,7 @@ export function FailedChecksTrend(props: {
         ))}
       </div>
       <Typography variant="caption" color="textSecondary">
-        failed checks, last {history.length} runs: {first} → {last}
+        failed checks and errors, last {history.length} runs: {first} → {last}
       </Typography>
     </Box>
   );
