@@ -65,6 +65,13 @@ const OUTCOME_LABELS: Record<ContractCheck['outcome'], string> = {
   skipped: 'skipped',
 };
 
+const TEXT_ORDER: Record<ContractCheck['outcome'], number> = {
+  fail: 0,
+  error: 1,
+  pass: 2,
+  skipped: 2,
+};
+
 function summaryLine(result: ContractTestResult): string {
   const { passed, failed, errors, skipped } = result.summary;
   return `${passed} passed, ${failed} failed, ${plural(
@@ -75,7 +82,7 @@ function summaryLine(result: ContractTestResult): string {
 
 /**
  * One contract as text: a heading (id, version, server, file), a table of its checks (outcome,
- * object and property, metric, measured, expected, message) and its counts.
+ * object and property, metric, measured, expected, message; failures first) and its counts.
  */
 function formatContract({ file, result }: TestedContract): string {
   const lines = [
@@ -83,14 +90,17 @@ function formatContract({ file, result }: TestedContract): string {
       contractPassed(result) ? 'PASSED' : 'FAILED'
     }  server ${escapeControl(result.server)}  (${escapeControl(file)})`,
   ];
-  const rows = result.checks.map(check => [
-    OUTCOME_LABELS[check.outcome] ?? escapeControl(String(check.outcome)),
-    cell(formatValue(target(check))),
-    cell(formatValue(metric(check))),
-    cell(formatValue(check.measured)),
-    cell(formatValue(check.expected)),
-    formatValue(check.message),
-  ]);
+  const rows = [...result.checks]
+    // Failures first, then checks that could not be made, each in the contract's order.
+    .sort((a, b) => TEXT_ORDER[a.outcome] - TEXT_ORDER[b.outcome])
+    .map(check => [
+      OUTCOME_LABELS[check.outcome] ?? escapeControl(String(check.outcome)),
+      cell(formatValue(target(check))),
+      cell(formatValue(metric(check))),
+      cell(formatValue(check.measured)),
+      cell(formatValue(check.expected)),
+      formatValue(check.message),
+    ]);
   if (rows.length === 0) {
     lines.push('  no checks');
   } else {

@@ -189,6 +189,18 @@ describe('data-mesh-check test', () => {
     expect(tested.server).toBe('pg');
   });
 
+  it('lists failures first in the text table', async () => {
+    const { code, stdout } = await runTest([files.duckStrict]);
+    expect(code).toBe(1);
+    const rows = stdout.split('\n').slice(2, 5);
+    expect(rows[0]).toMatch(
+      /^ {2}FAIL\s+orders\.customer_email\s+required\s+2\s+/,
+    );
+    expect(rows[1]).toMatch(/^ {2}FAIL\s+orders\.customer_email\s+nullValues/);
+    expect(rows[2]).toMatch(/^ {2}pass\s/);
+    expect(stdout).toMatch(/ 2 failed, 0 errors, 0 skipped\n/);
+  });
+
   it('prints JSON of the contracts, their server and every check', async () => {
     const { code, stdout } = await runTest(['--format', 'json', files.duckOk]);
     expect(code).toBe(0);
