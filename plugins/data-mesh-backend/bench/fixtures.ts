@@ -2,7 +2,14 @@
  * Synthetic organisation of the scale benchmark: domains, teams, data products with lineage
  * and ODCS contracts, and Components of the same size for the processing cost comparison.
  */
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  RELATION_PROVIDES_API,
+} from '@backstage/catalog-model';
 
 export const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 /** 5 domains of 2,000 products each at full size: the rollup target is for such a domain. */
@@ -165,6 +172,48 @@ export function syntheticCatalog(): Entity[] {
   for (let i = 0; i < PRODUCTS; i++) {
     entities.push(dataProduct(i));
     if (hasContract(i)) entities.push(contractApi(i));
+  }
+  return entities;
+}
+
+/**
+ * The same catalog with the relations the catalog's processors would give the products, for a
+ * catalog that does not process them (the in-memory one of the pass benchmark).
+ */
+export function catalogWithRelations(): Entity[] {
+  const entities = syntheticCatalog();
+  const productRef = (i: number) => `dataproduct:default/product-${i}`;
+  for (const entity of entities) {
+    if (entity.kind !== 'DataProduct') continue;
+    const i = Number(entity.metadata.name.slice('product-'.length));
+    const upstream = i >= 10 ? [i - 10, i - 7] : [];
+    const downstream = [i + 7, i + 10].filter(d => d < PRODUCTS);
+    entity.relations = [
+      {
+        type: RELATION_OWNED_BY,
+        targetRef: `group:default/group-${i % GROUPS}`,
+      },
+      {
+        type: RELATION_PART_OF,
+        targetRef: `domain:default/domain-${i % DOMAINS}`,
+      },
+      ...upstream.map(u => ({
+        type: RELATION_DEPENDS_ON,
+        targetRef: productRef(u),
+      })),
+      ...downstream.map(d => ({
+        type: RELATION_DEPENDENCY_OF,
+        targetRef: productRef(d),
+      })),
+      ...(hasContract(i)
+        ? [
+            {
+              type: RELATION_PROVIDES_API,
+              targetRef: `api:default/product-${i}-contract`,
+            },
+          ]
+        : []),
+    ];
   }
   return entities;
 }

@@ -1,0 +1,145 @@
+/*
+ * The scorecard pass of pass.bench.ts, run in a child process by plain Node as the backend runs
+ * it (TypeScript through backstage-cli's node transform, `yarn start`'s, and packages such as
+ * cel-js loaded by Node itself), not in jest's vm context: there every global lookup is a call
+ * into Node, which makes the rules' interpreter several times slower than in a backend.
+ *
+ * Input: the environment variable PASS_RUN, JSON `{ database, passes, profileDir? }` where
+ * `database` is `{ client: 'better-sqlite3' }` (in memory) or `{ client: 'pg', connection }`.
+ * Output: one line of JSON on stdout, `{ passes: [{ wallMs, cpuMs }], peakRssMb, scores }`.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'fs';
+import { Session } from 'inspector';
+import knexFactory from 'knex';
+import path from 'path';
+import { createDataMeshStores } from '../src/database/stores';
+import { readDataMeshBackendConfig } from '../src/service/config';
+import { EvaluationService } from '../src/service/EvaluationService';
+import { catalogWithRelations, FACT_SOURCES, PRODUCTS } from './fixtures';
+
+interface PassRunInput {
+  database:
+    | { client: 'better-sqlite3' }
+    | { client: 'pg'; connection: unknown };
+  passes: number;
+  profileDir?: string;
+}
+
+/** Runs fn with the V8 CPU profiler on, writing its profile to file. */
+async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+async function main() {
+  const input = JSON.parse(process.env.PASS_RUN ?? '{}') as PassRunInput;
+  const knex =
+    input.database.client === 'pg'
+      ? knexFactory({
+          client: 'pg',
+          connection: input.database.connection as any,
+        })
+      : knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: ':memory:' },
+          useNullAsDefault: true,
+        });
+  const stores = await createDataMeshStores({
+    database: mockServices.database({ knex }),
+  });
+  const observedAt = new Date(Date.now() - 60 * 60_000);
+  const lastUpdated = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  for (let from = 0; from < PRODUCTS; from += 1000) {
+    await stores.facts.addFactsBatch(
+      Array.from({ length: Math.min(1000, PRODUCTS - from) }, (_, k) =>
+        FACT_SOURCES.map(source => ({
+          entityRef: `dataproduct:default/product-${from + k}`,
+          source,
+          facts:
+            source === 'freshness'
+              ? { lastUpdated }
+              : {
+                  passed: 40 + ((from + k) % 3),
+                  failed: (from + k) % 4 ? 0 : 1,
+                  ratio: 0.97,
+                },
+          observedAt,
+        })),
+      ).flat(),
+    );
+  }
+  const service = new EvaluationService({
+    config: readDataMeshBackendConfig(new ConfigReader({})),
+    catalog: catalogServiceMock({ entities: catalogWithRelations() }),
+    auth: mockServices.auth(),
+    stores,
+    logger: mockServices.rootLogger({ level: 'none' }),
+  });
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const passes: Array<{ wallMs: number; cpuMs: number; products: number }> = [];
+  try {
+    for (let pass = 0; pass < input.passes; pass++) {
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const { products } = input.profileDir
+        ? await profiled(
+            path.join(
+              input.profileDir,
+              `${input.database.client}-pass${pass + 1}.cpuprofile`,
+            ),
+            () => service.evaluateAll(),
+          )
+        : await service.evaluateAll();
+      const { user, system } = process.cpuUsage(cpu);
+      passes.push({
+        wallMs: performance.now() - start,
+        cpuMs: (user + system) / 1000,
+        products,
+      });
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const sample = Array.from(
+    { length: 100 },
+    (_, i) => `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
+  );
+  const stored = await stores.scorecards.getScorecards(sample);
+  await knex.destroy();
+  process.stdout.write(
+    `${JSON.stringify({
+      passes,
+      peakRssMb: peakRss / 1024 ** 2,
+      scores: [...stored.values()].map(s => s.score),
+    })}\n`,
+  );
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
