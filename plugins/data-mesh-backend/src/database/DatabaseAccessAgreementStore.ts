@@ -258,7 +258,7 @@ export class DatabaseAccessAgreementStore implements AccessAgreementStore {
       agreements.sort(
         (a, b) =>
           b.requestedAt.getTime() - a.requestedAt.getTime() ||
-          (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+          Number(a.id < b.id) - Number(a.id > b.id),
       );
     }
     return agreements.slice(0, limit);

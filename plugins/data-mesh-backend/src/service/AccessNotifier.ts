@@ -40,12 +40,11 @@ export class AccessNotifier {
   }
 
   async decided(agreement: StoredAccessAgreement) {
-    const outcome =
-      agreement.state === 'rejected'
-        ? 'rejected'
-        : agreement.state === 'failed'
-        ? `approved, but granting failed: ${agreement.failureReason}`
-        : 'approved';
+    const outcomes: Partial<Record<StoredAccessAgreement['state'], string>> = {
+      rejected: 'rejected',
+      failed: `approved, but granting failed: ${agreement.failureReason}`,
+    };
+    const outcome = outcomes[agreement.state] ?? 'approved';
     await this.send([agreement.requestedBy], agreement, {
       title: `Access to ${describe(agreement)} ${
         agreement.state === 'rejected' ? 'rejected' : 'approved'

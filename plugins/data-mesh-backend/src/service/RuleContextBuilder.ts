@@ -80,7 +80,8 @@ export class RuleContextBuilder {
   ): Promise<RuleContexts> {
     const productRefs = products.map(p => entityRefKey(p));
     const credentials =
-      reader.credentials ?? (await this.options.auth.getOwnServiceCredentials());
+      reader.credentials ??
+      (await this.options.auth.getOwnServiceCredentials());
     const factRefs = reader.storedFactsOf ?? productRefs;
     // Upstream products in the same batch were just read from the catalog: not read again.
     const batch = new Map(productRefs.map((ref, i) => [ref, products[i]]));
