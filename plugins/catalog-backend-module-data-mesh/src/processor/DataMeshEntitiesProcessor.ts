@@ -1,6 +1,7 @@
 import { ActiveAgreementSource } from '../agreements/ActiveAgreements';
 import {
   ApiEntity,
+  CompoundEntityRef,
   Entity,
   getCompoundEntityRef,
   isApiEntity,
@@ -21,6 +22,7 @@ import {
   DEFAULT_MAX_POLICIES_PER_DOMAIN,
   DataMeshDomainEntityV1alpha1,
   dataProductLinks,
+  DataProductLink,
   entityRefKey,
   RuleCompileError,
   DataProductEntityV1alpha1,
@@ -122,13 +124,10 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
   ) {
     const self = getCompoundEntityRef(product);
-    const links = [
-      ...(await dataProductLinks(product, this.options.contracts)).map(
-        link => ({ ...link, source: self }),
-      ),
-      ...(await this.consumerLinks(product)),
-    ];
-    for (const { source, type, reverse, target } of links) {
+    const emitBoth = (
+      source: CompoundEntityRef,
+      { type, reverse, target }: DataProductLink,
+    ) => {
       emit(processingResult.relation({ source, type, target }));
       emit(
         processingResult.relation({
@@ -137,16 +136,30 @@ export class DataMeshEntitiesProcessor implements CatalogProcessor {
           target: source,
         }),
       );
+    };
+    for (const link of await dataProductLinks(
+      product,
+      this.options.contracts,
+    )) {
+      emitBoth(self, link);
+    }
+    if (this.options.agreements) {
+      for (const { source, ...link } of await this.consumerLinks(
+        product,
+        this.options.agreements,
+      )) {
+        emitBoth(source, link);
+      }
     }
   }
 
   /** The relations of the consumers of the product's active agreements. */
-  private async consumerLinks(product: DataProductEntityV1alpha1) {
-    if (!this.options.agreements) return [];
+  private async consumerLinks(
+    product: DataProductEntityV1alpha1,
+    agreementSource: ActiveAgreementSource,
+  ) {
     const self = getCompoundEntityRef(product);
-    const agreements = await this.options.agreements.activeOf(
-      entityRefKey(product),
-    );
+    const agreements = await agreementSource.activeOf(entityRefKey(product));
     const links = [];
     for (const { consumerRef, outputPort } of agreements) {
       const source = parseEntityRef(consumerRef);
