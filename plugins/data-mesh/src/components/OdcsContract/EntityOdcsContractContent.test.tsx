@@ -162,7 +162,7 @@ describe('ODCS contract content', () => {
       'retention',
       '8',
       'y',
-      '',
+      'encounters.admitted_at',
       'regulatory',
       'Adult records are retained for 8 years after the last encounter.',
     ]);
