@@ -26,11 +26,17 @@ export const everyKindCard = EntityCardBlueprint.make({
 export function renderEntityPage(
   entity: Entity,
   extensions: ExtensionDefinition[],
-  options: Omit<Parameters<typeof renderTestApp>[0], 'extensions'> = {},
+  options: Omit<
+    NonNullable<Parameters<typeof renderTestApp>[0]>,
+    'extensions'
+  > = {},
 ) {
   const namespace = entity.metadata.namespace ?? 'default';
   return renderTestApp({
     ...options,
+    // Pages have a permission API: one that denies everything unless the test gives its own
+    // (the first of an API wins).
+    apis: [...(options.apis ?? []), permissionsAllowing()],
     extensions: [
       createTestEntityPage({ entity }),
       everyKindCard,

@@ -116,7 +116,7 @@ export function AccessDecisionActions(props: {
   if (decisions.length === 0) return null;
   return (
     <>
-      <Box display="flex" gridGap={8}>
+      <Box display="flex" flexDirection="column" gridGap={8}>
         {decisions.map(option => (
           <Button
             key={option}

@@ -59,7 +59,7 @@ const COLUMNS: Record<AccessRequestColumn, TableColumn<AccessRequest>> = {
   purpose: {
     title: 'Purpose',
     field: 'purpose',
-    cellStyle: { minWidth: 240 },
+    cellStyle: { minWidth: 200 },
     render: row => (
       <>
         <Typography variant="body2">{row.purpose}</Typography>
@@ -91,7 +91,7 @@ const COLUMNS: Record<AccessRequestColumn, TableColumn<AccessRequest>> = {
   lastChange: {
     title: 'Last change',
     field: 'updatedAt',
-    cellStyle: { minWidth: 200 },
+    cellStyle: { minWidth: 170 },
     render: row => <AccessHistory request={row} />,
   },
 };

@@ -8,6 +8,8 @@ import {
   renderEntityPage,
 } from '../../__testUtils__';
 
+jest.setTimeout(30_000);
+
 const labResults = exampleEntity(
   'hospital/products.yaml',
   'DataProduct',
@@ -61,6 +63,8 @@ describe('data product ports card', () => {
       '2.2.0',
       'PostgreSQL table clinical.lab.results.',
       expect.stringContaining('lab-results-contract'),
+      // Request access, for those allowed (tested with the Access components).
+      expect.any(String),
     ]);
     expect(within(results).getByRole('link')).toHaveAttribute(
       'href',
