@@ -39,16 +39,14 @@ describe('my access requests', () => {
       purpose: 'Campaign attribution of orders by region',
     });
     const api = fakeDataMeshApi({
-      listAccessRequests: jest.fn(async (query?: ListAccessRequestsQuery) => ({
-        items:
-          query?.consumerRef === 'group:default/finance'
-            ? [ours]
-            : query?.productRef === 'dataproduct:default/customer-orders'
-            ? [awaiting]
-            : [],
-        limit: 100,
-        offset: 0,
-      })),
+      listAccessRequests: jest.fn(async (query?: ListAccessRequestsQuery) => {
+        const answers: Record<string, AccessRequest[]> = {
+          'group:default/finance': [ours],
+          'dataproduct:default/customer-orders': [awaiting],
+        };
+        const key = String(query?.consumerRef ?? query?.productRef);
+        return { items: answers[key] ?? [], limit: 100, offset: 0 };
+      }),
     });
     const owned = dataProduct('customer-orders', {}, [
       { type: 'ownedBy', targetRef: 'group:default/finance' },

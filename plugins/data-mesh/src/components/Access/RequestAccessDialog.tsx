@@ -60,6 +60,16 @@ export function problemsByField(error: Error): {
   return { fields, general: message };
 }
 
+function consumerHint(consumers: { error?: Error; value?: unknown[] }) {
+  if (consumers.error) {
+    return `Could not list your teams: ${errorMessage(consumers.error)}`;
+  }
+  if (consumers.value?.length === 0) {
+    return 'You belong to no group: ask to join a team first';
+  }
+  return 'One of your teams, or a component or system it owns';
+}
+
 function purposeHint(purpose: string): string {
   const missing = MIN_PURPOSE - purpose.trim().length;
   return missing > 0
@@ -206,14 +216,7 @@ export function RequestAccessDialog(props: {
             margin="normal"
             disabled={consumers.loading}
             error={Boolean(fieldError('consumerRef') || consumers.error)}
-            helperText={
-              fieldError('consumerRef') ??
-              (consumers.error
-                ? `Could not list your teams: ${errorMessage(consumers.error)}`
-                : consumers.value?.length === 0
-                ? 'You belong to no group: ask to join a team first'
-                : 'One of your teams, or a component or system it owns')
-            }
+            helperText={fieldError('consumerRef') ?? consumerHint(consumers)}
           >
             {(consumers.value ?? []).map(consumer => (
               <MenuItem key={consumer.ref} value={consumer.ref}>
