@@ -11,14 +11,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import fs from 'fs';
-import { Session } from 'inspector';
 import knexFactory from 'knex';
 import path from 'path';
 import { createDataMeshStores } from '../src/database/stores';
 import { readDataMeshBackendConfig } from '../src/service/config';
 import { EvaluationService } from '../src/service/EvaluationService';
 import { catalogWithRelations, FACT_SOURCES, PRODUCTS } from './fixtures';
+import { profiled } from './profile';
 
 interface PassRunInput {
   database:
@@ -26,29 +25,6 @@ interface PassRunInput {
     | { client: 'pg'; connection: unknown };
   passes: number;
   profileDir?: string;
-}
-
-/** Runs fn with the V8 CPU profiler on, writing its profile to file. */
-async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params, (error, result) =>
-        error ? reject(error) : resolve(result),
-      ),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 500 });
-  await post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await post('Profiler.stop');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 async function main() {

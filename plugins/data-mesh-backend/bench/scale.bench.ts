@@ -22,7 +22,8 @@
  * To compare runs (two commits, interleaved), BENCH_CATALOG_DATABASE=<name> keeps the
  * catalog in that PostgreSQL database between runs: the first run ingests, the next ones find
  * every entity there and skip ingestion (no ingestion figure then). BENCH_DATABASES=SQLITE_3
- * (a comma-separated list) runs only those databases of our store.
+ * (a comma-separated list) runs only those databases of our store, and BENCH_CPU_PROFILE=<dir>
+ * writes a V8 CPU profile of each pass there (of this process: jest, the catalog and the plugin).
  */
 import {
   mockCredentials,
@@ -77,6 +78,7 @@ import {
   PRODUCTS,
   syntheticCatalog,
 } from './fixtures';
+import { profiled } from './profile';
 import {
   DatabaseColumn,
   printTable,
@@ -639,7 +641,15 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
       for (let pass = 0; pass < 3; pass++) {
         const start = performance.now();
         const cpu = process.cpuUsage();
-        const { products } = await service.evaluateAll();
+        const { products } = process.env.BENCH_CPU_PROFILE
+          ? await profiled(
+              path.join(
+                process.env.BENCH_CPU_PROFILE,
+                `${id}-pass${pass + 1}.cpuprofile`,
+              ),
+              () => service.evaluateAll(),
+            )
+          : await service.evaluateAll();
         const { user, system } = process.cpuUsage(cpu);
         times.push((performance.now() - start) / 1000);
         cpuTimes.push((user + system) / 1e6);
