@@ -327,10 +327,10 @@ async function keptCatalogDatabase(name: string): Promise<Knex> {
   } finally {
     await admin.destroy();
   }
-  return knexFactory({
-    client: 'pg',
-    connection: { connectionString: url, database: name },
-  });
+  // A connection string's database wins over a `database` option: name it in the string.
+  const connection = new URL(url);
+  connection.pathname = `/${name}`;
+  return knexFactory({ client: 'pg', connection: connection.toString() });
 }
 
 /**
