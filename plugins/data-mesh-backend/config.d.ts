@@ -35,6 +35,15 @@ export interface Config {
       /** How often every data product is evaluated; default every 5 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
+       * How long the first pass after the backend starts waits at most for the catalog to
+       * finish its first processing (every entity it knows of processed once, as the data mesh
+       * catalog module tells), e.g. `{ minutes: 3 }`: evaluated earlier, a product's domain,
+       * owner or contracts may only not be processed yet, and its violations not real. A pass
+       * run without it has provisional results: they notify nobody and remove nothing. Keep it
+       * below the schedule's timeout. Default 3 minutes.
+       */
+      catalogWait?: HumanDuration | string;
+      /**
        * How long the checks and policies of one product may run in one evaluation (the pass,
        * a re-evaluation, the dry run), e.g. `{ milliseconds: 500 }` or `PT0.5S`: those still
        * running then, or not started, end in `error`, so a domain whose policies run long
@@ -115,6 +124,15 @@ export interface Config {
         /** Teams whose products it may push for (kind defaults to Group). */
         owners?: string[];
       }>;
+    };
+    /**
+     * Contract history: every definition of each data contract in the catalog is recorded
+     * the first time it is seen; when one breaks consumers, the owners of the products and
+     * usage agreements relying on the contract are notified.
+     */
+    contractHistory?: {
+      /** How often the catalog's contracts are read. Default every 5 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     /**
      * Contract tests: each contract a data product provides (its API entities of
@@ -236,6 +254,33 @@ export interface Config {
         /** The server it applies to; every server when absent. */
         server?: string;
       }>;
+    };
+    /**
+     * Self-service tables of output ports: created from their contracts by the product's
+     * owners (the New data product template, the portal), and taken down at retirement.
+     */
+    provisioning?: {
+      /**
+       * By id of `dataMesh.servers` (postgres or duckdb): the servers tables may be created on.
+       * A domain uses only those that list it, or that list no domain.
+       */
+      servers?: {
+        [serverId: string]: {
+          /** Domain refs that may use the server; every domain when absent. */
+          domains?: string[];
+          /** PostgreSQL: the user that creates schemas and tables (not the read-only one). */
+          user?: string;
+          /** @visibility secret */
+          password?: string;
+        };
+      };
+      /**
+       * What happens to a retired product's tables once its sunset has passed (its agreements
+       * are revoked either way): `keep` them (the default) or `drop` them.
+       */
+      retiredObjects?: 'keep' | 'drop';
+      /** How often retired products past their sunset are taken down; default hourly. */
+      retirementSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }

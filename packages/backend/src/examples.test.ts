@@ -212,8 +212,15 @@ describe('the example organisations', () => {
           .post(`/api/data-mesh/evaluate/dataproduct/default/${name}`)
           .set('Authorization', mockCredentials.user.header())
       ).body;
+    // Every field filled in, nothing measured yet (no contract test run, no freshness): the
+    // measured checks weigh more than the fields, so it holds silver, not gold.
     const complete = await evaluate('patient-records');
-    expect(complete).toMatchObject({ score: 100, level: 'gold' });
+    expect(complete).toMatchObject({ score: 68.4, level: 'silver' });
+    expect(
+      complete.checks
+        .filter((c: { outcome: string }) => c.outcome === 'fail')
+        .map((c: { id: string }) => c.id),
+    ).toEqual(['contract-tests-measured', 'freshness-measured']);
     // Deliberate failures of the examples: a purpose of one word, a deprecation without sunset.
     const terse = await evaluate('insurance-customer-master');
     expect(terse.level).toBeNull();

@@ -5,10 +5,12 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { catalogModuleFileTextPlaceholder } from './modules/catalogFileTextPlaceholder';
+import { searchEngineModule } from './modules/searchEngine';
 import { dataMeshPermissionPolicyModule } from './modules/dataMeshPermissionPolicy';
 import { catalogModuleFileLocations } from './modules/catalogFileLocations';
 import { productionConfigCheckServiceFactory } from './modules/productionConfig';
 import { exampleDataModule } from './modules/exampleData';
+import { authModuleE2eUserSignIn } from './modules/e2eUserSignIn';
 
 const backend = createBackend();
 
@@ -34,6 +36,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// A second identity for the end-to-end tests (a product owner beside the guest): enabled only by
+// app-config.e2e.yaml's auth.providers.e2e-user, never in a real deployment.
+backend.add(authModuleE2eUserSignIn);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -66,9 +71,10 @@ backend.add(dataMeshPermissionPolicyModule);
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
 
-// search engine
+// search engine: PostgreSQL's full-text search on PostgreSQL, Lunr otherwise, answering an
+// empty result for a type not indexed (yet) instead of a 500.
 // See https://backstage.io/docs/features/search/search-engines
-backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(searchEngineModule);
 
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));

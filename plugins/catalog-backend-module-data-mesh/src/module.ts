@@ -16,6 +16,7 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-node';
 import { DataMeshActiveAgreements } from './agreements/ActiveAgreements';
 import { DataMeshEntitiesProcessor } from './processor';
+import { catalogProcessingRoute } from './processing/catalogProcessing';
 
 /** `dataMesh.governance.maxPoliciesPerDomain`: a whole number of at least 1. */
 function readMaxPoliciesPerDomain(
@@ -47,6 +48,9 @@ export const catalogModuleDataMesh = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
       },
       async init({
         processing,
@@ -56,6 +60,9 @@ export const catalogModuleDataMesh = createBackendModule({
         auth,
         discovery,
         logger,
+        database,
+        httpRouter,
+        httpAuth,
       }) {
         processing.addProcessor(
           new DataMeshEntitiesProcessor({
@@ -69,6 +76,10 @@ export const catalogModuleDataMesh = createBackendModule({
             }),
           }),
         );
+
+        // How far the catalog is with its processing: the data mesh backend holds its first
+        // evaluation pass until everything the catalog knows of was processed once.
+        httpRouter.use(catalogProcessingRoute({ database, httpAuth }));
 
         const odps = config.getOptionalConfig('dataMesh.odps');
         // Only one entity data parser can be installed; a portal with its own turns this off.

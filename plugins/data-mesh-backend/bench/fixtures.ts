@@ -36,7 +36,23 @@ const annotations = {
     'url:https://bench.example.com/catalog',
 };
 
-/** A small valid ODCS v3.1.0 contract: our processor parses and validates it. */
+/** The contracts' data servers (`dataMesh.servers.<id>`): a bench configures one of them. */
+export const DATA_SERVER_IDS = {
+  duckdb: 'bench-duckdb',
+  postgres: 'bench-postgres',
+} as const;
+/** The PostgreSQL database of the postgres data server. */
+export const DATA_DATABASE = 'bench_contract_data';
+
+/** The schema holding a product's table on its data server: one per domain. */
+export function dataSchema(i: number): string {
+  return `domain_${i % DOMAINS}`;
+}
+
+/**
+ * A small valid ODCS v3.1.0 contract: our processor parses and validates it, and the contract
+ * tests find its table (see dataServers.ts) on whichever of its two servers is configured.
+ */
 function odcsContract(i: number): string {
   return [
     'apiVersion: v3.1.0',
@@ -45,15 +61,40 @@ function odcsContract(i: number): string {
     `name: Product ${i} table`,
     'version: 1.0.0',
     'status: active',
+    'servers:',
+    `  - server: ${DATA_SERVER_IDS.duckdb}`,
+    '    type: duckdb',
+    '    database: bench-data.duckdb',
+    `    schema: ${dataSchema(i)}`,
+    `  - server: ${DATA_SERVER_IDS.postgres}`,
+    '    type: postgres',
+    '    host: 127.0.0.1',
+    '    port: 5432',
+    `    database: ${DATA_DATABASE}`,
+    `    schema: ${dataSchema(i)}`,
     'schema:',
     `  - name: product_${i}`,
     '    physicalType: table',
+    '    quality:',
+    '      - metric: rowCount',
+    '        mustBeGreaterThan: 0',
     '    properties:',
     '      - name: id',
     '        logicalType: string',
     '        required: true',
+    '        primaryKey: true',
     '      - name: amount',
     '        logicalType: number',
+    '        quality:',
+    '          - metric: nullValues',
+    '            mustBe: 0',
+    '      - name: updated_at',
+    '        logicalType: timestamp',
+    'slaProperties:',
+    '  - property: latency',
+    '    value: 1',
+    '    unit: d',
+    `    element: product_${i}.updated_at`,
   ].join('\n');
 }
 

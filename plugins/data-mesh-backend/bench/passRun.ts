@@ -6,13 +6,16 @@
  *
  * Input: the environment variable PASS_RUN, JSON `{ database, passes, profileDir? }` where
  * `database` is `{ client: 'better-sqlite3' }` (in memory) or `{ client: 'pg', connection }`.
- * Output: one line of JSON on stdout, `{ passes: [{ wallMs, cpuMs }], peakRssMb, scores }`.
+ * Output: one line of JSON on stdout, `{ passes: [{ wallMs, cpuMs }], peakRssMb, memory, scores }`
+ * (`memory`: RSS and heap before the passes, peak heap, heap after a full collection when Node
+ * runs with --expose-gc).
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
 import path from 'path';
+import { ProductQuery } from '../src/database/ProductIndexStore';
 import { createDataMeshStores } from '../src/database/stores';
 import { readDataMeshBackendConfig } from '../src/service/config';
 import { EvaluationService } from '../src/service/EvaluationService';
@@ -72,9 +75,14 @@ async function main() {
     logger: mockServices.rootLogger({ level: 'none' }),
   });
 
-  let peakRss = process.memoryUsage().rss;
+  global.gc?.();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 50);
   const passes: Array<{ wallMs: number; cpuMs: number; products: number }> = [];
   try {
@@ -100,6 +108,55 @@ async function main() {
   } finally {
     clearInterval(sampler);
   }
+  // What the passes keep (with --expose-gc): the heap after a full collection.
+  global.gc?.();
+  const after = process.memoryUsage();
+  // The reads whose cost must not grow with the mesh (issue 22): the explorer's first page and
+  // a domain's rollup, in SQL over our index, without and with a read condition (the catalog's
+  // isEntityOwner of one of the 50 teams, as our index applies it).
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const timedMs = async (fn: () => Promise<unknown>) => {
+    await fn();
+    const times: number[] = [];
+    for (let r = 0; r < 10; r++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  const owner = {
+    key: 'relations.ownedBy',
+    values: ['group:default/group-7'],
+  };
+  const explorer: ProductQuery = {
+    text: 'synthetic',
+    statuses: ['active'],
+    sort: '-score',
+    limit: 25,
+    offset: 0,
+  };
+  const domain = 'domain:default/domain-0';
+  const reads = {
+    explorerMs: await timedMs(() =>
+      stores.productIndex.queryProducts(explorer),
+    ),
+    explorerOwnerMs: await timedMs(() =>
+      stores.productIndex.queryProducts({ ...explorer, readable: owner }),
+    ),
+    rollupMs: await timedMs(() =>
+      stores.scorecards.getRollup('domain', domain),
+    ),
+    rollupOwnerMs: await timedMs(async () =>
+      stores.scorecards.getRollup('domain', domain, {
+        entityRefs: await stores.productIndex.listRefs(owner, {
+          by: 'domain',
+          ref: domain,
+        }),
+      }),
+    ),
+  };
   const sample = Array.from(
     { length: 100 },
     (_, i) => `dataproduct:default/product-${Math.floor((i * PRODUCTS) / 100)}`,
@@ -110,6 +167,14 @@ async function main() {
     `${JSON.stringify({
       passes,
       peakRssMb: peakRss / 1024 ** 2,
+      reads,
+      memory: {
+        rssBeforeMb: before.rss / 1024 ** 2,
+        heapBeforeMb: before.heapUsed / 1024 ** 2,
+        peakHeapMb: peakHeap / 1024 ** 2,
+        heapAfterGcMb: after.heapUsed / 1024 ** 2,
+        externalAfterMb: after.external / 1024 ** 2,
+      },
       scores: [...stored.values()].map(s => s.score),
     })}\n`,
   );

@@ -128,13 +128,18 @@ export function printTable(title: string): string {
 }
 
 /** The table and the machine as docs/benchmarks.md. */
-export function writeMarkdown(file: string, title: string, notes: string[]) {
+export function writeMarkdown(
+  file: string,
+  title: string,
+  notes: string[],
+  marker = 'scale-bench',
+) {
   const rows = table();
   const how = [...metrics.values()]
     .filter(m => m.how)
     .map(m => `- **${m.metric}**: ${m.how}`);
   const section = [
-    '<!-- scale-bench:start -->',
+    `<!-- ${marker}:start -->`,
     `## ${title}`,
     '',
     'Written by `yarn bench` (plugins/data-mesh-backend/bench/scale.bench.ts); do not edit by',
@@ -153,14 +158,22 @@ export function writeMarkdown(file: string, title: string, notes: string[]) {
     '### How each figure is taken',
     '',
     ...how,
-    '<!-- scale-bench:end -->',
+    `<!-- ${marker}:end -->`,
   ].join('\n');
   // Other benchmarks keep their own marked sections in the same file: only ours is replaced.
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const marked = /<!-- scale-bench:start -->[\s\S]*<!-- scale-bench:end -->/;
+  const marked = new RegExp(
+    `<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`,
+  );
   let text: string;
   if (marked.test(existing)) {
     text = existing.replace(marked, () => section);
+  } else if (existing.includes('<!-- scale-bench:end -->')) {
+    // Another size's section goes right after the 10,000 one.
+    text = existing.replace(
+      '<!-- scale-bench:end -->',
+      () => `<!-- scale-bench:end -->\n\n${section}`,
+    );
   } else if (existing.startsWith('# Benchmarks')) {
     text = `${existing.trimEnd()}\n\n${section}\n`;
   } else {

@@ -4,6 +4,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { PACKAGE_DIR, REPO_ROOT, run } from './__testUtils__';
 
@@ -273,7 +275,8 @@ describe('data-mesh-check diff', () => {
       for (const args of [
         [file],
         [file, file, file],
-        ['--url', 'http://localhost:7007', file, file],
+        ['--url', 'ftp://localhost:7007', file, file],
+        ['--contract', 'api:default/orders', file, file],
         ['--format', 'xml', file, file],
       ]) {
         const { code, stdout, stderr } = await run(['diff', ...args]);
@@ -281,10 +284,189 @@ describe('data-mesh-check diff', () => {
         expect(stdout).toBe('');
         expectCleanErrors(stderr);
       }
-      // --url (the consumers a change affects) needs the portal's contract history: not yet.
-      expect((await run(['diff', '--url', 'x', file, file])).stderr).toMatch(
-        /^error: .*Unknown option '--url' \(see data-mesh-check diff --help\)\n$/,
+      expect((await run(['diff', '--url', 'x', file, file])).stderr).toBe(
+        'error: --url: "x" is not a URL such as https://portal.example.com\n',
       );
+    });
+  });
+
+  describe('--url', () => {
+    const TOKEN = 'ci-token';
+    const CONSUMERS = [
+      {
+        entityRef: 'dataproduct:default/billing',
+        kind: 'input-port',
+        port: 'orders-in',
+        owners: ['group:default/finance'],
+      },
+      {
+        entityRef: 'group:default/research',
+        kind: 'agreement',
+        port: 'orders',
+        productRef: 'dataproduct:default/orders',
+        agreementId: 'a1',
+        contractVersion: '1.0.0',
+        owners: ['group:default/research'],
+      },
+    ];
+    let portal: { url: string; received: any[]; close: () => Promise<void> };
+
+    /** A portal knowing api:default/orders-contract with two consumers. */
+    beforeAll(async () => {
+      const received: any[] = [];
+      const server = http.createServer((req, res) => {
+        let text = '';
+        req.on('data', chunk => (text += chunk));
+        req.on('end', () => {
+          const body = text ? JSON.parse(text) : undefined;
+          received.push({
+            method: req.method,
+            url: req.url,
+            auth: req.headers.authorization,
+            body,
+          });
+          const reply = (status: number, answer: unknown) => {
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(answer));
+          };
+          if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+            reply(401, {
+              error: { name: 'AuthenticationError', message: 'No token' },
+              response: { statusCode: 401 },
+            });
+          } else if (body?.contractRef !== 'api:default/orders-contract') {
+            reply(404, {
+              error: {
+                name: 'NotFoundError',
+                message: `No entity ${body?.contractRef}`,
+              },
+              response: { statusCode: 404 },
+            });
+          } else {
+            reply(200, {
+              contractRef: body.contractRef,
+              currentVersion: '1.0.0',
+              proposedVersion: body.definition.version,
+              required: 'major',
+              declared: 'major',
+              covered: true,
+              breaking: true,
+              changes: [],
+              consumers: CONSUMERS,
+            });
+          }
+        });
+      });
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      const { port } = server.address() as AddressInfo;
+      portal = {
+        url: `http://127.0.0.1:${port}`,
+        received,
+        close: () => new Promise(resolve => server.close(() => resolve())),
+      };
+    });
+
+    afterAll(async () => {
+      await portal?.close();
+    });
+
+    const env = { DATA_MESH_TOKEN: TOKEN };
+
+    it('lists the consumers a breaking change affects, with their owners', async () => {
+      const before = await write('u/old.odcs.yaml', contract());
+      const after = await write(
+        'u/orders-contract.odcs.yaml',
+        withProperties('2.0.0', [ORDER_ID]),
+      );
+      const { code, stdout } = await run(
+        ['diff', '--url', portal.url, before, after],
+        { env },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        [
+          'CONSUMERS AFFECTED: 2 consumers of api:default/orders-contract (1.0.0 in the portal) rely on what breaks:',
+          '  dataproduct:default/billing (input port orders-in); owners: group:default/finance',
+          '  group:default/research (usage agreement on port orders of dataproduct:default/orders, relying on 1.0.0); owners: group:default/research',
+        ].join('\n'),
+      );
+      const request = portal.received[portal.received.length - 1];
+      expect(request).toMatchObject({
+        method: 'POST',
+        url: '/api/data-mesh/contracts/impact',
+        auth: `Bearer ${TOKEN}`,
+        body: {
+          contractRef: 'api:default/orders-contract',
+          definition: withProperties('2.0.0', [ORDER_ID]),
+        },
+      });
+
+      const json = await run(
+        ['diff', '--url', portal.url, '--format', 'json', before, after],
+        { env },
+      );
+      expect(JSON.parse(json.stdout).portal).toEqual({
+        contractRef: 'api:default/orders-contract',
+        found: true,
+        currentVersion: '1.0.0',
+        consumers: CONSUMERS,
+        affected: CONSUMERS,
+      });
+    });
+
+    it('affects nobody with a non-breaking change, and knows no consumers of a new contract', async () => {
+      const before = await write('v/old.odcs.yaml', contract());
+      const after = await write(
+        'v/renamed.odcs.yaml',
+        withProperties('1.1.0', [
+          ORDER_ID,
+          AMOUNT,
+          { name: 'note', logicalType: 'string' },
+        ]),
+      );
+      const nonBreaking = await run(
+        [
+          'diff',
+          '--url',
+          portal.url,
+          '--contract',
+          'api:default/orders-contract',
+          before,
+          after,
+        ],
+        { env },
+      );
+      expect(nonBreaking.code).toBe(0);
+      expect(nonBreaking.stdout).toContain(
+        'CONSUMERS: none affected; 2 consumers of api:default/orders-contract (1.0.0 in the portal):',
+      );
+      const unknown = await run(['diff', '--url', portal.url, before, after], {
+        env,
+      });
+      expect(unknown.code).toBe(0);
+      expect(unknown.stdout).toContain(
+        'CONSUMERS: the portal has no contract api:default/renamed you may read: no consumers known',
+      );
+    });
+
+    it('fails with exit code 2 when the portal refuses the token or cannot be reached', async () => {
+      const file = await write('w/orders-contract.odcs.yaml', contract());
+      const refused = await run(['diff', '--url', portal.url, file, file], {
+        env: { DATA_MESH_TOKEN: 'wrong' },
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /^error: api:default\/orders-contract: http:\/\/127\.0\.0\.1:\d+\/api\/data-mesh\/contracts\/impact answered 401: No token \(is DATA_MESH_TOKEN a token the portal accepts/,
+      );
+      const unreachable = await run(
+        ['diff', '--url', 'http://127.0.0.1:9', file, file],
+        { env },
+      );
+      expect(unreachable.code).toBe(2);
+      expectCleanErrors(unreachable.stderr);
+      expect(unreachable.stderr).toMatch(/cannot reach the portal/);
     });
   });
 

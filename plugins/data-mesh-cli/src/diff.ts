@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { escapeControl } from './contractTests/format';
 import { CheckInputError, errorLines, errorMessage } from './errors';
 import { readContractFile } from './files';
+import { ContractImpactResponse, contractImpactThroughPortal } from './portal';
 import type { MainIo } from './main';
 
 /** Exit codes of `data-mesh-check diff`. @public */
@@ -35,10 +36,15 @@ portal (@datamesh-portal/plugin-data-mesh-common, CONTRACT_CHANGE_RULES).
 
 Options:
   --format text|json  output format (default text)
+  --url <portal>      also list the consumers the change affects, as the portal knows them
+                      (products reading the contract on an input port, active usage
+                      agreements, each with owners), with the token of DATA_MESH_TOKEN
+  --contract <ref>    the contract's API entity in the portal (default api:default/ and the
+                      new file's name without .odcs.yaml, as the template names contracts)
   -h, --help          show this help
 
 Exit codes: 0 the new version covers the changes, 1 it does not (raise the version),
-2 bad input (file, contract, version, option).
+2 bad input (file, contract, version, option) or a portal that cannot be reached or refuses.
 `;
 
 /** The result of `data-mesh-check diff`. @public */
@@ -53,6 +59,23 @@ export interface ContractDiffReport {
   newVersion: string;
   /** The changes, breaking ones first (at most 500, the last then counting the rest). */
   changes: ContractChange[];
+  /** With `--url`: the contract in the portal, and who relies on it. */
+  portal?: ContractPortalReport;
+}
+
+/** Who relies on the contract in the portal, and whom the change affects. @public */
+export interface ContractPortalReport {
+  contractRef: string;
+  /** Whether the portal has the contract (a new contract has no consumers yet). */
+  found: boolean;
+  /** The contract's version in the portal's catalog. */
+  currentVersion?: string;
+  /** Everyone relying on the contract, as far as the token may read. */
+  consumers: ContractImpactResponse['consumers'];
+  /**
+   * The consumers the change breaks: all of them when a change is breaking, none otherwise.
+   */
+  affected: ContractImpactResponse['consumers'];
 }
 
 /**
@@ -120,6 +143,59 @@ function versionLine(report: ContractDiffReport): string {
   }`;
 }
 
+/** A consumer on one line: who, how it relies on the contract, its owners. */
+function consumerLine(
+  consumer: ContractImpactResponse['consumers'][number],
+): string {
+  const how =
+    consumer.kind === 'agreement'
+      ? `usage agreement on port ${consumer.port} of ${consumer.productRef}${
+          consumer.contractVersion
+            ? `, relying on ${consumer.contractVersion}`
+            : ''
+        }`
+      : `input port ${consumer.port}`;
+  const owners = consumer.owners.length
+    ? consumer.owners.join(', ')
+    : 'owner unknown';
+  return `  ${consumer.entityRef} (${how}); owners: ${owners}`;
+}
+
+/** What the portal says about the contract's consumers. */
+function portalLines(portal: ContractPortalReport): string[] {
+  if (!portal.found) {
+    return [
+      `CONSUMERS: the portal has no contract ${portal.contractRef} you may read: no consumers known`,
+    ];
+  }
+  if (portal.affected.length) {
+    return [
+      `CONSUMERS AFFECTED: ${plural(portal.affected.length, 'consumer')} of ${
+        portal.contractRef
+      } (${portal.currentVersion} in the portal) rely on what breaks:`,
+      ...portal.affected.map(consumerLine),
+    ];
+  }
+  return [
+    `CONSUMERS: none affected; ${plural(
+      portal.consumers.length,
+      'consumer',
+    )} of ${portal.contractRef} (${portal.currentVersion} in the portal)${
+      portal.consumers.length ? ':' : ''
+    }`,
+    ...portal.consumers.map(consumerLine),
+  ];
+}
+
+/** The contract's default entity ref: its file's name, as the template names contracts. */
+export function defaultContractRef(file: string): string {
+  const base = file
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(odcs\.)?(ya?ml|json)$/i, '');
+  return `api:default/${base.toLocaleLowerCase('en-US')}`;
+}
+
 /**
  * The report as text: a heading, one change a line with its severity, rule and path and the
  * message below, counts by severity, and the verdict on the version.
@@ -152,6 +228,7 @@ export function formatDiffText(
       : 'No changes',
     versionLine(report),
   );
+  if (report.portal) lines.push(...portalLines(report.portal));
   return `${escapeControl(lines.join('\n'))}\n`;
 }
 
@@ -182,6 +259,8 @@ export async function diffMain(argv: string[], io: MainIo): Promise<number> {
       strict: true,
       options: {
         format: { type: 'string' },
+        url: { type: 'string' },
+        contract: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -224,6 +303,29 @@ export async function diffMain(argv: string[], io: MainIo): Promise<number> {
       { file: oldFile, contract: before },
       { file: newFile, contract: after },
     );
+    if (values.url !== undefined) {
+      const contractRef = values.contract ?? defaultContractRef(newFile);
+      const impact = await contractImpactThroughPortal(
+        values.url,
+        env.DATA_MESH_TOKEN || undefined,
+        contractRef,
+        after,
+      );
+      const breaking = report.changes.some(c => c.severity === 'breaking');
+      report.portal = impact
+        ? {
+            contractRef: impact.contractRef,
+            found: true,
+            currentVersion: impact.currentVersion,
+            consumers: impact.consumers,
+            affected: breaking ? impact.consumers : [],
+          }
+        : { contractRef, found: false, consumers: [], affected: [] };
+    } else if (values.contract !== undefined) {
+      return fail([
+        '--contract names the contract in the portal: give --url too',
+      ]);
+    }
     io.stdout.write(
       format === 'json'
         ? formatDiffJson(report)

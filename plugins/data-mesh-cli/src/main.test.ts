@@ -24,8 +24,12 @@ describe('data-mesh-check', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('dataproduct:default/orders  COMPLIANT');
-    expect(stdout).toContain('score 100  level gold');
-    expect(stdout).not.toMatch(/BLOCKING|WARNING|CHECK /);
+    // Documented, its quality not measured (no facts): silver, saying what to measure.
+    expect(stdout).toContain('score 66.7  level silver');
+    expect(stdout).not.toMatch(/BLOCKING|WARNING/);
+    expect(stdout).toMatch(
+      /CHECK\s+contract-tests-measured: Data contract tests measure the data \[gold\]\n\s+fix: Not measured/,
+    );
     expect(stdout).toMatch(/\d+ policies passed/);
     expect(stdout).toContain('1 product checked: 1 compliant, 0 not compliant');
     expect(stdout).not.toContain(UNRESOLVED_NOTE);

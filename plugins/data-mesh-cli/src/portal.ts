@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   DataMeshApiClient,
+  DataMeshApiComponents,
   EvaluateRequest,
   EvaluateResponse,
   GovernancePolicy,
@@ -134,5 +135,36 @@ export async function fetchPortalRules(
     };
   } catch {
     return undefined;
+  }
+}
+
+/** The portal's answer about a proposed contract definition. */
+export type ContractImpactResponse =
+  DataMeshApiComponents['schemas']['ContractImpactResponse'];
+
+/**
+ * Who relies on a contract in the portal and what a proposed definition would change for them
+ * (`POST /api/data-mesh/contracts/impact`), judged against the contract in the portal's
+ * catalog; undefined when the portal has no such contract the token may read (a new contract
+ * has no consumers yet). Throws a {@link CheckInputError} when the portal cannot be reached or
+ * refuses the definition.
+ */
+export async function contractImpactThroughPortal(
+  base: string,
+  token: string | undefined,
+  contractRef: string,
+  definition: unknown,
+): Promise<ContractImpactResponse | undefined> {
+  const url = portalUrl(base, 'contracts/impact');
+  try {
+    return await portalClient(base).contractImpact(
+      { body: { contractRef, definition } },
+      { token },
+    );
+  } catch (error) {
+    if (error instanceof ResponseError && error.response.status === 404) {
+      return undefined;
+    }
+    throw new CheckInputError(describeFailure(error, url, contractRef, token));
   }
 }

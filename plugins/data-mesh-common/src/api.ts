@@ -28,6 +28,9 @@ export type ScorecardCheckResult =
 /** A product's scorecard: weighted score 0-100 and the highest level fully passed. @public */
 export type Scorecard = components['schemas']['Scorecard'];
 
+/** Why governance holds a scorecard's level below what its checks earn. @public */
+export type ScorecardLevelCap = components['schemas']['ScorecardLevelCap'];
+
 /** Response of `GET /api/data-mesh/scorecards/:kind/:namespace/:name`. @public */
 export type ScorecardResponse = components['schemas']['ScorecardResponse'];
 

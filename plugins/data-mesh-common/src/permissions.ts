@@ -90,6 +90,18 @@ export const dataMeshAccessDecidePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Create or change the tables of a product's output ports on a data server
+ * (`POST /api/data-mesh/provisioning/...`): the backend allows it to the product's owners only
+ * (members of its owning group), and a policy may deny it to some of them. A basic permission:
+ * a new product is not in the catalog yet when its template provisions it.
+ * @public
+ */
+export const dataMeshOutputPortProvisionPermission = createPermission({
+  name: 'data-mesh.output-port.provision',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the data mesh plugins. @public */
 export const dataMeshPermissions = [
   dataMeshFactsPushPermission,
@@ -100,4 +112,5 @@ export const dataMeshPermissions = [
   dataMeshContractTestRunPermission,
   dataMeshAccessRequestPermission,
   dataMeshAccessDecidePermission,
+  dataMeshOutputPortProvisionPermission,
 ];

@@ -16,6 +16,8 @@ export type {
 } from './servers/types';
 export { testContract } from './testContract';
 export { chooseContractServer } from './checks/targets';
+export { compareTypes, isDialectType } from './checks/typeCompatibility';
+export type { TypeComparison } from './checks/typeCompatibility';
 export type { TestContractOptions } from './testContract';
 export type {
   ContractCheck,

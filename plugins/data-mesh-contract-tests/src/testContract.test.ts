@@ -226,12 +226,115 @@ describe.each(ENGINES)('testContract on %s', engineName => {
       const lookups = goodQueries.filter(sql => sql.startsWith('columns '));
       expect(lookups).toHaveLength(1);
       expect(scans).toHaveLength(1);
-      // {id} (unique, duplicateValues) is counted in the scan; {id, line} (the key and
-      // duplicateValues) is one GROUP BY.
-      expect(scans[0]).toContain('COUNT(DISTINCT "id")');
+      // {id, line} (the key and duplicateValues) is one GROUP BY. {id} (unique,
+      // duplicateValues): on DuckDB a bitmap in the scan over the range one query reads
+      // first; on PostgreSQL its own COUNT(DISTINCT), which keeps the scan parallel.
       expect(keySets).toHaveLength(1);
-      expect(goodQueries).toHaveLength(1 + 1 + 1 + 1);
+      const bitmap =
+        'COUNT("id") - bit_count(bitstring_agg("id", CAST(1 AS INTEGER), CAST(10 AS INTEGER)))';
+      expect({
+        bitmapInScan: scans[0].includes(bitmap),
+        distinctInScan: scans[0].includes('DISTINCT'),
+        rangeQueries: goodQueries.filter(sql => sql.includes('MIN("id")'))
+          .length,
+        distinctQueries: goodQueries.filter(sql =>
+          sql.startsWith('SELECT COUNT("id") - COUNT(DISTINCT "id")'),
+        ).length,
+      }).toEqual(
+        engineName === 'duckdb'
+          ? {
+              bitmapInScan: true,
+              distinctInScan: false,
+              rangeQueries: 1,
+              distinctQueries: 0,
+            }
+          : {
+              bitmapInScan: false,
+              distinctInScan: false,
+              rangeQueries: 0,
+              distinctQueries: 1,
+            },
+      );
+      expect(goodQueries).toHaveLength(1 + 1 + 1 + 1 + 1);
     });
+  });
+
+  describe('uniqueness, exact whatever the way it is counted', () => {
+    // Each key shape takes another path: a dense integer key (DuckDB: a bitmap), a sparse
+    // and a huge one (too wide for a bitmap: hashed), text, no values at all.
+    let result: ContractTestResult;
+    let queries: string[];
+
+    beforeAll(async () => {
+      const keys = await createTestEngine(engineName);
+      await keys.setup(`
+CREATE SCHEMA k;
+CREATE TABLE k.keys (dense INTEGER, sparse BIGINT, huge BIGINT, word VARCHAR(10), empty INTEGER, neg SMALLINT);
+INSERT INTO k.keys VALUES
+  (1, 1, -9000000000000000000, 'a', NULL, -3),
+  (2, 1000000000, 9000000000000000000, 'b', NULL, -2),
+  (3, 2000000000, 0, 'c', NULL, -1),
+  (3, 3000000000, 0, 'c', NULL, -3),
+  (NULL, NULL, NULL, NULL, NULL, NULL),
+  (NULL, NULL, NULL, NULL, NULL, NULL);`);
+      const opened = recording(await keys.open('warehouse'));
+      result = await testContract(
+        {
+          apiVersion: 'v3.1.0',
+          kind: 'DataContract',
+          id: 'keys',
+          version: '1.0.0',
+          status: 'active',
+          servers: [{ server: 'warehouse', type: engineName, schema: 'k' }],
+          schema: [
+            {
+              name: 'keys',
+              properties: [
+                'dense',
+                'sparse',
+                'huge',
+                'word',
+                'empty',
+                'neg',
+              ].map(name => ({ name, unique: true })),
+            },
+          ],
+        },
+        { servers: new Map([['warehouse', opened]]), now: NOW },
+      );
+      queries = opened.sent;
+      await keys.close();
+    });
+
+    it.each([
+      ['dense', 1],
+      ['sparse', 0],
+      ['huge', 1],
+      ['word', 1],
+      ['empty', 0],
+      ['neg', 1],
+    ])('%s: %d duplicate rows, NULLs left out', (property, duplicates) => {
+      expect(find(result, { metric: 'unique', property })).toMatchObject({
+        outcome: duplicates ? 'fail' : 'pass',
+        measured: duplicates,
+      });
+    });
+
+    if (engineName === 'duckdb') {
+      it('counts dense integer keys with a bitmap and hashes the rest', () => {
+        const scan = queries.find(sql => /^SELECT\n/.test(sql))!;
+        expect(scan).toContain(
+          'bitstring_agg("dense", CAST(1 AS INTEGER), CAST(3 AS INTEGER))',
+        );
+        expect(scan).toContain(
+          'bitstring_agg("neg", CAST(-3 AS SMALLINT), CAST(-1 AS SMALLINT))',
+        );
+        for (const hashed of ['sparse', 'huge', 'word']) {
+          expect(scan).toContain(`COUNT(DISTINCT "${hashed}")`);
+        }
+        expect(scan).not.toContain('"empty"');
+      });
+    }
   });
 
   describe('service levels', () => {
@@ -268,6 +371,17 @@ describe.each(ENGINES)('testContract on %s', engineName => {
       expect(find(expired, { metric: 'retention' })).toMatchObject({
         outcome: 'fail',
         property: 'order_date',
+      });
+    });
+
+    it('skips a service level that names no element, saying there is nothing to measure it on', async () => {
+      const contract = ordersContract('orders_good', serverEntry);
+      delete (contract.slaProperties[0] as { element?: string }).element;
+      delete (contract as { slaDefaultElement?: string }).slaDefaultElement;
+      const result = await run(contract);
+      expect(find(result, { metric: 'freshness' })).toMatchObject({
+        outcome: 'skipped',
+        message: expect.stringContaining('nothing to measure it on'),
       });
     });
 

@@ -177,10 +177,12 @@ function assignSlas(
         problems.push({
           object: String(object?.name ?? tableName ?? ''),
           metric,
-          outcome: 'error',
+          // A promise with nothing named to measure it on is not measured (ODCS makes the
+          // element optional); an element that names nothing is the contract's error.
+          outcome: element ? 'error' : 'skipped',
           name: String(sla.property),
           message: !element
-            ? `${metric} (slaProperties ${sla.property}): it names no element (table.column) and there is no slaDefaultElement`
+            ? `${metric} (slaProperties ${sla.property}): it names no element (table.column) and there is no slaDefaultElement, so there is nothing to measure it on`
             : `${metric} (slaProperties ${
                 sla.property
               }): its element ${element} names no ${

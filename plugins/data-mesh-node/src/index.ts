@@ -9,3 +9,4 @@ export * from './CatalogContractLookup';
 export * from './rulesConfig';
 export * from './ContractColumnIndex';
 export * from './accessProvisioners';
+export * from './outputPortProvisioners';

@@ -7,6 +7,7 @@ import {
   createExtensionTester,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import dataMeshPlugin from './alpha';
@@ -33,6 +34,18 @@ describe('data mesh plugin (new frontend system)', () => {
         dataMeshPlugin.getExtension('entity-content:data-mesh/odcs-contract'),
         dataMeshPlugin.getExtension('entity-content:data-mesh/contract-tests'),
         dataMeshPlugin.getExtension(
+          'entity-card:data-mesh/data-product-quality-summary',
+        ),
+        dataMeshPlugin.getExtension(
+          'entity-card:data-mesh/data-product-retirement',
+        ),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/schema'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/quality'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/lineage'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/access'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/governance'),
+        dataMeshPlugin.getExtension('entity-content:data-mesh/changes'),
+        dataMeshPlugin.getExtension(
           'entity-card:data-mesh/domain-data-products',
         ),
         dataMeshPlugin.getExtension(
@@ -57,7 +70,7 @@ describe('data mesh plugin (new frontend system)', () => {
     ).toBe(true);
   });
 
-  it('puts the data product cards, and only those, on a DataProduct page', async () => {
+  it('puts what a product is, its quality at a glance and its ports on a DataProduct overview, the rest on tabs', async () => {
     const product = dataProduct('orders');
     renderEntityPage(product, [], {
       features: [dataMeshPlugin],
@@ -69,21 +82,53 @@ describe('data mesh plugin (new frontend system)', () => {
       ],
     });
 
-    expect(await screen.findByText('Data product')).toBeInTheDocument();
+    // Three lazy-loaded cards take a while on a busy CI machine.
+    expect(
+      await screen.findByText('Data product', {}, { timeout: 15_000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Quality at a glance', {}, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(await screen.findByText('Ports')).toBeInTheDocument();
-    expect(await screen.findByText('Lineage')).toBeInTheDocument();
-    expect(await screen.findByText('Consumers')).toBeInTheDocument();
-    expect(await screen.findByText('Scorecard')).toBeInTheDocument();
-    // The governance card's title, next to the plugin's "Governance" nav item.
-    expect(await screen.findAllByText('Governance')).toHaveLength(2);
-    expect(await screen.findByText('Score trend')).toBeInTheDocument();
+    // On tabs, not on the overview.
+    expect(screen.queryByText('Scorecard')).not.toBeInTheDocument();
+    expect(screen.queryByText('Score trend')).not.toBeInTheDocument();
+    expect(screen.queryByText('Consumers')).not.toBeInTheDocument();
     expect(screen.queryByText('Data products')).not.toBeInTheDocument();
-    expect(screen.queryByText('Data contract')).not.toBeInTheDocument();
     expect(
       screen.queryByText('Data product scorecards'),
     ).not.toBeInTheDocument();
-    // Seven lazy-loaded cards take a while on a busy CI machine.
   }, 30_000);
+
+  it('gives DataProducts the tabs Schema, Quality, Lineage, Access, Governance and Changes', () => {
+    const tabs = (
+      [
+        'entity-content:data-mesh/schema',
+        'entity-content:data-mesh/quality',
+        'entity-content:data-mesh/lineage',
+        'entity-content:data-mesh/access',
+        'entity-content:data-mesh/governance',
+        'entity-content:data-mesh/changes',
+      ] as const
+    ).map(id => {
+      const tester = createExtensionTester(dataMeshPlugin.getExtension(id));
+      return [
+        tester.get(EntityContentBlueprint.dataRefs.title),
+        tester.get(coreExtensionData.routePath),
+        tester.get(EntityContentBlueprint.dataRefs.filterFunction)?.(
+          dataProduct('orders'),
+        ),
+      ];
+    });
+    expect(tabs).toEqual([
+      ['Schema', '/schema', true],
+      ['Quality', '/quality', true],
+      ['Lineage', '/lineage', true],
+      ['Access', '/access', true],
+      ['Governance', '/governance', true],
+      ['Changes', '/changes', true],
+    ]);
+  });
 });
 
 describe('governance page (new frontend system)', () => {

@@ -20,15 +20,32 @@ import { DATA_PRODUCT_SEARCH_TYPE } from '@datamesh-portal/plugin-data-mesh-comm
 import GavelIcon from '@material-ui/icons/Gavel';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import { DataMeshClient, dataMeshApiRef } from './api';
-import { ACCESS_PATH, CONTRACT_TESTS_PATH } from './routes';
+import {
+  ACCESS_PATH,
+  CHANGES_PATH,
+  CONTRACT_TESTS_PATH,
+  GOVERNANCE_PATH,
+  LINEAGE_PATH,
+  QUALITY_PATH,
+  SCHEMA_PATH,
+} from './routes';
 
 const dataProducts = { kind: 'dataproduct' };
 
-/** Overview card on DataProduct entity pages. @alpha */
+/*
+ * A DataProduct page: Overview (what it is, quality at a glance, ports with Request access),
+ * then the tabs Schema, Quality, Lineage, Access, Governance and Changes, in this order (contents
+ * without a group keep the order of the plugin's extensions). Cards of the overview are main
+ * column cards: the side column of the catalog's layout scrolls inside itself when it is
+ * taller than the window. The cards that moved to a tab stay available, disabled, for apps
+ * that want them on the overview.
+ */
+
+/** Overview card on DataProduct entity pages: what it is, who owns it, how to get help. @alpha */
 export const entityDataProductOverviewCard = EntityCardBlueprint.make({
   name: 'data-product-overview',
   params: {
-    type: 'info',
+    type: 'content',
     filter: dataProducts,
     loader: () =>
       import('./components/DataProductOverviewCard').then(m => (
@@ -37,7 +54,41 @@ export const entityDataProductOverviewCard = EntityCardBlueprint.make({
   },
 });
 
-/** Input and output ports of a DataProduct. @alpha */
+/**
+ * On a retired DataProduct's overview: when it was retired, the agreements revoked and whether
+ * its tables were dropped or kept. Renders nothing for a product that is not retired.
+ * @alpha
+ */
+export const entityDataProductRetirementCard = EntityCardBlueprint.make({
+  name: 'data-product-retirement',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductRetirement').then(m => (
+        <m.EntityDataProductRetirement />
+      )),
+  },
+});
+
+/**
+ * Quality at a glance on DataProduct overviews: score and level, compliance, contract tests,
+ * service levels promised and measured, linking to the Quality and Governance tabs.
+ * @alpha
+ */
+export const entityDataProductQualitySummaryCard = EntityCardBlueprint.make({
+  name: 'data-product-quality-summary',
+  params: {
+    type: 'content',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPage').then(m => (
+        <m.QualitySummaryCard />
+      )),
+  },
+});
+
+/** Input and output ports of a DataProduct, with Request access on output ports. @alpha */
 export const entityDataProductPortsCard = EntityCardBlueprint.make({
   name: 'data-product-ports',
   params: {
@@ -53,6 +104,7 @@ export const entityDataProductPortsCard = EntityCardBlueprint.make({
 /** Upstream and downstream products of a DataProduct, as a graph. @alpha */
 export const entityDataProductLineageCard = EntityCardBlueprint.make({
   name: 'lineage',
+  disabled: true,
   params: {
     type: 'content',
     filter: dataProducts,
@@ -66,6 +118,7 @@ export const entityDataProductLineageCard = EntityCardBlueprint.make({
 /** Products that read from a DataProduct. @alpha */
 export const entityDataProductConsumersCard = EntityCardBlueprint.make({
   name: 'data-product-consumers',
+  disabled: true,
   params: {
     type: 'content',
     filter: dataProducts,
@@ -95,14 +148,107 @@ export const entityOdcsContractContent = EntityContentBlueprint.make({
 });
 
 /**
- * "Contract tests" tab of DataProduct entities: each contract's last run on its data, check by
- * check with what was measured, its trend, and Run now for those allowed. The scorecard's
+ * "Schema" tab of DataProduct entities: each output port's tables and columns from its
+ * contract (types, constraints, classification, quality rules) with the latest measured result
+ * of each column.
+ * @alpha
+ */
+export const entityDataProductSchemaContent = EntityContentBlueprint.make({
+  name: 'schema',
+  params: {
+    path: `/${SCHEMA_PATH}`,
+    title: 'Schema',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPage').then(m => (
+        <m.DataProductSchemaContent />
+      )),
+  },
+});
+
+/**
+ * "Quality" tab of DataProduct entities: scorecard, score trend and contract tests (each
+ * contract's last run check by check, its trend, Run now for those allowed). The scorecard's
  * failing contract checks link to it.
+ * @alpha
+ */
+export const entityDataProductQualityContent = EntityContentBlueprint.make({
+  name: 'quality',
+  params: {
+    path: `/${QUALITY_PATH}`,
+    title: 'Quality',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPage').then(m => (
+        <m.DataProductQualityContent />
+      )),
+  },
+});
+
+/**
+ * "Lineage" tab of DataProduct entities: upstream products on the left, downstream on the
+ * right, and the products that read from it.
+ * @alpha
+ */
+export const entityDataProductLineageContent = EntityContentBlueprint.make({
+  name: 'lineage',
+  params: {
+    path: `/${LINEAGE_PATH}`,
+    title: 'Lineage',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPage').then(m => (
+        <m.DataProductLineageContent />
+      )),
+  },
+});
+
+/**
+ * "Governance" tab of DataProduct entities: compliance, policy results with how to comply,
+ * waivers; requesting and deciding on waivers for those allowed to.
+ * @alpha
+ */
+export const entityDataProductGovernanceContent = EntityContentBlueprint.make({
+  name: 'governance',
+  params: {
+    path: `/${GOVERNANCE_PATH}`,
+    title: 'Governance',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/DataProductPage').then(m => (
+        <m.DataProductGovernanceContent />
+      )),
+  },
+});
+
+/**
+ * "Changes" tab of DataProduct entities: for each contract it provides, the versions the portal
+ * has seen and the changes between them with their severity for consumers. Breaking-change
+ * notifications link to it.
+ * @alpha
+ */
+export const entityDataProductChangesContent = EntityContentBlueprint.make({
+  name: 'changes',
+  params: {
+    path: `/${CHANGES_PATH}`,
+    title: 'Changes',
+    filter: dataProducts,
+    loader: () =>
+      import('./components/ContractChanges').then(m => (
+        <m.ContractChangesContent />
+      )),
+  },
+});
+
+/**
+ * The contract tests alone as a tab of DataProduct entities; disabled by default, as the
+ * Quality tab shows them.
  * @alpha
  */
 export const entityDataProductContractTestsContent =
   EntityContentBlueprint.make({
     name: 'contract-tests',
+    disabled: true,
     params: {
       path: `/${CONTRACT_TESTS_PATH}`,
       title: 'Contract tests',
@@ -174,6 +320,8 @@ export const dataMeshApi = ApiBlueprint.make({
  */
 export const entityDataProductScorecardCard = EntityCardBlueprint.make({
   name: 'scorecard',
+  // On the Quality or Governance tab; an app may enable it on the overview.
+  disabled: true,
   params: {
     type: 'content',
     filter: dataProducts,
@@ -187,6 +335,8 @@ export const entityDataProductScorecardCard = EntityCardBlueprint.make({
 /** Score of a DataProduct over time. @alpha */
 export const entityDataProductScoreHistoryCard = EntityCardBlueprint.make({
   name: 'scorecard-history',
+  // On the Quality or Governance tab; an app may enable it on the overview.
+  disabled: true,
   params: {
     type: 'content',
     filter: dataProducts,
@@ -230,6 +380,8 @@ export const entityGroupScorecardCard = EntityCardBlueprint.make({
  */
 export const entityDataProductGovernanceCard = EntityCardBlueprint.make({
   name: 'governance',
+  // On the Quality or Governance tab; an app may enable it on the overview.
+  disabled: true,
   params: {
     type: 'content',
     filter: dataProducts,
@@ -351,6 +503,21 @@ export const myAccessSubPage = SubPageBlueprint.make({
 });
 
 /**
+ * Scaffolder field `OutputPortTables` (`ui:field: OutputPortTables`): the data server a new
+ * product's tables are created on, among those of its domain, and the DDL they take.
+ * @alpha
+ */
+export const outputPortTablesFormField = FormFieldBlueprint.make({
+  name: 'output-port-tables',
+  params: {
+    field: () =>
+      import('./components/OutputPortTablesField/formField').then(
+        m => m.OutputPortTables,
+      ),
+  },
+});
+
+/**
  * Scaffolder field `DataProductVerdict` (`ui:field: DataProductVerdict`): the live governance
  * verdict on the data product a "new data product" form describes. Attaches to the scaffolder
  * plugin's form fields.
@@ -411,17 +578,26 @@ export default createFrontendPlugin({
     insightSubPage,
     myAccessSubPage,
     governancePage,
-    // Cards of a page appear in this order: compliance and quality first, then structure, then
-    // history.
+    // The overview's cards in this order: retirement (retired products only), what it is,
+    // quality at a glance, how to get it.
+    entityDataProductRetirementCard,
     entityDataProductOverviewCard,
+    entityDataProductQualitySummaryCard,
+    entityDataProductPortsCard,
+    // The tabs of a DataProduct page, in this order.
+    entityDataProductSchemaContent,
+    entityDataProductQualityContent,
+    entityDataProductLineageContent,
+    entityDataProductAccessContent,
+    entityDataProductGovernanceContent,
+    entityDataProductChangesContent,
+    // Disabled by default: shown on the tabs above.
     entityDataProductGovernanceCard,
     entityDataProductScorecardCard,
-    entityDataProductPortsCard,
     entityDataProductLineageCard,
     entityDataProductConsumersCard,
     entityDataProductScoreHistoryCard,
     entityDataProductContractTestsContent,
-    entityDataProductAccessContent,
     entityOdcsContractContent,
     entityDomainGovernanceCard,
     entityDomainScorecardCard,
@@ -429,6 +605,7 @@ export default createFrontendPlugin({
     entityGroupScorecardCard,
     entityGroupDataProductsCard,
     dataProductVerdictFormField,
+    outputPortTablesFormField,
     dataProductSearchResultListItem,
     dataProductSearchResultType,
   ],

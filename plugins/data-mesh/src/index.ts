@@ -19,6 +19,11 @@ export {
   EntityDataProductScoreHistoryCard,
   EntityDataProductContractTestsContent,
   EntityDataProductAccessContent,
+  EntityDataProductQualitySummaryCard,
+  EntityDataProductSchemaContent,
+  EntityDataProductQualityContent,
+  EntityDataProductLineageContent,
+  EntityDataProductGovernanceContent,
   EntityDomainScorecardCard,
   EntityGroupScorecardCard,
   EntityDataProductGovernanceCard,
@@ -30,9 +35,15 @@ export {
 } from './plugin';
 export type { DataProductSearchResultListItemProps } from './components/DataProductSearchResultListItem';
 export { governanceRouteRef, homeRouteRef } from './routes';
+export {
+  ContractChanges,
+  ContractChangesContent,
+} from './components/ContractChanges';
 export { DataMeshClient, dataMeshApiRef } from './api';
 export type {
   AccessDecision,
+  ContractVersionDiffResponse,
+  ContractVersionsResponse,
   DataMeshApi,
   DataMeshEntityRef,
   ListAccessRequestsQuery,
@@ -49,6 +60,23 @@ export {
 } from './components/DataProductVerdictField';
 export type { DataProductVerdictFieldProps } from './components/DataProductVerdictField';
 export {
+  OUTPUT_PORT_TABLES_FIELD_NAME,
+  OutputPortTablesField,
+  OutputPortTablesFieldSchema,
+  portContractsFromForm,
+} from './components/OutputPortTablesField';
+export type { OutputPortTablesFieldProps } from './components/OutputPortTablesField';
+export {
+  DataProductRetirement,
+  EntityDataProductRetirement,
+} from './components/DataProductRetirement';
+export {
   OdcsContractView,
   odcsApiDefinitionWidget,
 } from './components/OdcsContract';
+export { dataProductCatalogColumns } from './components/CatalogColumns';
+export {
+  DecisionsAwaitingMe,
+  MeshHealth,
+  MyTeamsDataProducts,
+} from './components/HomeWidgets';

@@ -173,10 +173,10 @@ export const EntityDataProductScorecardCard: () => JSX.Element =
   );
 
 /**
- * Legacy-system content for a data product's "Contract tests" tab: every check of the last run
- * of each contract with what was measured, the trend of failed checks, and Run now for those
- * allowed. Mount it at `/contract-tests` (`<EntityLayout.Route path="/contract-tests" ...>`):
- * the scorecard's failing contract checks link there.
+ * Legacy-system content with a data product's contract tests: every check of the last run of
+ * each contract with what was measured, the trend of failed checks, and Run now for those
+ * allowed. {@link EntityDataProductQualityContent} (mounted at `/quality`, where the
+ * scorecard's failing contract checks link) includes it.
  * @public
  */
 export const EntityDataProductContractTestsContent: () => JSX.Element =
@@ -361,3 +361,94 @@ export const DataProductSearchResultListItem: (
     predicate: result => result.type === DATA_PRODUCT_SEARCH_TYPE,
   }),
 );
+
+/**
+ * Legacy-system card with a data product's quality at a glance: score and level, compliance,
+ * contract tests, and its service levels promised and measured; for its overview.
+ * @public
+ */
+export const EntityDataProductQualitySummaryCard: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductQualitySummaryCard',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPage').then(
+            m => m.QualitySummaryCard,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Legacy-system content for a data product's "Schema" tab: each output port's tables and
+ * columns from its contract with the latest measured result of each column. Mount it at
+ * `/schema`.
+ * @public
+ */
+export const EntityDataProductSchemaContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductSchemaContent',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPage').then(
+            m => m.DataProductSchemaContent,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Legacy-system content for a data product's "Quality" tab: scorecard, score trend and
+ * contract tests. Mount it at `/quality`: the scorecard's failing contract checks link there.
+ * @public
+ */
+export const EntityDataProductQualityContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductQualityContent',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPage').then(
+            m => m.DataProductQualityContent,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Legacy-system content for a data product's "Lineage" tab: the lineage graph and the
+ * products reading from it. Mount it at `/lineage`.
+ * @public
+ */
+export const EntityDataProductLineageContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductLineageContent',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPage').then(
+            m => m.DataProductLineageContent,
+          ),
+      },
+    }),
+  );
+
+/**
+ * Legacy-system content for a data product's "Governance" tab: compliance, policy results,
+ * waivers. Mount it at `/governance`: the overview's quality card links there.
+ * @public
+ */
+export const EntityDataProductGovernanceContent: () => JSX.Element =
+  dataMeshPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDataProductGovernanceContent',
+      component: {
+        lazy: () =>
+          import('./components/DataProductPage').then(
+            m => m.DataProductGovernanceContent,
+          ),
+      },
+    }),
+  );

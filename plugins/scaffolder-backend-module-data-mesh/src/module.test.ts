@@ -28,10 +28,12 @@ describe('scaffolderModuleDataMesh', () => {
     });
     try {
       expect(actions.map(a => a.id).sort()).toEqual([
+        'data-mesh:contract-tests:run',
         'data-mesh:contract:create',
         'data-mesh:governance:check',
         'data-mesh:product:deprecate',
         'data-mesh:product:descriptor',
+        'data-mesh:provision-output-ports',
         'data-mesh:publish:local',
       ]);
       expect(actions.every(a => a.supportsDryRun && a.examples?.length)).toBe(

@@ -11,6 +11,8 @@ import {
   createProductDeprecateAction,
   createProductDescriptorAction,
   createPublishLocalAction,
+  createProvisionOutputPortsAction,
+  createRunContractTestsAction,
   LOCAL_PUBLISH_DIRECTORY_CONFIG,
 } from './actions';
 
@@ -45,6 +47,8 @@ export const scaffolderModuleDataMesh = createBackendModule({
           createGovernanceCheckAction({ discovery, auth }),
           createProductDeprecateAction({ catalog, auth }),
           createPublishLocalAction({ publishDirectory, catalog, auth }),
+          createProvisionOutputPortsAction({ discovery, auth }),
+          createRunContractTestsAction({ discovery, auth, catalog }),
         );
       },
     });

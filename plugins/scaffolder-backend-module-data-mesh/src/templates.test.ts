@@ -1,4 +1,8 @@
-import {} from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
   mockCredentials,
@@ -24,6 +28,8 @@ import {
   createProductDeprecateAction,
   createProductDescriptorAction,
   createPublishLocalAction,
+  createProvisionOutputPortsAction,
+  createRunContractTestsAction,
 } from './actions';
 import { scaffolderModuleDataMesh } from './module';
 // The real data mesh backend answers the templates' governance checks.
@@ -67,6 +73,15 @@ const ourActions = (() => {
     }),
     createProductDeprecateAction({ catalog, auth }),
     createPublishLocalAction({ catalog, auth }),
+    createProvisionOutputPortsAction({
+      discovery: mockServices.discovery(),
+      auth,
+    }),
+    createRunContractTestsAction({
+      discovery: mockServices.discovery(),
+      auth,
+      catalog,
+    }),
   ];
 })();
 
@@ -130,7 +145,9 @@ describe('example templates', () => {
       'data-mesh:product:descriptor',
       'data-mesh:contract:create',
       'data-mesh:governance:check',
+      'data-mesh:provision-output-ports',
       'data-mesh:publish:local',
+      'data-mesh:contract-tests:run',
     ]);
   });
 });
@@ -196,6 +213,7 @@ function directoryContents(name: string) {
 
 describe('example templates in the scaffolder dry run', () => {
   const publishDir = createMockDirectory();
+  const lakeDir = createMockDirectory();
   let backend: TestBackend;
   let baseUrl: string;
 
@@ -207,10 +225,29 @@ describe('example templates in the scaffolder dry run', () => {
         // The real data mesh backend, with its default policies, answers the dry runs.
         dataMeshPlugin,
         catalogServiceMock.factory({ entities: catalogEntities }),
+        // The mock user is a member of the sales team, which may create its tables.
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials: BackstageCredentials) {
+              const user = (credentials.principal as { userEntityRef: string })
+                .userEntityRef;
+              return {
+                userEntityRef: user,
+                ownershipEntityRefs: [user, 'group:default/sales-data'],
+              };
+            },
+          }),
+        }),
         mockServices.rootConfig.factory({
           data: {
             dataMesh: {
               scaffolder: { localPublishDirectory: publishDir.path },
+              servers: {
+                lake: { type: 'duckdb', path: lakeDir.resolve('lake.duckdb') },
+              },
+              provisioning: { servers: { lake: { domains: ['sales'] } } },
             },
           },
         }),
@@ -407,23 +444,69 @@ describe('example templates in the scaffolder dry run', () => {
         url: `file://${publishDir.path}/customer-lifetime-value`,
       },
     ]);
+    // Nothing is measured yet (contract tests, freshness): a new product starts low.
     expect(body.output.text[0].content).toContain(
-      '**Score** 94.4, **level** bronze, **compliant** true.',
+      '**Score** 61.1, **level** bronze, **compliant** true.',
     );
     // A dry run publishes nothing.
     expect(fs.readdirSync(publishDir.path)).toEqual([]);
   });
 
-  it('stops a non-compliant product before anything is published', async () => {
+  it('plans the tables on the chosen server, and creates none in a dry run', async () => {
+    const { status, body, files } = await dryRun('new-data-product', {
+      ...newProduct,
+      tables: { server: 'lake', ddl: 'CREATE TABLE ...' },
+    });
+    expect({ status, error: body.error }).toEqual({
+      status: 200,
+      error: undefined,
+    });
+    const log = ((body.log ?? []) as any[]).map(entry =>
+      String(entry.body?.message ?? ''),
+    );
+    expect(log.join('\n')).toContain(
+      'CREATE TABLE "sales"."customer_lifetime_value_scores"',
+    );
+    expect(log.join('\n')).toContain(
+      'Dry run: the contract tests of dataproduct:default/customer-lifetime-value would run now',
+    );
+    // A dry run only plans: the contract is as data-mesh:contract:create wrote it.
+    const scores = YAML.parse(files['contracts/scores.odcs.yaml']);
+    expect(scores.servers).toBeUndefined();
+    expect(body.output.text[1]).toEqual({
+      title: 'Tables',
+      content: expect.stringContaining(
+        '**Created** on server `lake`, schema `sales`: "sales"."customer_lifetime_value_scores", "sales"."customer_lifetime_value_segments".',
+      ),
+    });
+  });
+
+  it('refuses personal data classified public on the form, naming the field', async () => {
     const { status, body } = await dryRun('new-data-product', {
       ...newProduct,
       classification: 'public',
     });
 
     expect(status).toBe(400);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        property: 'instance.classification',
+        message: 'is not one of enum values: confidential,restricted',
+      }),
+    ]);
+    expect(fs.readdirSync(publishDir.path)).toEqual([]);
+  });
+
+  it('stops a non-compliant product before anything is published', async () => {
+    const { status, body } = await dryRun('new-data-product', {
+      ...newProduct,
+      domain: 'domain:default/no-such-domain',
+    });
+
+    expect(status).toBe(400);
     expect(body.error.message).toContain(
       'dataproduct:default/customer-lifetime-value is not compliant: 1 enforced governance policy fails, nothing was published.\n' +
-        '- policy personal-data-protected: failed. Fix: Set spec.classification to confidential or restricted, or remove the personal data.',
+        '- policy domain-exists: failed. Fix: Set spec.domain to a Domain of the catalog, or register that domain first.',
     );
     expect(fs.readdirSync(publishDir.path)).toEqual([]);
   });

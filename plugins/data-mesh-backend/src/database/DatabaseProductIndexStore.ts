@@ -1,4 +1,5 @@
 import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
+import { createHash } from 'crypto';
 import { Knex } from 'knex';
 import chunk from 'lodash/chunk';
 import {
@@ -12,6 +13,8 @@ import {
   ProductIndexItem,
   ProductIndexStore,
   ProductQuery,
+  ReadCondition,
+  SearchRow,
 } from './ProductIndexStore';
 import {
   IN_CHUNK,
@@ -32,6 +35,8 @@ interface IndexRow {
   classification: string | null;
   personal_data: unknown;
   search_text: string;
+  /** Hash of the product's search rows; null when it has none. */
+  search_hash: string | null;
 }
 
 const INDEX_COLUMNS = [
@@ -43,6 +48,7 @@ const INDEX_COLUMNS = [
   'classification',
   'personal_data',
   'search_text',
+  'search_hash',
 ];
 
 /** An explorer item's row: the index row joined with the latest scorecard. */
@@ -78,6 +84,12 @@ const PRODUCT_COLUMNS = [
   's.evaluated_at',
 ];
 
+function searchHash(rows: SearchRow[] | undefined): string | null {
+  return rows
+    ? createHash('sha256').update(JSON.stringify(rows)).digest('hex')
+    : null;
+}
+
 function toIndexRow(entry: ProductIndexEntry): IndexRow {
   return {
     entity_ref: entityRefKey(entry.entityRef),
@@ -88,6 +100,7 @@ function toIndexRow(entry: ProductIndexEntry): IndexRow {
     classification: entry.classification ?? null,
     personal_data: entry.personalData ?? null,
     search_text: (entry.searchText ?? entry.name).toLocaleLowerCase('en-US'),
+    search_hash: searchHash(entry.search),
   };
 }
 
@@ -104,7 +117,8 @@ function sameIndexRow(stored: IndexRow | undefined, row: IndexRow): boolean {
       ? row.personal_data === null
       : row.personal_data !== null &&
         toBoolean(stored.personal_data) === row.personal_data) &&
-    stored.search_text === row.search_text
+    stored.search_text === row.search_text &&
+    stored.search_hash === row.search_hash
   );
 }
 
@@ -150,12 +164,13 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
     entries: ProductIndexEntry[],
     options?: WriteOptions,
   ): Promise<{ written: number }> {
-    const rows = new Map(
-      entries.map(entry => {
-        const row = toIndexRow(entry);
-        return [row.entity_ref, row];
-      }),
-    );
+    const rows = new Map<string, IndexRow>();
+    const searchRows = new Map<string, SearchRow[]>();
+    for (const entry of entries) {
+      const row = toIndexRow(entry);
+      rows.set(row.entity_ref, row);
+      searchRows.set(row.entity_ref, entry.search ?? []);
+    }
     if (rows.size === 0) {
       return { written: 0 };
     }
@@ -169,6 +184,25 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
           .insert(part)
           .onConflict('entity_ref')
           .merge(INDEX_COLUMNS.filter(column => column !== 'entity_ref'));
+      }
+      // Search rows only of products whose rows changed (the hash says which).
+      const searchChanged = changed
+        .filter(
+          row => stored.get(row.entity_ref)?.search_hash !== row.search_hash,
+        )
+        .map(row => row.entity_ref);
+      for (const part of chunk(searchChanged, IN_CHUNK)) {
+        await trx('product_search').whereIn('entity_ref', part).delete();
+      }
+      const inserts = searchChanged.flatMap(ref =>
+        searchRows.get(ref)!.map(({ key, value }) => ({
+          entity_ref: ref,
+          key,
+          value,
+        })),
+      );
+      for (const part of chunk(inserts, rowsPerInsert(3))) {
+        await trx('product_search').insert(part);
       }
       return { written: changed.length };
     });
@@ -201,6 +235,7 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
     }
     await inTransaction(this.db, options, async trx => {
       for (const part of chunk(refs, IN_CHUNK)) {
+        await trx('product_search').whereIn('entity_ref', part).delete();
         await trx('product_index').whereIn('entity_ref', part).delete();
       }
     });
@@ -215,9 +250,7 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
     }
     const bool = (value: boolean) => (this.isPostgres ? value : Number(value));
     // Removed products (gone from the catalog, kept until purged) are not listed.
-    const base = this.db('product_index as p')
-      .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
-      .whereNull('s.removed_at');
+    const base = this.listed(query.readable);
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLocaleLowerCase('en-US'))}%`;
       base.whereRaw('p.search_text like ? escape ?', [pattern, '\\']);
@@ -272,9 +305,7 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
       .filter(ref => allowed.has(ref));
     const page = refs.slice(query.offset, query.offset + query.limit);
     const rows: ProductIndexRow[] = page.length
-      ? await this.db('product_index as p')
-          .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
-          .whereNull('s.removed_at')
+      ? await this.listed(query.readable)
           .whereIn('p.entity_ref', page)
           .select(PRODUCT_COLUMNS)
       : [];
@@ -285,5 +316,83 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
         .map(ref => toProductIndexItem(byRef.get(ref)!)),
       totalCount: refs.length,
     };
+  }
+
+  async listRefs(
+    readable?: ReadCondition,
+    group?: { by: 'domain' | 'owner'; ref: string },
+  ): Promise<string[]> {
+    const query = this.listed(readable).select('p.entity_ref');
+    if (group) {
+      query.where(
+        group.by === 'domain' ? 's.domain_ref' : 's.owner_ref',
+        entityRefKey(group.ref),
+      );
+    }
+    const rows: Array<{ entity_ref: string }> = await query;
+    return rows.map(row => row.entity_ref);
+  }
+
+  async countListed(): Promise<number> {
+    const [row] = await this.listed(undefined).count({ count: '*' });
+    return Number(row.count);
+  }
+
+  /**
+   * The listed products (an index row and a result not removed, as the explorer lists them)
+   * matching `readable`. A product indexed before its search rows were (search_hash null)
+   * matches no condition until it is evaluated again: unknown is not readable.
+   */
+  private listed(readable: ReadCondition | undefined): Knex.QueryBuilder {
+    const query = this.db('product_index as p')
+      .join('scorecards as s', 's.entity_ref', 'p.entity_ref')
+      .whereNull('s.removed_at');
+    if (readable) {
+      query
+        .whereNotNull('p.search_hash')
+        .where(inner => this.whereReadable(inner, readable));
+    }
+    return query;
+  }
+
+  /**
+   * A read condition in SQL, as the catalog applies its rules' queries to its search table: a
+   * leaf is an `exists` of a search row with the key (and one of the values), both lowercase;
+   * an empty allOf is true, an empty anyOf false.
+   */
+  private whereReadable(
+    query: Knex.QueryBuilder,
+    condition: ReadCondition,
+  ): void {
+    if ('allOf' in condition || 'anyOf' in condition) {
+      const all = 'allOf' in condition;
+      const children = all ? condition.allOf : condition.anyOf;
+      if (children.length === 0) {
+        query.whereRaw(all ? '1 = 1' : '1 = 0');
+        return;
+      }
+      for (const child of children) {
+        const nested = (inner: Knex.QueryBuilder) =>
+          this.whereReadable(inner, child);
+        if (all) query.andWhere(nested);
+        else query.orWhere(nested);
+      }
+      return;
+    }
+    if ('not' in condition) {
+      query.whereNot(inner => this.whereReadable(inner, condition.not));
+      return;
+    }
+    const rows = this.db('product_search as ps')
+      .select(this.db.raw('1'))
+      .whereRaw('?? = ??', ['ps.entity_ref', 'p.entity_ref'])
+      .where('ps.key', condition.key.toLocaleLowerCase('en-US'));
+    if (condition.values) {
+      rows.whereIn(
+        'ps.value',
+        condition.values.map(value => value.toLocaleLowerCase('en-US')),
+      );
+    }
+    query.whereExists(rows);
   }
 }

@@ -174,6 +174,60 @@ describe.each(databases.eachSupportedId())(
         expect(Number(n)).toBe(2004);
       });
 
+      it('keeps the level cap with the result: written when it changes, without history, cleared when nothing holds the level', async () => {
+        const levelCap = {
+          checksLevel: 'gold',
+          policyIds: ['policy-0'],
+          reason: 'Held at silver, below gold: not compliant with “policy-0”.',
+        };
+        const held = scorecard(1, {
+          level: 'silver',
+          compliant: false,
+          policyResults: policies('fail'),
+          levelCap,
+        });
+        await store.saveScorecards([held, scorecard(2)]);
+        expect(await store.getScorecard(product(1))).toMatchObject({
+          level: 'silver',
+          levelCap,
+        });
+        expect(await store.getScorecard(product(2))).not.toHaveProperty(
+          'levelCap',
+        );
+
+        // Only the reason changes (a policy renamed): the row is written, no history.
+        const renamed = { ...levelCap, reason: 'Held at silver: renamed.' };
+        const again = await store.saveScorecards([
+          { ...held, levelCap: renamed, evaluatedAt: at(10) },
+        ]);
+        expect(again).toEqual({ saved: 1, changed: [], ignored: [] });
+        expect((await store.getScorecard(product(1)))!.levelCap).toEqual(
+          renamed,
+        );
+        expect(await store.getScorecardHistory(product(1))).toHaveLength(1);
+
+        // Waived: gold, compliant, nothing holds it.
+        const { levelCap: _, ...free } = held;
+        await store.saveScorecards([
+          {
+            ...free,
+            level: 'gold',
+            compliant: true,
+            evaluatedAt: at(20),
+          },
+        ]);
+        const freed = await store.getScorecards([product(1)]);
+        expect(freed.get(product(1))).toMatchObject({
+          level: 'gold',
+          compliant: true,
+        });
+        expect(freed.get(product(1))).not.toHaveProperty('levelCap');
+        const [row] = await knex('scorecards')
+          .where('entity_ref', product(1))
+          .select('level_cap');
+        expect(row.level_cap).toBeNull();
+      });
+
       it('ignores a result older than the stored one and deduplicates a batch', async () => {
         await store.saveScorecards([scorecard(1, { evaluatedAt: at(10) })]);
         const result = await store.saveScorecards([

@@ -32,7 +32,7 @@ import {
 
 const ROLLUP_WORST_DEFAULT = 5;
 /** Columns of a scorecards row as written. */
-const SCORECARD_COLUMNS = 10;
+const SCORECARD_COLUMNS = 11;
 
 interface ScorecardRow {
   entity_ref: string;
@@ -44,6 +44,8 @@ interface ScorecardRow {
   /** Boolean on PostgreSQL, 0/1 on SQLite. */
   compliant: unknown;
   policy_results: string;
+  /** JSON of the level cap, null when nothing holds the level. */
+  level_cap: string | null;
   evaluated_at: unknown;
   /** Null while the product is in the catalog. */
   removed_at: unknown;
@@ -67,6 +69,7 @@ function toScorecard(row: ScorecardRow): StoredScorecard {
     checks: JSON.parse(row.checks),
     compliant: toBoolean(row.compliant),
     policyResults: JSON.parse(row.policy_results),
+    ...(row.level_cap ? { levelCap: JSON.parse(row.level_cap) } : {}),
     evaluatedAt: toDate(row.evaluated_at),
   };
 }
@@ -92,6 +95,7 @@ function toRow(result: StoredScorecard) {
     checks: JSON.stringify(result.checks),
     compliant: result.compliant,
     policy_results: JSON.stringify(result.policyResults),
+    level_cap: result.levelCap ? JSON.stringify(result.levelCap) : null,
     evaluated_at: result.evaluatedAt,
     // A saved result means the product is in the catalog: a removed one is restored.
     removed_at: null,
@@ -149,6 +153,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           checks: result.checks,
           compliant: result.compliant,
           policyResults: result.policyResults,
+          ...(result.levelCap ? { levelCap: result.levelCap } : {}),
           evaluatedAt: result.evaluatedAt,
         });
       }
@@ -228,6 +233,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           sameScalars &&
           sameChecks &&
           samePolicies &&
+          stored!.level_cap === row.level_cap &&
           stored!.removed_at === null &&
           stored!.domain_ref === row.domain_ref &&
           stored!.owner_ref === row.owner_ref
@@ -286,6 +292,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
             'checks',
             'compliant',
             'policy_results',
+            'level_cap',
             'evaluated_at',
             'removed_at',
           ])
@@ -535,7 +542,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const stored: Array<{ entity_ref: string; evaluated_at: unknown }> =
       await this.db('scorecards')
         .modify(inCatalog)
-        .select('entity_ref', 'evaluated_at');
+        .select('entity_ref', 'evaluated_at')
+        // In ref order, whichever index the database reads them by.
+        .orderBy('entity_ref');
     return {
       missing: stored
         .filter(

@@ -1,4 +1,24 @@
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { WriteOptions } from './client';
+
+/** One of the catalog's search rows of an entity: a lowercase dotted key and value. */
+export interface SearchRow {
+  key: string;
+  /** Null for a null value or one over 200 characters, as in the catalog. */
+  value: string | null;
+}
+
+/**
+ * A query over search rows, as the catalog's permission rules make them: the product has a
+ * row with this key (case-insensitive) and, when `values` are given, one of these values.
+ */
+export interface SearchCondition {
+  key: string;
+  values?: string[];
+}
+
+/** The caller's read permission over the index: search conditions in allOf, anyOf, not. */
+export type ReadCondition = PermissionCriteria<SearchCondition>;
 
 /** The explorer's searchable fields of one product. */
 export interface ProductIndexEntry {
@@ -15,6 +35,11 @@ export interface ProductIndexEntry {
    * it. Defaults to the name.
    */
   searchText?: string;
+  /**
+   * The product's catalog search rows, which read conditions query (`catalogSearchRows`).
+   * Without them, a caller whose read permission is conditional sees no product.
+   */
+  search?: SearchRow[];
 }
 
 /** Sort orders of {@link ProductIndexStore.queryProducts}; `-` is descending. */
@@ -45,6 +70,11 @@ export interface ProductQuery {
    * every product; an empty list means none.
    */
   entityRefs?: string[];
+  /**
+   * The caller's read permission, as a condition over the products' search rows: only products
+   * matching it. Undefined restricts nothing.
+   */
+  readable?: ReadCondition;
 }
 
 /** One product of the explorer. */
@@ -94,4 +124,17 @@ export interface ProductIndexStore {
   queryProducts(
     query: ProductQuery,
   ): Promise<{ items: ProductIndexItem[]; totalCount: number }>;
+
+  /**
+   * Refs of the listed products (an index row and a result not removed) matching `readable`;
+   * every listed product without it. With `group`, only the products of that domain or owner
+   * (as their latest result has them). One query, however many products match.
+   */
+  listRefs(
+    readable?: ReadCondition,
+    group?: { by: 'domain' | 'owner'; ref: string },
+  ): Promise<string[]>;
+
+  /** How many products are listed (an index row and a result not removed). */
+  countListed(): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import {
   GovernanceResult,
   ScorecardCheckResult,
+  ScorecardLevelCap,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { WriteOptions } from './client';
 
@@ -13,9 +14,11 @@ export interface StoredScorecard {
   ownerRef: string | null;
   /** Weighted score, 0-100. */
   score: number;
-  /** Highest level fully passed; null if none. */
+  /** Highest level fully passed, held while not compliant; null if none. */
   level: string | null;
   checks: ScorecardCheckResult[];
+  /** Why the level is held below what the checks earn; absent when nothing holds it. */
+  levelCap?: ScorecardLevelCap;
   /** Whether the product was compliant when evaluated (waivers in force then applied). */
   compliant: boolean;
   /** The governance policy results as evaluated, before waivers. */

@@ -30,6 +30,10 @@ const MIGRATIONS: Array<[string, string[]]> = [
     '20261208010000_access_agreements.js',
     ['access_agreements', 'access_agreement_transitions'],
   ],
+  ['20261209120000_product_search.js', ['product_search']],
+  ['20261210010000_scorecard_level_cap.js', []],
+  ['20261211010000_contract_definitions.js', ['contract_definitions']],
+  ['20261212010000_rollup_covering_indexes.js', []],
 ];
 const ALL_TABLES = MIGRATIONS.flatMap(([, tables]) => tables).sort();
 
@@ -62,6 +66,15 @@ async function populate(stores: DataMeshStores, round: number) {
             blocking: i === 1,
           },
         ],
+        ...(i === 1
+          ? {
+              levelCap: {
+                checksLevel: 'silver',
+                policyIds: ['personal-data-restricted'],
+                reason: 'Held at bronze, below silver.',
+              },
+            }
+          : {}),
         evaluatedAt: at(round * 10 + i),
       },
     ]);
@@ -71,6 +84,7 @@ async function populate(stores: DataMeshStores, round: number) {
         name: `product-${i}`,
         title: `Product ${i}`,
         status: 'active',
+        search: [{ key: 'metadata.name', value: `product-${i}` }],
       },
     ]);
   }
@@ -121,6 +135,19 @@ async function populate(stores: DataMeshStores, round: number) {
       decision: true,
     });
   }
+  await stores.contractHistory.record([
+    {
+      contractRef: 'api:default/product-0-contract',
+      definition: {
+        apiVersion: 'v3.1.0',
+        kind: 'DataContract',
+        id: 'product-0',
+        version: `1.0.${round}`,
+        status: 'active',
+      },
+      seenAt: at(round * 10),
+    },
+  ]);
 }
 
 describe.each(databases.eachSupportedId())(
@@ -365,6 +392,7 @@ describe.each(databases.eachSupportedId())(
           'entity_ref',
           'evaluated_at',
           'level',
+          'level_cap',
           'owner_ref',
           'policy_results',
           'removed_at',
@@ -462,8 +490,12 @@ describe.each(databases.eachSupportedId())(
         0,
       );
 
-      const [, access] = await knex.migrate.down({ directory });
-      expect(access).toEqual(['20261208010000_access_agreements.js']);
+      // The later migrations are undone first, one at a time.
+      let access: string[];
+      do {
+        [, access] = await knex.migrate.down({ directory });
+      } while (access[0] !== '20261208010000_access_agreements.js');
+      expect(await knex.schema.hasTable('access_agreements')).toBe(false);
       const [, contractTests] = await knex.migrate.down({ directory });
       expect(contractTests).toEqual(['20261207010000_contract_test_runs.js']);
       const [, retention] = await knex.migrate.down({ directory });

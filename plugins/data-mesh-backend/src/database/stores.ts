@@ -1,8 +1,10 @@
 import { Knex } from 'knex';
 import { AccessAgreementStore } from './AccessAgreementStore';
 import { migratedClient, StoreOptions, Transaction } from './client';
+import { ContractHistoryStore } from './ContractHistoryStore';
 import { ContractTestRunStore } from './ContractTestRunStore';
 import { DatabaseAccessAgreementStore } from './DatabaseAccessAgreementStore';
+import { DatabaseContractHistoryStore } from './DatabaseContractHistoryStore';
 import { DatabaseContractTestRunStore } from './DatabaseContractTestRunStore';
 import { DatabaseFactStore, FactStoreOptions } from './DatabaseFactStore';
 import { DatabaseProductIndexStore } from './DatabaseProductIndexStore';
@@ -21,6 +23,7 @@ export interface DataMeshStores {
   waivers: WaiverStore;
   contractTestRuns: ContractTestRunStore;
   accessAgreements: AccessAgreementStore;
+  contractHistory: ContractHistoryStore;
   /**
    * Runs `fn` in one database transaction; the writes that are given it (their
    * `transaction` option) commit together when `fn` resolves, or not at all.
@@ -47,6 +50,7 @@ export function dataMeshStoresOn(
     waivers: new DatabaseWaiverStore(db),
     contractTestRuns: new DatabaseContractTestRunStore(db),
     accessAgreements: new DatabaseAccessAgreementStore(db),
+    contractHistory: new DatabaseContractHistoryStore(db),
     transaction: fn => db.transaction(trx => fn(trx)),
   };
 }

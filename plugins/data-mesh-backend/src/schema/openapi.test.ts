@@ -15,12 +15,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /**
  * Routes Backstage itself serves under every plugin, not the plugin's API: the permission
- * integration's, and the spec that an OpenAPI router serves.
+ * integration's, the actions registry's (our actions for assistants), and the spec that an
+ * OpenAPI router serves.
  */
 function isBackstageRoute(route: string) {
+  const path = route.slice(route.indexOf(' ') + 1);
   return (
-    route.startsWith('GET /.well-known/backstage/') ||
-    route.startsWith('POST /.well-known/backstage/') ||
+    path.startsWith('/.well-known/backstage/') ||
+    path.startsWith('/.backstage/actions/') ||
     route === 'GET /openapi.json'
   );
 }

@@ -55,6 +55,28 @@ const TYPE_FIELDS = [
   'spec.type',
 ];
 
+/**
+ * How long a product found with nothing to test is not read again by the look for new
+ * contracts, which runs every minute, while its etag stays the same: an API's type can change
+ * without its product changing, and is then tested within this time.
+ */
+const SETTLED_TTL_MS = 60 * 60 * 1000;
+/** What the look for new contracts lists of every product: enough to tell what changed. */
+const LISTING_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+];
+/** What is read of products: their relations name their contracts. */
+const PRODUCT_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+  'relations',
+];
+
 type Signal = Parameters<SchedulerServiceTaskFunction>[0];
 
 const ZERO: ContractTestSummary = {
@@ -106,6 +128,8 @@ function lastUpdatedOf(runs: StoredContractTestRun[]): Date | undefined {
 export class ContractTestService {
   /** Products being tested on this instance: a second request waits for the same run. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Products found with nothing to test, by ref: their etag then, and when. */
+  private readonly settled = new Map<string, { etag: string; seen: number }>();
   private readonly now: () => Date;
 
   constructor(
@@ -168,42 +192,74 @@ export class ContractTestService {
    * Tests the contracts that were never tested of products that are not retired: a product
    * just created (by a template, as a draft), a contract just added. They need not wait for
    * the scheduled run, which tests active products only.
+   *
+   * It runs every minute, so it reads only what changed: the products' refs and etags (one
+   * small page per 500 products), then the relations, runs and contract types of the products
+   * that are new or whose etag changed since they were last found with nothing to test. A
+   * product found so is not read again for an hour (an API's type can change without its
+   * product changing).
    */
-  async testNew(signal?: Signal): Promise<{ products: number }> {
+  async testNew(signal?: Signal): Promise<{ products: number; read: number }> {
     let products = 0;
-    await this.forEachProduct(NOT_RETIRED, signal, async page => {
-      const tested = await this.options.stores.contractTestRuns.latestVersions(
-        page.map(product => entityRefKey(product)),
-      );
-      const candidates = page.map(product => {
-        const ofProduct = tested.get(entityRefKey(product));
-        return {
-          product,
-          contracts: productRelatedRefs(product).contracts.filter(
-            ref => !ofProduct?.has(ref),
-          ),
-        };
-      });
-      // APIs of other types are no data contracts: they never get a run, and are left out.
-      const contracts = await this.contractsAmong(
-        candidates.flatMap(candidate => candidate.contracts),
-        TYPE_FIELDS,
-      );
-      const untested = candidates
-        .map(({ product, contracts: refs }) => ({
-          product,
-          contracts: refs.filter(ref => contracts.has(ref)),
-        }))
-        .filter(candidate => candidate.contracts.length > 0);
-      await this.testEach(untested, 'new', signal);
-      products += untested.length;
-    });
+    let read = 0;
+    const now = this.now().getTime();
+    for (const [ref, { seen }] of this.settled) {
+      if (now - seen >= SETTLED_TTL_MS) this.settled.delete(ref);
+    }
+    await this.forEachProduct(
+      NOT_RETIRED,
+      signal,
+      async listed => {
+        const changed = listed
+          .filter(product => {
+            const known = this.settled.get(entityRefKey(product));
+            return !known || known.etag !== product.metadata.etag;
+          })
+          .map(product => entityRefKey(product));
+        if (changed.length === 0) return;
+        const page = await this.entitiesByRefs(changed, PRODUCT_FIELDS);
+        read += page.length;
+        const tested =
+          await this.options.stores.contractTestRuns.latestVersions(changed);
+        const candidates = page.map(product => {
+          const ofProduct = tested.get(entityRefKey(product));
+          return {
+            product,
+            contracts: productRelatedRefs(product).contracts.filter(
+              ref => !ofProduct?.has(ref),
+            ),
+          };
+        });
+        // APIs of other types are no data contracts: they never get a run.
+        const asked = candidates.flatMap(candidate => candidate.contracts);
+        const contracts = asked.length
+          ? await this.contractsAmong(asked, TYPE_FIELDS)
+          : new Map<string, Entity | undefined>();
+        const untested = [];
+        for (const { product, contracts: refs } of candidates) {
+          const toTest = refs.filter(ref => contracts.has(ref));
+          if (toTest.length > 0) {
+            untested.push({ product, contracts: toTest });
+          } else if (product.metadata.etag) {
+            // Nothing to test: not read again until it changes (or for an hour). A product
+            // tested now is found so on the next run, once its runs are stored.
+            this.settled.set(entityRefKey(product), {
+              etag: product.metadata.etag,
+              seen: now,
+            });
+          }
+        }
+        await this.testEach(untested, 'new', signal);
+        products += untested.length;
+      },
+      LISTING_FIELDS,
+    );
     if (products) {
       this.options.logger.info(
         `Contract tests: tested the new contracts of ${products} data products`,
       );
     }
-    return { products };
+    return { products, read };
   }
 
   /** The retention of runs: past `retention`, or beyond the newest `keepRunsPerContract`. */
@@ -297,20 +353,42 @@ export class ContractTestService {
     refs: string[],
     fields?: string[],
   ): Promise<Map<string, Entity | undefined>> {
+    const unique = [...new Set(refs)];
+    const items = await this.entitiesByRefs(unique, fields, true);
     const contracts = new Map<string, Entity | undefined>();
+    items.forEach((api, i) => {
+      if (!api || api.spec?.type === ODCS_API_TYPE) {
+        contracts.set(unique[i], api);
+      }
+    });
+    return contracts;
+  }
+
+  /** Entities by ref, `REFS_PER_REQUEST` at a time: those found, or every slot with `keep`. */
+  private async entitiesByRefs(
+    refs: string[],
+    fields?: string[],
+  ): Promise<Entity[]>;
+  private async entitiesByRefs(
+    refs: string[],
+    fields: string[] | undefined,
+    keep: true,
+  ): Promise<Array<Entity | undefined>>;
+  private async entitiesByRefs(
+    refs: string[],
+    fields?: string[],
+    keep?: boolean,
+  ): Promise<Array<Entity | undefined>> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    for (const part of chunk([...new Set(refs)], REFS_PER_REQUEST)) {
+    const found: Array<Entity | undefined> = [];
+    for (const part of chunk(refs, REFS_PER_REQUEST)) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
         { entityRefs: part, ...(fields ? { fields } : {}) },
         { credentials },
       );
-      items.forEach((api, i) => {
-        if (!api || api.spec?.type === ODCS_API_TYPE) {
-          contracts.set(part[i], api);
-        }
-      });
+      found.push(...items);
     }
-    return contracts;
+    return keep ? found : found.filter(Boolean);
   }
 
   /** Tests one contract; whatever goes wrong is an `error` check of the run. */
@@ -505,9 +583,9 @@ export class ContractTestService {
     statuses: string[],
     signal: Signal | undefined,
     fn: (page: Entity[]) => Promise<void>,
+    fields = ['kind', 'metadata.namespace', 'metadata.name', 'relations'],
   ) {
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const fields = ['kind', 'metadata.namespace', 'metadata.name', 'relations'];
     let cursor: string | undefined;
     do {
       const page = await this.options.catalog.queryEntities(

@@ -29,7 +29,9 @@ import { StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshStores } from '../database/stores';
 import { DataMeshBackendConfig } from './config';
 import { groupBy } from './groupBy';
+import { CatalogReadiness } from './CatalogReadiness';
 import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
+import { catalogSearchRows } from './readableProducts';
 import { RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /** The explorer's fields of a product; its search text is the product's search terms. */
@@ -47,6 +49,7 @@ export function productIndexEntry(
     classification: textOrNull(spec.classification),
     personalData: spec.personalData === true,
     searchText: dataProductSearchTerms(product, contractColumns).join('\n'),
+    search: catalogSearchRows(product),
   };
 }
 
@@ -110,6 +113,11 @@ export class EvaluationService {
       stores: DataMeshStores;
       logger: LoggerService;
       notifier?: GovernanceNotifier;
+      /**
+       * Whether the catalog has finished its first processing: the scheduled pass waits for
+       * it, and until then results notify nobody (see {@link CatalogReadiness}).
+       */
+      readiness?: Pick<CatalogReadiness, 'ready' | 'wait' | 'check' | 'settle'>;
       /** The clock; tests move it. */
       now?: () => Date;
       /**
@@ -200,15 +208,35 @@ export class EvaluationService {
 
   /**
    * Evaluates stored products now, applies their approved waivers and saves the results; owners
-   * of products that became non-compliant are notified once.
+   * of products that became non-compliant are notified once, unless the catalog has not
+   * finished its first processing yet.
    */
   async evaluateAndSave(products: Entity[]): Promise<StoredScorecard[]> {
     const { results, breaches } = await this.evaluatePage(
       products,
       this.startRun(),
     );
-    await this.options.notifier?.productsBecameNonCompliant(breaches);
+    await this.notify(breaches);
     return results;
+  }
+
+  /**
+   * Tells owners of the products that became non-compliant; nobody while the catalog has not
+   * finished its first processing, when a breach may only be a domain, owner or contract that
+   * the catalog has not processed yet.
+   */
+  private async notify(breaches: ComplianceBreach[]) {
+    const { notifier, readiness, logger } = this.options;
+    if (!notifier || breaches.length === 0) return;
+    // Asked again when the first pass has not run yet: evaluations on demand count as soon
+    // as the catalog has finished.
+    if (readiness && !readiness.ready && !(await readiness.check())) {
+      logger.info(
+        `Not notifying the owners of ${breaches.length} data products that became non-compliant: the catalog has not finished its first processing, the results are provisional`,
+      );
+      return;
+    }
+    await notifier.productsBecameNonCompliant(breaches);
   }
 
   private startRun(signal?: AbortSignal, rules?: RulePass): EvaluationRun {
@@ -245,9 +273,11 @@ export class EvaluationService {
     const results: StoredScorecard[] = [];
     for (const [i, product] of products.entries()) {
       if (await run.next()) break;
+      // Waivers decide the level cap as they decide compliance.
       const { scorecard, governance } = this.evaluator.evaluate(
         contexts.get(refs[i])!,
         findDomain,
+        { waivers: waiversOf.get(refs[i]), now: evaluatedAt },
       );
       const { domain, owner, contracts } = productRelatedRefs(product);
       const contractColumns = contracts.flatMap(ref => {
@@ -324,10 +354,21 @@ export class EvaluationService {
    * while it runs, and stops between products when `signal` (the scheduler's) is aborted:
    * the products evaluated until then are saved, nothing is removed, and it returns with
    * `aborted`.
+   *
+   * The first pass waits until the catalog has finished its first processing (`readiness`).
+   * When it has not within the wait, the pass runs anyway, its results provisional: they
+   * notify nobody and remove nothing, and it returns with `provisional`; later passes and
+   * evaluations count.
    */
   async evaluateAll(
     options: { signal?: AbortSignal } = {},
-  ): Promise<{ products: number; aborted?: boolean }> {
+  ): Promise<{ products: number; aborted?: boolean; provisional?: boolean }> {
+    const { readiness } = this.options;
+    if (readiness && !readiness.ready) {
+      await readiness.wait(options.signal);
+      if (options.signal?.aborted) return { products: 0, aborted: true };
+    }
+    const provisional = readiness !== undefined && !readiness.ready;
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const seen: string[] = [];
@@ -351,13 +392,21 @@ export class EvaluationService {
         if (!cursor) break;
       }
     } finally {
-      await this.options.notifier?.productsBecameNonCompliant(breaches);
+      await this.notify(breaches);
     }
     if (run.aborted) {
       this.options.logger.info(
         `Evaluation pass aborted after ${seen.length} data products; none removed`,
       );
       return { products: seen.length, aborted: true };
+    }
+    if (provisional) {
+      this.options.logger.info(
+        `Evaluated ${seen.length} data products provisionally (the catalog has not finished its first processing); none removed`,
+      );
+      // Only the first pass waits: the next ones, and evaluations until then, count.
+      readiness!.settle();
+      return { products: seen.length, provisional: true };
     }
     const removed = await this.removeGone(seen, startedAt, credentials);
     const purged = await this.purgeRemoved();
@@ -373,6 +422,44 @@ export class EvaluationService {
       }`,
     );
     return { products: seen.length };
+  }
+
+  /**
+   * Products removed from the catalog leave our reads between passes (issue 22), at the cost
+   * of one count: the catalog's DataProducts against our listed ones. Only when the catalog
+   * has fewer are its product refs read (no more than their names), and those with results
+   * that it no longer lists are removed as by the pass (a large drop only when the catalog
+   * confirms each by ref). A product removed while as many were added waits for the pass.
+   */
+  async removeGoneSincePass(): Promise<string[]> {
+    const { catalog, stores } = this.options;
+    const startedAt = this.now();
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const fields = ['kind', 'metadata.namespace', 'metadata.name'];
+    const { totalItems } = await catalog.queryEntities(
+      { filter: { kind: 'DataProduct' }, limit: 1, fields },
+      { credentials },
+    );
+    if (totalItems >= (await stores.productIndex.countListed())) return [];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE, fields }
+          : { filter: { kind: 'DataProduct' }, limit: PAGE_SIZE, fields },
+        { credentials },
+      );
+      seen.push(...page.items.map(entity => entityRefKey(entity)));
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    const removed = await this.removeGone(seen, startedAt, credentials);
+    if (removed.length) {
+      this.options.logger.info(
+        `Removed ${removed.length} data products gone from the catalog since the last pass`,
+      );
+    }
+    return removed;
   }
 
   /**

@@ -12,7 +12,7 @@ import { ScorecardStore, StoredScorecard } from '../database/ScorecardStore';
 import { StoredWaiver, WaiverStore } from '../database/WaiverStore';
 import { EvaluationService } from './EvaluationService';
 import { groupBy } from './groupBy';
-import { readableProductRefs } from './readableProducts';
+import { ReadableProducts } from './readableProducts';
 import { ScorecardService } from './ScorecardService';
 import { WaiverService } from './WaiverService';
 
@@ -35,6 +35,7 @@ export class GovernanceService {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      readable: ReadableProducts;
       scorecardStore: ScorecardStore;
       waiverStore: WaiverStore;
       scorecards: ScorecardService;
@@ -85,10 +86,16 @@ export class GovernanceService {
     credentials: BackstageCredentials,
     visibility: PolicyVisibility,
   ): Promise<GovernanceSummaryResponse> {
-    const { catalog, scorecardStore, waiverStore, evaluations, waivers } =
-      this.options;
+    const {
+      catalog,
+      readable,
+      scorecardStore,
+      waiverStore,
+      evaluations,
+      waivers,
+    } = this.options;
     const visible = visibleTo(visibility);
-    const refs = await readableProductRefs(catalog, credentials);
+    const refs = await readable.refs(credentials);
     const [stored, approvedList, pending, { items: domains }] =
       await Promise.all([
         scorecardStore.getScorecards(refs),

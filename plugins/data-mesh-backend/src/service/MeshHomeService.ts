@@ -11,7 +11,7 @@ import {
 import { ProductIndexStore, ProductQuery } from '../database/ProductIndexStore';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { computeInsight } from './insight';
-import { readableProductRefs } from './readableProducts';
+import { ReadableProducts } from './readableProducts';
 
 /** The parent ref of a Domain entity (spec.subdomainOf), lowercase; undefined if none. */
 function parentDomainRef(domain: Entity): string | undefined {
@@ -40,6 +40,7 @@ export class MeshHomeService {
       catalog: CatalogService;
       scorecards: ScorecardStore;
       productIndex: ProductIndexStore;
+      readable: ReadableProducts;
       now?: () => Date;
     },
   ) {
@@ -51,18 +52,26 @@ export class MeshHomeService {
     query: Omit<ProductQuery, 'entityRefs'>,
     credentials: BackstageCredentials,
   ): Promise<ProductsQueryResponse> {
-    const { catalog, productIndex } = this.options;
-    const entityRefs = await readableProductRefs(catalog, credentials);
+    const { productIndex, readable } = this.options;
+    const scope = await readable.scope(credentials);
     const { items, totalCount } = await productIndex.queryProducts({
       ...query,
-      entityRefs,
+      ...('refs' in scope && { entityRefs: scope.refs }),
+      ...('condition' in scope && { readable: scope.condition }),
     });
+    // The index follows the catalog at each evaluation; the page is checked against the
+    // catalog now (one request of its size), so a product removed or hidden since is not shown.
+    const visible = await readable.visibleOf(
+      items.map(item => item.entityRef),
+      credentials,
+    );
+    const shown = items.filter(item => visible.has(item.entityRef));
     return {
-      items: items.map(item => ({
+      items: shown.map(item => ({
         ...item,
         evaluatedAt: item.evaluatedAt.toISOString(),
       })),
-      totalCount,
+      totalCount: totalCount - (items.length - shown.length),
       limit: query.limit,
       offset: query.offset,
     };
@@ -72,8 +81,8 @@ export class MeshHomeService {
   async insight(
     credentials: BackstageCredentials,
   ): Promise<MeshInsightResponse> {
-    const { catalog, scorecards } = this.options;
-    const entityRefs = await readableProductRefs(catalog, credentials);
+    const { readable, scorecards } = this.options;
+    const entityRefs = await readable.refs(credentials);
     return computeInsight(scorecards, entityRefs, this.now());
   }
 

@@ -12,6 +12,7 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { ScorecardStore, StoredScorecard } from '../database/ScorecardStore';
 import { DataMeshBackendConfig } from './config';
+import { ReadableProducts } from './readableProducts';
 
 /**
  * Reads of stored scorecards as the API answers them: a product's latest result, many at
@@ -22,6 +23,7 @@ export class ScorecardService {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      readable: ReadableProducts;
       scorecards: ScorecardStore;
       rules: DataMeshBackendConfig['rules'];
     },
@@ -48,6 +50,7 @@ export class ScorecardService {
       score: stored.score,
       level: stored.level,
       checks: stored.checks,
+      ...(stored.levelCap ? { levelCap: stored.levelCap } : {}),
       evaluatedAt: stored.evaluatedAt.toISOString(),
       definitions: this.options.rules.checks,
       levels: this.options.rules.levels,
@@ -116,19 +119,13 @@ export class ScorecardService {
     credentials: BackstageCredentials,
   ): Promise<ScorecardRollupResponse> {
     const targetRef = entityRefKey(target);
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: {
-          kind: 'DataProduct',
-          [groupBy === 'domain' ? 'relations.partOf' : 'relations.ownedBy']:
-            targetRef,
-        },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials },
-    );
+    // The products of the group are those whose latest result names it: no catalog read.
+    const entityRefs = await this.options.readable.refsOfGroup(credentials, {
+      by: groupBy,
+      ref: targetRef,
+    });
     const rollup = await this.options.scorecards.getRollup(groupBy, targetRef, {
-      entityRefs: items.map(e => entityRefKey(e)),
+      entityRefs,
     });
     return { entityRef: targetRef, groupBy, ...rollup };
   }

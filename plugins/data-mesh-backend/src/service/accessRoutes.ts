@@ -1,39 +1,94 @@
 import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-} from '@backstage/catalog-model';
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   dataMeshAccessDecidePermission,
   dataMeshAccessRequestPermission,
+  AccessRequest,
   entityRefKey,
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { createOpenApiRouter } from '../schema/openapi/generated';
 import { AccessService, ACCESS_ACTIONS, isAccessAction } from './AccessService';
+import { CallerChecks } from './callerChecks';
 import { readableProductRefs } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
 
-/** What the access routes need of the router. */
-export interface AccessRoutesOptions {
-  httpAuth: HttpAuthService;
+/** What a request for access needs: the route's and the `request-data-access` action's. */
+export interface AccessRequestOptions {
   userInfo: UserInfoService;
-  catalog: CatalogService;
   access: AccessService;
-  /** The entity as the caller may see it; a NotFoundError when it may not. */
-  readEntity: (req: AnyRequest, ref: CompoundEntityRef) => Promise<Entity>;
-  /** A NotAllowedError unless the caller has the permission on the entity. */
-  authorize: (
-    req: AnyRequest,
-    permission: ResourcePermission,
-    entityRef: string,
-  ) => Promise<void>;
+  /** What the caller may read and do. */
+  checks: CallerChecks;
+}
+
+/** What the access routes need of the router. */
+export interface AccessRoutesOptions extends AccessRequestOptions {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+}
+
+/** A request for access to an output port, as the API's body gives it. */
+export type AccessRequestBody = {
+  productRef: string;
+  outputPort: string;
+  consumerRef: string;
+  purpose: string;
+  contractVersion?: string;
+  until?: string;
+};
+
+/**
+ * Requests access to an output port of a product the caller (a user) may read, with
+ * `data-mesh.access.request` on it, for a consumer they belong to: a usage agreement, approved
+ * at once when the port allows. A product the caller may not read does not exist for them.
+ */
+export async function requestAccess(
+  options: AccessRequestOptions,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+  body: AccessRequestBody,
+): Promise<AccessRequest> {
+  const { checks, userInfo, access } = options;
+  const productRef = entityRefParam(
+    body.productRef,
+    'productRef',
+    'DataProduct',
+  );
+  const product = await checks
+    .readEntity(credentials, productRef)
+    .catch(error => {
+      throw error instanceof NotFoundError
+        ? new NotFoundError(
+            `productRef: there is no data product ${entityRefKey(productRef)}`,
+          )
+        : error;
+    });
+  await checks.authorize(
+    credentials,
+    dataMeshAccessRequestPermission,
+    entityRefKey(product),
+  );
+  const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+  return access.request(
+    {
+      product,
+      outputPort: body.outputPort,
+      consumerRef: body.consumerRef,
+      purpose: body.purpose,
+      contractVersion: body.contractVersion,
+      until: body.until,
+    },
+    {
+      userEntityRef: credentials.principal.userEntityRef,
+      ownershipEntityRefs,
+      credentials,
+    },
+  );
 }
 
 /**
@@ -45,8 +100,9 @@ export function addAccessRoutes(
   router: Awaited<ReturnType<typeof createOpenApiRouter>>,
   options: AccessRoutesOptions,
 ) {
-  const { httpAuth, userInfo, catalog, access, readEntity, authorize } =
-    options;
+  const { httpAuth, catalog, access, checks } = options;
+  const readEntity = async (req: AnyRequest, ref: CompoundEntityRef) =>
+    checks.readEntity(await httpAuth.credentials(req), ref);
 
   /** The agreement, if the caller may read its product; 404 otherwise. */
   const readAgreement = async (req: AnyRequest, id: string) => {
@@ -95,40 +151,7 @@ export function addAccessRoutes(
 
   router.post('/access-requests', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const productRef = entityRefParam(
-      req.body.productRef,
-      'productRef',
-      'DataProduct',
-    );
-    const product = await readEntity(req, productRef).catch(error => {
-      throw error instanceof NotFoundError
-        ? new NotFoundError(
-            `productRef: there is no data product ${entityRefKey(productRef)}`,
-          )
-        : error;
-    });
-    await authorize(
-      req,
-      dataMeshAccessRequestPermission,
-      entityRefKey(product),
-    );
-    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-    const agreement = await access.request(
-      {
-        product,
-        outputPort: req.body.outputPort,
-        consumerRef: req.body.consumerRef,
-        purpose: req.body.purpose,
-        contractVersion: req.body.contractVersion,
-        until: req.body.until,
-      },
-      {
-        userEntityRef: credentials.principal.userEntityRef,
-        ownershipEntityRefs,
-        credentials,
-      },
-    );
-    res.status(201).json(agreement);
+    res.status(201).json(await requestAccess(options, credentials, req.body));
   });
 
   router.post('/access-requests/:id/:action', async (req, res) => {
@@ -143,7 +166,11 @@ export function addAccessRoutes(
     }
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const agreement = await readAgreement(req, id);
-    await authorize(req, dataMeshAccessDecidePermission, agreement.productRef);
+    await checks.authorize(
+      credentials,
+      dataMeshAccessDecidePermission,
+      agreement.productRef,
+    );
     res.json(
       await access.decide(id, {
         action,

@@ -20,6 +20,11 @@ export interface DataMeshBackendConfig {
   rules: DataProductRules;
   /** How often every data product is evaluated. */
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * How long the first pass waits at most for the catalog to finish its first processing, in
+   * milliseconds; a pass run without it has provisional results that notify nobody.
+   */
+  catalogWaitMs: number;
   /** What a pass does with products that left the catalog. */
   removal: {
     /**
@@ -204,7 +209,8 @@ function readAccessReminderDays(root: Config): number {
 
 /**
  * Reads `dataMesh`: the rules (see `readDataMeshRules`), the evaluation schedule
- * (`dataMesh.scorecards.schedule`, default every 5 minutes), what a pass does with products
+ * (`dataMesh.scorecards.schedule`, default every 5 minutes) and how long its first pass waits
+ * for the catalog (`dataMesh.scorecards.catalogWait`, default 3 minutes), what a pass does with products
  * gone from the catalog (`dataMesh.scorecards.removal`), the waiver settings
  * (`dataMesh.governance.waivers`), what pipelines may push facts for
  * (`dataMesh.facts.pipelines`), the bounds of stored facts (`dataMesh.facts.retention`,
@@ -220,6 +226,9 @@ export function readDataMeshBackendConfig(root: Config): DataMeshBackendConfig {
       frequency: { minutes: 5 },
       timeout: { minutes: 5 },
       initialDelay: { seconds: 10 },
+    }),
+    catalogWaitMs: readMilliseconds(root, 'dataMesh.scorecards.catalogWait', {
+      minutes: 3,
     }),
     removal: {
       maxPercent: readMaxPercent(root),

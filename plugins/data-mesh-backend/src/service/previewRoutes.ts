@@ -11,9 +11,9 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   dataMeshAccessDecidePermission,
+  DataMeshApiComponents,
   DataProductEntityV1alpha1,
   entityRefKey,
   isDataProductEntity,
@@ -24,8 +24,16 @@ import { CatalogContractLookup } from '@datamesh-portal/plugin-data-mesh-node';
 import { AccessConfig } from '../access/accessConfig';
 import { consumerDatabaseRole } from '../access/consumerDatabaseRole';
 import { createOpenApiRouter } from '../schema/openapi/generated';
-import { DataPreviewService, PreviewReader } from './DataPreviewService';
-import { AnyRequest } from './requestParams';
+import { CallerChecks } from './callerChecks';
+import {
+  DataPreviewService,
+  DEFAULT_PREVIEW_ROWS,
+  PreviewReader,
+} from './DataPreviewService';
+
+/** A port's preview as the API answers it. */
+export type PortPreviewResponse =
+  DataMeshApiComponents['schemas']['PortPreviewResponse'];
 
 /** An active usage agreement, as the preview needs it. */
 export interface ActiveAgreement {
@@ -42,9 +50,8 @@ export interface ActiveAgreements {
   ): Promise<ActiveAgreement[]>;
 }
 
-/** What the preview route needs. */
-export interface PreviewRoutesOptions {
-  httpAuth: HttpAuthService;
+/** What a port's preview needs: the route's and the `preview-data` action's. */
+export interface PortPreviewOptions {
   auth: AuthService;
   userInfo: UserInfoService;
   catalog: CatalogService;
@@ -52,14 +59,13 @@ export interface PreviewRoutesOptions {
   agreements: ActiveAgreements;
   /** Consumers' database roles, for previews on PostgreSQL; none when unset. */
   access?: AccessConfig;
-  /** The entity as the caller may see it; a NotFoundError when it may not. */
-  readEntity: (req: AnyRequest, ref: CompoundEntityRef) => Promise<Entity>;
-  /** Whether the caller has the permission on the entity. */
-  isAllowed: (
-    credentials: BackstageCredentials,
-    permission: ResourcePermission,
-    resourceRef: string,
-  ) => Promise<boolean>;
+  /** What the caller may read and do. */
+  checks: CallerChecks;
+}
+
+/** What the preview route needs. */
+export interface PreviewRoutesOptions extends PortPreviewOptions {
+  httpAuth: HttpAuthService;
 }
 
 /**
@@ -94,106 +100,118 @@ async function agreementOfCaller(
 }
 
 /**
- * Adds the read-only data preview, `GET /data/:kind/:namespace/:name/ports/:port/preview`: the
- * first rows of each table of an output port, for the product's owners (those with
- * `data-mesh.access.decide` on it, as the permission policy grants owners) and members of a
- * consumer with an active agreement on the port, who never see restricted values. Anyone else
- * who may read the product gets a 403 that says what would let them in; others a 404.
+ * The read-only data preview of an output port: the first rows of each table of its contract,
+ * for the product's owners (those with `data-mesh.access.decide` on it, as the permission
+ * policy grants owners) and members of a consumer with an active agreement on the port, who
+ * never see restricted values. Anyone else who may read the product gets a NotAllowedError
+ * that says what would let them in; others a NotFoundError. The caller is a user.
  */
+export async function previewPort(
+  options: PortPreviewOptions,
+  credentials: BackstageCredentials,
+  request: { ref: CompoundEntityRef; port: string; limit: number },
+): Promise<PortPreviewResponse> {
+  const { auth, catalog, previews, agreements, checks } = options;
+  const { port } = request;
+  const product = await checks.readEntity(credentials, request.ref);
+  if (!isDataProductEntity(product)) {
+    throw new InputError(`${entityRefKey(product)} is not a DataProduct`);
+  }
+  const productRef = entityRefKey(product);
+  const outputPort = (product.spec.outputPorts ?? []).find(
+    p => p.name === port,
+  );
+  if (!outputPort) {
+    throw new NotFoundError(
+      `${productRef} has no output port ${JSON.stringify(port)}`,
+    );
+  }
+
+  let reader: PreviewReader = { as: 'owner' };
+  let agreementId: string | undefined;
+  if (
+    !(await checks.isAllowed(
+      credentials,
+      dataMeshAccessDecidePermission,
+      productRef,
+    ))
+  ) {
+    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+      credentials,
+    );
+    const found = await agreementOfCaller(
+      await agreements.activeOnPort(productRef, port),
+      ownershipEntityRefs,
+      catalog,
+      await auth.getOwnServiceCredentials(),
+    );
+    if (!found) {
+      throw new NotAllowedError(
+        `Only the owners of ${productRef} and members of a consumer with an active agreement on its port ${port} may preview its data: request access to the port first`,
+      );
+    }
+    agreementId = found.agreement.id;
+    const { consumer } = found;
+    const access = options.access;
+    reader = {
+      as: 'agreement',
+      ...(consumer && access
+        ? {
+            databaseRole: (serverId: string) =>
+              databaseRoleOf(consumer, access, serverId),
+          }
+        : {}),
+    };
+  }
+
+  // The caller's own credentials: a contract they may not read is no contract for them.
+  const contractRef = await portContractRef(
+    product,
+    outputPort,
+    new CatalogContractLookup(catalog, auth, { credentials }),
+  );
+  if (!contractRef) {
+    throw new NotFoundError(
+      `Port ${port} of ${productRef} names no data contract, so it has no data to preview`,
+    );
+  }
+  const api = await catalog.getEntityByRef(contractRef, { credentials });
+  const contract = previews.contractOf(api, port, entityRefKey(contractRef));
+  const preview = await previews.preview({
+    product,
+    port,
+    contractRef: entityRefKey(contractRef),
+    contract,
+    limit: request.limit,
+    reader,
+  });
+  return { ...preview, ...(agreementId ? { agreementId } : {}) };
+}
+
+/** Adds `GET /data/:kind/:namespace/:name/ports/:port/preview`, see {@link previewPort}. */
 export function addPreviewRoutes(
   router: Awaited<ReturnType<typeof createOpenApiRouter>>,
   options: PreviewRoutesOptions,
 ) {
-  const { httpAuth, auth, catalog, previews, agreements } = options;
-
   router.get(
     '/data/:kind/:namespace/:name/ports/:port/preview',
     async (req, res) => {
-      const { port } = req.params;
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const product = await options.readEntity(req, req.params);
-      if (!isDataProductEntity(product)) {
-        throw new InputError(`${entityRefKey(product)} is not a DataProduct`);
-      }
-      const productRef = entityRefKey(product);
-      const outputPort = (product.spec.outputPorts ?? []).find(
-        p => p.name === port,
-      );
-      if (!outputPort) {
-        throw new NotFoundError(
-          `${productRef} has no output port ${JSON.stringify(port)}`,
-        );
-      }
-
-      let reader: PreviewReader = { as: 'owner' };
-      let agreementId: string | undefined;
-      if (
-        !(await options.isAllowed(
-          credentials,
-          dataMeshAccessDecidePermission,
-          productRef,
-        ))
-      ) {
-        const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
-          credentials,
-        );
-        const found = await agreementOfCaller(
-          await agreements.activeOnPort(productRef, port),
-          ownershipEntityRefs,
-          catalog,
-          await auth.getOwnServiceCredentials(),
-        );
-        if (!found) {
-          throw new NotAllowedError(
-            `Only the owners of ${productRef} and members of a consumer with an active agreement on its port ${port} may preview its data: request access to the port first`,
-          );
-        }
-        agreementId = found.agreement.id;
-        const { consumer } = found;
-        const access = options.access;
-        reader = {
-          as: 'agreement',
-          ...(consumer && access
-            ? {
-                databaseRole: (serverId: string) =>
-                  databaseRoleOf(consumer, access, serverId),
-              }
-            : {}),
-        };
-      }
-
-      // The caller's own credentials: a contract they may not read is no contract for them.
-      const contractRef = await portContractRef(
-        product,
-        outputPort,
-        new CatalogContractLookup(catalog, auth, { credentials }),
-      );
-      if (!contractRef) {
-        throw new NotFoundError(
-          `Port ${port} of ${productRef} names no data contract, so it has no data to preview`,
-        );
-      }
-      const api = await catalog.getEntityByRef(contractRef, { credentials });
-      const contract = previews.contractOf(
-        api,
-        port,
-        entityRefKey(contractRef),
-      );
-      const preview = await previews.preview({
-        product,
-        port,
-        contractRef: entityRefKey(contractRef),
-        contract,
-        limit: req.query.limit ?? 20,
-        reader,
+      const credentials = await options.httpAuth.credentials(req, {
+        allow: ['user'],
       });
-      res.json({ ...preview, ...(agreementId ? { agreementId } : {}) });
+      res.json(
+        await previewPort(options, credentials, {
+          ref: req.params,
+          port: req.params.port,
+          limit: req.query.limit ?? DEFAULT_PREVIEW_ROWS,
+        }),
+      );
     },
   );
 }
 
 /** The contract API of an output port: its `contract` ref, else found by its `contractId`. */
-async function portContractRef(
+export async function portContractRef(
   product: DataProductEntityV1alpha1,
   port: NonNullable<DataProductEntityV1alpha1['spec']['outputPorts']>[number],
   lookup: CatalogContractLookup,

@@ -45,6 +45,10 @@ function changingCatalog(initial: Entity[]) {
     override(methods: Partial<CatalogService>) {
       overrides = methods;
     },
+    /** The catalog as set, without the overrides. */
+    get current(): CatalogService {
+      return current;
+    },
   };
 }
 
@@ -93,7 +97,16 @@ describe.each(databases.eachSupportedId())(
         (
           await stores.productIndex.queryProducts({ limit: 10, offset: 0 })
         ).items.map(item => item.name);
-      return { clock, source, logger, pass, warnings, shown, listed };
+      return {
+        clock,
+        source,
+        logger,
+        pass,
+        warnings,
+        shown,
+        listed,
+        evaluations,
+      };
     }
 
     it('hides a product gone from the catalog, restores it with its history when it comes back, and purges it after the retention', async () => {
@@ -162,6 +175,36 @@ describe.each(databases.eachSupportedId())(
         expect(await knex(table).where('entity_ref', ref('p4'))).toEqual([]);
       }
       expect(await shown()).toEqual([ref('p1'), ref('p2'), ref('p3')]);
+    });
+
+    it('removes a product gone from the catalog between passes, reading the catalog only when its count drops', async () => {
+      const { clock, source, pass, shown, listed, evaluations } = await setup();
+      await pass();
+      const calls: Array<{ limit?: number }> = [];
+      const counting = () => {
+        const catalog = source.current;
+        source.override({
+          queryEntities: async (request, options) => {
+            calls.push({ limit: (request as { limit?: number }).limit });
+            return catalog.queryEntities(request, options);
+          },
+        });
+      };
+
+      // Nothing gone: one count, no list.
+      counting();
+      expect(await evaluations.removeGoneSincePass()).toEqual([]);
+      expect(calls).toEqual([{ limit: 1 }]);
+
+      // One of four leaves: the count drops, the list is read, it is removed at once.
+      clock.advance(60_000);
+      source.set(NAMES.slice(0, 3).map(n => product(n)));
+      calls.length = 0;
+      counting();
+      expect(await evaluations.removeGoneSincePass()).toEqual([ref('p4')]);
+      expect(calls).toEqual([{ limit: 1 }, { limit: 1000 }]);
+      expect(await shown()).toEqual([ref('p1'), ref('p2'), ref('p3')]);
+      expect(await listed()).toEqual(['p1', 'p2', 'p3']);
     });
 
     it('keeps everything when the catalog briefly lists no products but still has them', async () => {

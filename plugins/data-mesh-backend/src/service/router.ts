@@ -1,6 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
   DatabaseService,
   HttpAuthService,
   PermissionsService,
@@ -9,7 +8,6 @@ import {
   CompoundEntityRef,
   Entity,
   parseEntityRef,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   InputError,
@@ -19,7 +17,6 @@ import {
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  AuthorizeResult,
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
@@ -33,7 +30,6 @@ import {
   entityRefKey,
   exportOdpsDocument,
   isDataProductEntity,
-  isValidDataProductEntity,
   productRelatedRefs,
   type DataMeshApiComponents,
 } from '@datamesh-portal/plugin-data-mesh-common';
@@ -42,10 +38,18 @@ import Router from 'express-promise-router';
 import YAML from 'yaml';
 import { FactValues } from '../database/FactStore';
 import { DataMeshStores } from '../database/stores';
+import { addProvisioningRoutes } from '../provisioning/provisioningRoutes';
+import { ProvisioningService } from '../provisioning/ProvisioningService';
+import { RetirementService } from '../provisioning/RetirementService';
 import { createOpenApiRouter } from '../schema/openapi/generated';
 import { addAccessRoutes, AccessRoutesOptions } from './accessRoutes';
+import { callerChecks } from './callerChecks';
+import { addContractRoutes } from './contractRoutes';
 import { addContractTestRoutes } from './contractTestRoutes';
+import { ContractHistoryService } from './ContractHistoryService';
+import { ContractImpactService } from './ContractImpactService';
 import { ContractTestService } from './ContractTestService';
+import { draftVerdict } from './draftVerdict';
 import { EvaluationService } from './EvaluationService';
 import { FactPipelineScope } from './config';
 import { GovernanceService } from './GovernanceService';
@@ -79,8 +83,16 @@ export interface RouterOptions {
   governance: GovernanceService;
   home: MeshHomeService;
   contractTests: ContractTestService;
+  /** Contract evolution: the impact of a proposed definition; without it, no such routes. */
+  contractImpact?: ContractImpactService;
+  /** Contract history: recorded versions and their diffs; needs contractImpact. */
+  contractHistory?: ContractHistoryService;
   /** Usage agreements on output ports; without them, no access request routes. */
   access?: Pick<AccessRoutesOptions, 'userInfo' | 'access'>;
+  /** Tables of output ports created from their contracts; without it, no such routes. */
+  provisioning?: ProvisioningService;
+  /** What retirement did to products; without it, no such route. */
+  retirement?: RetirementService;
   /** The data preview of output ports; without it, no preview route. */
   preview?: Pick<
     PreviewRoutesOptions,
@@ -147,46 +159,17 @@ export async function createRouter(
   // InputError names the parameter or field and what is wrong.
   const router = await createOpenApiRouter();
 
+  // The same checks as the actions registry's actions, with the request's credentials.
+  const checks = callerChecks(catalog, permissions);
   /** The entity as the caller may see it; 404 when it does not exist or is not visible. */
-  const readEntity = async (req: AnyRequest, ref: CompoundEntityRef) => {
-    const entity = await catalog.getEntityByRef(ref, {
-      credentials: await httpAuth.credentials(req),
-    });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
-    }
-    return entity;
-  };
-  const isAllowed = async (
-    credentials: BackstageCredentials,
-    permission: BasicPermission | ResourcePermission,
-    resourceRef?: string,
-  ) => {
-    const [decision] = await permissions.authorize(
-      [
-        permission.type === 'resource'
-          ? { permission, resourceRef: resourceRef! }
-          : { permission },
-      ],
-      { credentials },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
-  };
+  const readEntity = async (req: AnyRequest, ref: CompoundEntityRef) =>
+    checks.readEntity(await httpAuth.credentials(req), ref);
+  const isAllowed = checks.isAllowed;
   const authorize = async (
     req: AnyRequest,
     permission: BasicPermission | ResourcePermission,
     entityRef?: string,
-  ) => {
-    if (
-      !(await isAllowed(await httpAuth.credentials(req), permission, entityRef))
-    ) {
-      throw new NotAllowedError(
-        `Not allowed to ${permission.name}${
-          entityRef ? ` on ${entityRef}` : ''
-        }`,
-      );
-    }
-  };
+  ) => checks.authorize(await httpAuth.credentials(req), permission, entityRef);
   /** Whether the caller sees draft policies: governance admins only. */
   const policyVisibility = async (req: AnyRequest) => ({
     withDrafts: await isAllowed(
@@ -312,30 +295,13 @@ export async function createRouter(
   // Dry run: the verdict on a draft product, nothing stored (templates and CI use it). It reads
   // the catalog and stored facts as the caller: it shows nothing they may not read.
   router.post('/evaluate', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entity, facts = {} } = req.body;
-    for (const source of Object.keys(facts)) {
-      const problem = describeInvalidFactSource(source);
-      // A source that is no identifier is quoted: `facts.:: ...` would not name it.
-      if (problem) {
-        throw new InputError(`facts[${JSON.stringify(source)}]: ${problem}`);
-      }
-    }
-    // Throws an InputError naming every bad field of a DataProduct.
-    if (!isValidDataProductEntity(entity)) {
-      throw new InputError(
-        'entity: must be a DataProduct (apiVersion datamesh-portal.io/v1alpha1)',
-      );
-    }
-    const visible = await withoutDraftsUnlessAllowed(req);
-    const verdict = await evaluations.dryRun(entity, facts, credentials);
-    res.json({
-      scorecard: verdict.scorecard,
-      governance: {
-        ...verdict.governance,
-        results: visible(verdict.governance.results),
-      },
-    });
+    res.json(
+      await draftVerdict(
+        { evaluations, checks },
+        await httpAuth.credentials(req),
+        req.body,
+      ),
+    );
   });
 
   router.post('/evaluate/:kind/:namespace/:name', async (req, res) => {
@@ -478,6 +444,15 @@ export async function createRouter(
     authorize,
   });
 
+  // Contract evolution: what a proposed definition changes and whom it affects.
+  if (options.contractImpact) {
+    addContractRoutes(router, {
+      httpAuth,
+      impact: options.contractImpact,
+      history: options.contractHistory,
+    });
+  }
+
   // The read-only data preview of an output port, for owners and active consumers.
   if (options.preview) {
     addPreviewRoutes(router, {
@@ -485,8 +460,7 @@ export async function createRouter(
       httpAuth,
       auth,
       catalog,
-      readEntity,
-      isAllowed,
+      checks,
     });
   }
 
@@ -496,8 +470,18 @@ export async function createRouter(
       ...options.access,
       httpAuth,
       catalog,
+      checks,
+    });
+  }
+
+  // Output ports' tables from their contracts, for the product's owners.
+  if (options.provisioning) {
+    addProvisioningRoutes(router, {
+      provisioning: options.provisioning,
+      retirement: options.retirement,
+      httpAuth,
       readEntity,
-      authorize,
+      contractImpact: options.contractImpact,
     });
   }
 

@@ -11,12 +11,22 @@ import {
 
 jest.setTimeout(60_000);
 
-// A second product, without a purpose.
+// A second product, without a purpose; a third one, documented, that breaks the policy.
 const catalog = `${SALES_CATALOG}---
 apiVersion: datamesh-portal.io/v1alpha1
 kind: DataProduct
 metadata: { name: refunds }
 spec: { owner: sales-data, domain: sales, status: active }
+---
+apiVersion: datamesh-portal.io/v1alpha1
+kind: DataProduct
+metadata: { name: card-numbers }
+spec:
+  owner: sales-data
+  domain: sales
+  status: active
+  purpose: The card numbers of every payment, unmasked.
+  classification: restricted
 `;
 
 const dataMesh = {
@@ -45,6 +55,21 @@ const dataMesh = {
       },
     ],
   },
+  // One enforced policy instead of the defaults, so that the checks alone decide the level of
+  // the products that follow it.
+  governance: {
+    defaultPolicies: false,
+    policies: [
+      {
+        id: 'no-restricted-data',
+        title: 'Restricted data stays out of the mesh',
+        severity: 'error',
+        enforcement: 'enforce',
+        appliesTo: 'has(entity.spec.classification)',
+        rule: "entity.spec.classification != 'restricted'",
+      },
+    ],
+  },
 };
 
 describe('scorecards through the REST API', () => {
@@ -54,6 +79,7 @@ describe('scorecards through the REST API', () => {
   beforeAll(async () => {
     backend = await startRouteTestBackend({ catalog, dataMesh });
     await waitForRelation(backend, 'refunds');
+    await waitForRelation(backend, 'card-numbers');
   });
 
   afterAll(() => backend?.stop());
@@ -247,6 +273,42 @@ describe('scorecards through the REST API', () => {
     expect(res.body.error.message).toBe(
       'entityRef: group:default/sales-data is not a DataProduct',
     );
+  });
+
+  it('holds a product failing an enforced policy below the top level, saying why', async () => {
+    const levelCap = {
+      checksLevel: 'silver',
+      policyIds: ['no-restricted-data'],
+      reason:
+        'Held at bronze, below silver: not compliant with the enforced policy “Restricted data stays out of the mesh”. Fix or waive it to hold silver.',
+    };
+    const evaluated = await request(backend.server)
+      .post('/api/data-mesh/evaluate/dataproduct/default/card-numbers')
+      .set('Authorization', user);
+    expect(evaluated.status).toBe(200);
+    expect(evaluated.body).toMatchObject({
+      score: 100,
+      level: 'bronze',
+      levelCap,
+    });
+    const latest = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/card-numbers')
+      .set('Authorization', user);
+    expect(latest.body).toMatchObject({
+      score: 100,
+      level: 'bronze',
+      levelCap,
+    });
+    const governance = await request(backend.server)
+      .get('/api/data-mesh/governance/dataproduct/default/card-numbers')
+      .set('Authorization', user);
+    expect(governance.body.compliant).toBe(false);
+    // A compliant product holds the level its checks earn, and no cap.
+    const orders = await request(backend.server)
+      .get('/api/data-mesh/scorecards/dataproduct/default/orders')
+      .set('Authorization', user);
+    expect(orders.body.level).toBe('silver');
+    expect(orders.body).not.toHaveProperty('levelCap');
   });
 
   it('refuses bodies over the size limit and callers without credentials', async () => {

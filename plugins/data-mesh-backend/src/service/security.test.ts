@@ -89,6 +89,11 @@ const policy: PermissionPolicy = {
     if (permission.name === 'data-mesh.access.request' && caller !== READER) {
       return { result: AuthorizeResult.ALLOW };
     }
+    // Provisioning output ports: any user, as in the example portal; the backend lets only the
+    // members of the product's owning group.
+    if (permission.name === 'data-mesh.output-port.provision') {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (
       !permission.name.startsWith('data-mesh.') ||
       caller === ADMIN ||
@@ -124,6 +129,42 @@ const permissions = [
 ];
 
 const restricted = { restricted: 'true' };
+const EMAIL = {
+  name: 'email',
+  logicalType: 'string',
+  classification: 'restricted',
+};
+/** The ports' contract; without `email` a breaking change. */
+const lakeContract = (version: string, extra: object[]) => ({
+  apiVersion: 'v3.1.0',
+  kind: 'DataContract',
+  id: 'lake',
+  version,
+  status: 'active',
+  servers: [{ server: 'lake', type: 'duckdb', database: 'lake.duckdb' }],
+  schema: [
+    {
+      name: 'customers',
+      properties: [{ name: 'id', logicalType: 'integer' }, ...extra],
+    },
+  ],
+});
+/** The secret product's contract: its content is hidden data too. */
+const secretContract = (version: string) => ({
+  apiVersion: 'v3.1.0',
+  kind: 'DataContract',
+  id: `${MARKER}-records`,
+  version,
+  status: 'active',
+  description: { purpose: `The ${MARKER} records` },
+  servers: [{ server: 'lake', type: 'duckdb', database: 'lake.duckdb' }],
+  schema: [
+    {
+      name: `${MARKER}_records`,
+      properties: [{ name: `${MARKER}_diagnosis`, logicalType: 'string' }],
+    },
+  ],
+});
 const docs = [
   { kind: 'Group', metadata: { name: 'clinical-data' } },
   { kind: 'Group', metadata: { name: 'research-data' } },
@@ -191,8 +232,12 @@ const docs = [
       domain: 'secret-domain',
       status: 'active',
       classification: 'restricted',
-      inputPorts: [{ name: 'open', dataProduct: 'open-product' }],
-      // Not in the catalog: its contract test run is an error that says so.
+      inputPorts: [
+        { name: 'open', dataProduct: 'open-product' },
+        // A consumer of the readable contract that only who may read the product sees.
+        { name: 'lake', contract: 'lake-contract' },
+      ],
+      // Hidden like the product; its table is not on the server: its test run fails.
       outputPorts: [
         { name: 'records', type: 'table', contract: 'secret-contract' },
       ],
@@ -221,27 +266,22 @@ const docs = [
       type: 'odcs',
       lifecycle: 'production',
       owner: 'research-data',
-      definition: YAML.stringify({
-        apiVersion: 'v3.1.0',
-        kind: 'DataContract',
-        id: 'lake',
-        version: '1.0.0',
-        status: 'active',
-        servers: [{ server: 'lake', type: 'duckdb', database: 'lake.duckdb' }],
-        schema: [
-          {
-            name: 'customers',
-            properties: [
-              { name: 'id', logicalType: 'integer' },
-              {
-                name: 'email',
-                logicalType: 'string',
-                classification: 'restricted',
-              },
-            ],
-          },
-        ],
-      }),
+      definition: YAML.stringify(lakeContract('1.0.0', [EMAIL])),
+    },
+  },
+  // The secret product's contract, hidden from whoever may not read the product.
+  {
+    kind: 'API',
+    metadata: {
+      name: 'secret-contract',
+      title: `The ${MARKER} contract`,
+      labels: restricted,
+    },
+    spec: {
+      type: 'odcs',
+      lifecycle: 'production',
+      owner: 'clinical-data',
+      definition: YAML.stringify(secretContract('1.0.0')),
     },
   },
 ];
@@ -275,6 +315,31 @@ const draftWith = (spec: object, name = draft.metadata.name) => ({
   metadata: { name },
   spec: { ...draft.spec, ...spec },
 });
+/**
+ * A request to provision the port `table` of a product on the lake (the contract's table
+ * `customers`), its draft claiming `owner`.
+ */
+const provisionTable = (name: string, owner = 'clinical-data') => ({
+  entity: {
+    ...draft,
+    metadata: { name },
+    spec: {
+      owner,
+      domain: 'open-domain',
+      status: 'active',
+      outputPorts: [{ name: 'table', type: 'table' }],
+    },
+  },
+  contracts: [{ port: 'table', definition: lakeContract('1.0.0', [EMAIL]) }],
+});
+/** The proposed definition of the ports' contract: `email` removed. */
+const lakeImpact = {
+  contractRef: 'api:default/lake-contract',
+  definition: lakeContract('2.0.0', []),
+};
+const consumerRefs = (body: any): string[] =>
+  body.consumers.map((c: any) => c.entityRef);
+
 /** The outcome of each check or policy of a result, by id. */
 const outcomes = (results: Array<{ id: string; outcome: string }>) =>
   Object.fromEntries(results.map(result => [result.id, result.outcome]));
@@ -1101,6 +1166,184 @@ const table: Row[] = [
       },
     },
   },
+  {
+    method: 'post',
+    route: '/contracts/impact',
+    guard:
+      'catalog.entity.read of the contract; consumers the caller may read only',
+    call: {
+      path: '/contracts/impact',
+      body: {
+        contractRef: 'api:default/secret-contract',
+        definition: secretContract('2.0.0'),
+      },
+    },
+    denied: [
+      { as: 'reader', status: 404 },
+      { as: 'scopedAdmin', status: 404 },
+      // A contract it may read: the consumers it may not read are left out.
+      {
+        as: 'reader',
+        status: 200,
+        body: lakeImpact,
+        expectBody: body => {
+          hidesSecret(body);
+          expect(body.breaking).toBe(true);
+          expect(consumerRefs(body)).toContain('group:default/clinical-data');
+        },
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      body: lakeImpact,
+      expectBody: body =>
+        expect(body.consumers).toContainEqual(
+          expect.objectContaining({
+            entityRef: SECRET,
+            kind: 'input-port',
+            port: 'lake',
+          }),
+        ),
+    },
+  },
+  {
+    method: 'get',
+    route: '/contracts/:kind/:namespace/:name/versions',
+    guard: 'catalog.entity.read of the contract',
+    call: { path: '/contracts/api/default/secret-contract/versions' },
+    denied: [
+      { as: 'reader', status: 404 },
+      { as: 'scopedAdmin', status: 404 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body =>
+        expect(body).toEqual({
+          contractRef: 'api:default/secret-contract',
+          items: [expect.objectContaining({ version: '1.0.0' })],
+        }),
+    },
+  },
+  {
+    method: 'get',
+    route: '/contracts/:kind/:namespace/:name/diff',
+    guard: 'catalog.entity.read of the contract',
+    call: {
+      path: '/contracts/api/default/secret-contract/diff?from=1.0.0&to=1.0.0',
+    },
+    denied: [
+      { as: 'reader', status: 404 },
+      { as: 'scopedAdmin', status: 404 },
+      // Not the 400 saying there is no definition before its only version.
+      {
+        as: 'reader',
+        status: 404,
+        path: '/contracts/api/default/secret-contract/diff',
+      },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body =>
+        expect(body).toMatchObject({
+          contractRef: 'api:default/secret-contract',
+          from: { version: '1.0.0' },
+          to: { version: '1.0.0' },
+          changes: [],
+        }),
+    },
+  },
+  {
+    method: 'get',
+    route: '/provisioning/servers',
+    guard:
+      'signed in; configuration only: the servers dataMesh.provisioning lets the domain use',
+    call: { path: '/provisioning/servers?domain=open-domain' },
+    denied: [],
+    allowed: {
+      as: 'reader',
+      status: 200,
+      expectBody: body =>
+        expect(body.items).toEqual([
+          expect.objectContaining({
+            id: 'lake',
+            type: 'duckdb',
+            schema: 'open_domain',
+          }),
+        ]),
+    },
+  },
+  ...(['plan', 'apply'] as const).map(
+    (step): Row => ({
+      method: 'post',
+      route: `/provisioning/${step}`,
+      guard:
+        'a user in the product’s owning group (the catalog’s owner over a draft’s) with data-mesh.output-port.provision',
+      call: {
+        path: `/provisioning/${step}`,
+        body: provisionTable('open-product'),
+      },
+      denied: [
+        { as: 'reader', status: 403 },
+        { as: 'ci', status: 403 },
+        // A draft claiming another team's product for the owner's team.
+        { as: 'owner', status: 403, body: provisionTable('others-product') },
+        // A draft claiming the hidden product for another team: refused.
+        {
+          as: 'reader',
+          status: 403,
+          body: provisionTable('secret-product', 'research-data'),
+          // Not even who owns it.
+          expectBody: body =>
+            expect(body.error.message).not.toContain('clinical-data'),
+        },
+        {
+          as: 'scopedAdmin',
+          status: 403,
+          body: provisionTable('secret-product', 'research-data'),
+          // Not even who owns it.
+          expectBody: body =>
+            expect(body.error.message).not.toContain('clinical-data'),
+        },
+      ],
+      allowed: {
+        as: 'owner',
+        status: 200,
+        expectBody: body =>
+          expect(body).toMatchObject({
+            entityRef: OPEN,
+            applied: step === 'apply',
+            ports: [
+              {
+                port: 'table',
+                objects: [
+                  { table: '"open_domain"."customers"', action: 'create' },
+                ],
+              },
+            ],
+          }),
+      },
+    }),
+  ),
+  {
+    method: 'get',
+    route: '/provisioning/:kind/:namespace/:name/retirement',
+    guard: 'catalog.entity.read of the product',
+    call: {
+      path: '/provisioning/dataproduct/default/secret-product/retirement',
+    },
+    denied: [
+      { as: 'reader', status: 404 },
+      { as: 'scopedAdmin', status: 404 },
+    ],
+    allowed: {
+      as: 'owner',
+      status: 200,
+      expectBody: body => expect(body).toEqual({ entityRef: SECRET }),
+    },
+  },
 ];
 
 /** The data mesh config of the suites, with `facts` (the pipelines) as given. */
@@ -1147,12 +1390,22 @@ async function registeredRoutes(): Promise<string[]> {
     },
     access: {},
     preview: {},
+    // As the plugin wires them: the contract evolution and provisioning routes too.
+    contractImpact: {},
+    contractHistory: {},
+    provisioning: {},
+    retirement: {},
   } as unknown as RouterOptions);
   return servedRoutes(router);
 }
 
 describe('the security table of the data mesh API', () => {
   let backend: TestBackend;
+  // The backend's scheduler, to run the contract history pass once the catalog holds the
+  // contracts (its schedule waits a minute).
+  const scheduler = mockServices.scheduler() as ReturnType<
+    typeof mockServices.scheduler
+  > & { factory: typeof mockServices.scheduler.factory };
 
   const send = (method: Row['method'], call: Call, as: Caller) => {
     const path = typeof call.path === 'function' ? call.path() : call.path;
@@ -1182,8 +1435,13 @@ describe('the security table of the data mesh API', () => {
           ],
         }),
         servers: { lake: { type: 'duckdb', path: lake } },
+        provisioning: { servers: { lake: { domains: ['open-domain'] } } },
       },
-      features: [...permissions, notificationsStub().factory],
+      features: [
+        ...permissions,
+        notificationsStub().factory,
+        scheduler.factory(),
+      ],
     });
     await waitForRelation(
       backend,
@@ -1276,6 +1534,14 @@ describe('the security table of the data mesh API', () => {
     if (approved.body.state !== 'active') {
       throw new Error(`Approving answered ${approved.status} ${approved.text}`);
     }
+    // The contracts' first versions, for the contract history rows.
+    await waitFor('the secret contract in the catalog', async () => {
+      const res = await request(backend.server)
+        .get('/api/catalog/entities/by-name/api/default/secret-contract')
+        .set('Authorization', AUTHORIZATION.admin());
+      return res.status === 200;
+    });
+    await scheduler.triggerTask('data-mesh-contract-history');
   });
 
   afterAll(() => backend?.stop());

@@ -83,9 +83,9 @@ const bare: RuleContextInput = {
 };
 
 describe('the default checks', () => {
-  it('are 15 checks over three levels, each documented', () => {
+  it('are 17 checks over three levels, each documented', () => {
     expect(DEFAULT_SCORECARD_LEVELS).toEqual(['bronze', 'silver', 'gold']);
-    expect(DEFAULT_SCORECARD_CHECKS).toHaveLength(15);
+    expect(DEFAULT_SCORECARD_CHECKS).toHaveLength(17);
     const readme = fs.readFileSync(path.join(__dirname, 'README.md'), 'utf8');
     for (const check of DEFAULT_SCORECARD_CHECKS) {
       expect(check).toMatchObject({
@@ -127,7 +127,9 @@ describe('the default checks', () => {
       // applies to deprecated products only: see below
       'deprecation-has-sunset': 'skipped',
       'upstream-active': 'pass',
+      'contract-tests-measured': 'pass',
       'contract-tests-passing': 'pass',
+      'freshness-measured': 'pass',
       'data-fresh': 'pass',
     });
     expect(
@@ -169,7 +171,11 @@ describe('the default checks', () => {
       'deprecation-has-sunset': { outcome: 'skipped' },
       // nothing upstream: vacuously true
       'upstream-active': { outcome: 'pass' },
+      // not measured: a failure, not a skip
+      'contract-tests-measured': { outcome: 'fail' },
       'contract-tests-passing': { outcome: 'skipped' },
+      // no freshness SLO declared
+      'freshness-measured': { outcome: 'skipped' },
       'data-fresh': { outcome: 'skipped' },
     });
     expect(
@@ -179,7 +185,70 @@ describe('the default checks', () => {
         DEFAULT_SCORECARD_LEVELS,
         context,
       ),
-    ).toMatchObject({ score: 5.6, level: null });
+    ).toMatchObject({ score: 6.3, level: null });
+  });
+
+  // Each kind of product by what it scores with the default weights: documented fields weigh
+  // 1 each, measured quality 2 to 6, and gold needs the quality measured and good.
+  it.each<[string, RuleContextInput['facts'], number, string]>([
+    [
+      'measured and good',
+      {
+        contract_tests: { passed: 40, failed: 0, errors: 0 },
+        freshness: { lastUpdated: minutesAgo(10) },
+      },
+      100,
+      'gold',
+    ],
+    [
+      'measured, stale',
+      {
+        contract_tests: { passed: 40, failed: 0, errors: 0 },
+        freshness: { lastUpdated: minutesAgo(16) },
+      },
+      85.7,
+      'silver',
+    ],
+    [
+      'measured, tests failing',
+      {
+        contract_tests: { passed: 38, failed: 2, errors: 0 },
+        freshness: { lastUpdated: minutesAgo(10) },
+      },
+      78.6,
+      'silver',
+    ],
+    [
+      'measured, a check in error',
+      {
+        contract_tests: { passed: 39, failed: 0, errors: 1 },
+        freshness: { lastUpdated: minutesAgo(10) },
+      },
+      78.6,
+      'silver',
+    ],
+    [
+      'tests measured, freshness not',
+      { contract_tests: { passed: 40, failed: 0 } },
+      91.7,
+      'silver',
+    ],
+    ['not measured', {}, 66.7, 'silver'],
+    [
+      'only errors: nothing measured',
+      { contract_tests: { passed: 0, failed: 0, errors: 12 } },
+      66.7,
+      'silver',
+    ],
+  ])('score a documented product %s at %s, %s', (_, facts, score, level) => {
+    expect(
+      evaluateScorecard(
+        compiled,
+        DEFAULT_SCORECARD_CHECKS,
+        DEFAULT_SCORECARD_LEVELS,
+        { ...complete, facts },
+      ),
+    ).toMatchObject({ score, level });
   });
 
   it('fail on failing facts, stale data and a deprecated product without sunset', () => {
@@ -210,10 +279,13 @@ describe('the default checks', () => {
   });
 
   it('find the deliberate gaps of the examples', () => {
+    // The examples without facts: their quality is not measured, beside these gaps.
+    const notMeasured = ['contract-tests-measured', 'freshness-measured'];
     const failing = (name: string) =>
       compiled
         .filter(c => evaluateRule(c, example(name)).outcome === 'fail')
-        .map(c => c.id);
+        .map(c => c.id)
+        .filter(id => !notMeasured.includes(id));
     expect(failing('ad-performance')).toEqual(['output-ports-have-contracts']);
     expect(failing('user-interest-segments')).toEqual([
       'deprecation-has-sunset',

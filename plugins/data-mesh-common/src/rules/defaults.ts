@@ -3,6 +3,12 @@ import { GovernancePolicyDefinition, ScorecardCheckDefinition } from '../api';
 /** The default scorecard levels, lowest first. @public */
 export const DEFAULT_SCORECARD_LEVELS: string[] = ['bronze', 'silver', 'gold'];
 
+/** Contract tests ran on the data and measured something (not only errors). */
+const CONTRACT_TESTS_MEASURED =
+  'has(facts.contract_tests) && ((has(facts.contract_tests.passed) && facts.contract_tests.passed > 0) || (has(facts.contract_tests.failed) && facts.contract_tests.failed > 0))';
+const FRESHNESS_SLO_DECLARED =
+  'has(entity.spec.slos) && has(entity.spec.slos.freshness)';
+
 /**
  * The default scorecard checks for DataProducts; documented in `src/rules/README.md` of
  * `@datamesh-portal/plugin-data-mesh-common`. They read the entity, its resolved domain, owner
@@ -28,7 +34,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
       'The purpose says why the product exists and which questions it answers.',
     category: 'documentation',
     level: 'bronze',
-    weight: 2,
+    weight: 1,
     rule: 'has(entity.spec.purpose) && size(entity.spec.purpose) >= 20',
     remediation:
       'Add spec.purpose (at least 20 characters): why the product exists and who it is for.',
@@ -39,7 +45,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     description: 'spec.owner names a team that exists in the catalog.',
     category: 'ownership',
     level: 'bronze',
-    weight: 2,
+    weight: 1,
     rule: 'owner != null',
     remediation:
       'Set spec.owner to a group of the catalog (e.g. group:sales-data), or register that group.',
@@ -50,7 +56,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     description: 'spec.domain names a domain that exists in the catalog.',
     category: 'ownership',
     level: 'bronze',
-    weight: 2,
+    weight: 1,
     rule: 'domain != null',
     remediation:
       'Set spec.domain to a Domain of the catalog, or register that domain.',
@@ -62,7 +68,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
       'Consumers and policies need to know how sensitive the data is.',
     category: 'documentation',
     level: 'bronze',
-    weight: 2,
+    weight: 1,
     rule: "has(entity.spec.classification) && entity.spec.classification in ['public', 'internal', 'confidential', 'restricted']",
     remediation:
       'Set spec.classification to public, internal, confidential or restricted.',
@@ -107,7 +113,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
       'Each output port names the ODCS contract consumers can rely on: an API entity, or the contract id as ODPS documents do.',
     category: 'contracts',
     level: 'silver',
-    weight: 2,
+    weight: 1,
     rule: 'has(entity.spec.outputPorts) && size(entity.spec.outputPorts) > 0 && entity.spec.outputPorts.all(p, has(p.contract) || has(p.contractId))',
     remediation:
       'Declare at least one output port and set its contract to an API entity of type odcs (or its contractId to the ODCS id).',
@@ -118,7 +124,7 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
     description: 'Consumers know how fresh and how available the data is.',
     category: 'operations',
     level: 'silver',
-    weight: 2,
+    weight: 1,
     rule: 'has(entity.spec.slos) && has(entity.spec.slos.freshness) && has(entity.spec.slos.availability)',
     remediation:
       'Add spec.slos.freshness (ISO-8601 duration, e.g. PT24H) and spec.slos.availability (percent, e.g. 99.5).',
@@ -159,28 +165,52 @@ export const DEFAULT_SCORECARD_CHECKS: ScorecardCheckDefinition[] = [
       'Move input ports off deprecated or retired products (see their spec.deprecation.replacedBy).',
   },
   {
+    id: 'contract-tests-measured',
+    title: 'Data contract tests measure the data',
+    description:
+      'The contracts were tested on the data: the fact contract_tests has at least one passed or failed check. Without it the quality of the data is not measured, and the product cannot hold the top level.',
+    category: 'quality',
+    level: 'gold',
+    weight: 4,
+    rule: CONTRACT_TESTS_MEASURED,
+    remediation:
+      'Not measured: name a server of dataMesh.servers in the contract (servers[].server) so the portal tests it, or push results from CI (POST /api/data-mesh/facts, source contract_tests).',
+  },
+  {
     id: 'contract-tests-passing',
     title: 'Data contract tests pass',
     description:
-      'The latest contract test runs have no failed checks: the fact contract_tests, written by the backend from its runs of every contract on its data server, or pushed by CI.',
-    category: 'contracts',
+      'The latest contract test runs have no failed checks and no errors: the fact contract_tests, written by the backend from its runs of every contract on its data server, or pushed by CI.',
+    category: 'quality',
+    level: 'gold',
+    weight: 6,
+    appliesTo: CONTRACT_TESTS_MEASURED,
+    rule: '(!has(facts.contract_tests.failed) || facts.contract_tests.failed == 0) && (!has(facts.contract_tests.errors) || facts.contract_tests.errors == 0)',
+    remediation:
+      'Fix the data, or the contract, where the failing checks of the Contract tests tab point, and run the tests again.',
+  },
+  {
+    id: 'freshness-measured',
+    title: 'Freshness is measured',
+    description:
+      'A product that declares a freshness SLO has it measured: the fact freshness.lastUpdated, from the freshness (latency) service level of its contract tested on the data, or pushed by a pipeline.',
+    category: 'quality',
     level: 'gold',
     weight: 2,
-    appliesTo: 'has(facts.contract_tests)',
-    rule: 'facts.contract_tests.failed == 0',
+    appliesTo: FRESHNESS_SLO_DECLARED,
+    rule: 'has(facts.freshness) && has(facts.freshness.lastUpdated)',
     remediation:
-      'Fix the failing data contract tests, or the contract, and push the new results.',
+      'Not measured: add a latency (or freshness) service level on a timestamp column to the contract (slaProperties), or push freshness.lastUpdated from the pipeline.',
   },
   {
     id: 'data-fresh',
-    title: 'Data is fresh within its SLO',
+    title: 'Freshness SLO is met',
     description:
       'The newest data is within spec.slos.freshness: the fact freshness.lastUpdated, measured by the contract tests on the data server (or pushed by a pipeline).',
     category: 'quality',
     level: 'gold',
-    weight: 2,
-    appliesTo:
-      'has(facts.freshness) && has(facts.freshness.lastUpdated) && has(entity.spec.slos) && has(entity.spec.slos.freshness)',
+    weight: 4,
+    appliesTo: `${FRESHNESS_SLO_DECLARED} && has(facts.freshness) && has(facts.freshness.lastUpdated)`,
     rule: 'now - timestamp(facts.freshness.lastUpdated) <= isoDuration(entity.spec.slos.freshness)',
     remediation:
       'Check the pipeline that updates the product; the data is older than its freshness SLO.',
@@ -275,6 +305,18 @@ export const DEFAULT_GOVERNANCE_POLICIES: GovernancePolicyDefinition[] = [
     rule: "upstream.all(u, !has(u.spec.status) || u.spec.status != 'retired')",
     remediation:
       'Move the input port to the retired product’s replacement, or remove it.',
+  },
+  {
+    id: 'contract-versions-cover-changes',
+    title: 'Contract versions cover their changes',
+    description:
+      'Consumers rely on a contract’s version: the last change of each contract the product provides declares a version bump at least as large as its changes need (a breaking change a new major version, a non-breaking one a new minor, a documentation change a new patch). The portal compares each new definition with the one before (fact contract_versions).',
+    severity: 'error',
+    enforcement: 'enforce',
+    appliesTo: 'has(facts.contract_versions)',
+    rule: 'facts.contract_versions.uncovered == 0',
+    remediation:
+      'Raise the version of each contract named in facts.contract_versions.uncoveredContracts to what its changes need (data-mesh-check diff says which, the Changes tab shows them), or ask for a waiver of this policy.',
   },
   {
     id: 'name-convention',

@@ -28,7 +28,11 @@ export {
   type RuleLimits,
 } from './limits';
 export { RULE_VARIABLES } from './environment';
-export { compileScorecardChecks, evaluateScorecard } from './scorecard';
+export {
+  capScorecardLevel,
+  compileScorecardChecks,
+  evaluateScorecard,
+} from './scorecard';
 export { DEFAULT_SCORECARD_CHECKS, DEFAULT_SCORECARD_LEVELS } from './defaults';
 export { DEFAULT_GOVERNANCE_POLICIES } from './defaults';
 export {

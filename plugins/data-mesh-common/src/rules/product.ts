@@ -23,14 +23,20 @@ import { RuleDeadline } from './deadline';
 import { CompiledRule } from './engine';
 import { RuleCompileError, RuleCompileProblem } from './errors';
 import {
+  applyWaivers,
   compileGovernancePolicies,
   CompiledPolicy,
   evaluateGovernance,
   PolicyResolver,
   PolicyResolverOptions,
+  WaiverLike,
 } from './governance';
 import { DEFAULT_PRODUCT_TIME_LIMIT_MS } from './limits';
-import { compileScorecardChecks, evaluateScorecard } from './scorecard';
+import {
+  capScorecardLevel,
+  compileScorecardChecks,
+  evaluateScorecard,
+} from './scorecard';
 
 function relationTargets(entity: Entity, type: string): string[] {
   return (entity.relations ?? [])
@@ -190,12 +196,15 @@ export class DataProductEvaluator {
   }
 
   /**
-   * Scorecard and governance results of one product, waivers not applied. `findDomain` finds
-   * the parent domains whose policies also apply.
+   * Scorecard and governance results of one product, waivers not applied to the governance
+   * results. `findDomain` finds the parent domains whose policies also apply. The scorecard's
+   * level is capped while the product is not compliant (`capScorecardLevel`), with `waivers`
+   * (those in force at `now`) applied to decide it.
    */
   evaluate(
     input: RuleContextInput,
     findDomain: (ref: string) => Entity | undefined,
+    options: { waivers?: WaiverLike[]; now?: Date } = {},
   ): EvaluateResponse {
     // Compiled before the clock starts: a domain's policies compile once for all its products.
     const policies = this.policiesFor(
@@ -215,15 +224,29 @@ export class DataProductEvaluator {
       if (!(e instanceof RuleContextError)) throw e;
     }
     const { checks, levels } = this.rules;
+    const scorecard = evaluateScorecard(
+      this.compiledChecks,
+      checks,
+      levels,
+      context,
+      { deadline },
+    );
+    const governance = evaluateGovernance(policies, context, { deadline });
+    const verdict = options.waivers?.length
+      ? applyWaivers(
+          governance.results,
+          options.waivers,
+          options.now ?? new Date(),
+        )
+      : governance;
     return {
-      scorecard: evaluateScorecard(
-        this.compiledChecks,
-        checks,
+      scorecard: capScorecardLevel(
+        scorecard,
         levels,
-        context,
-        { deadline },
+        verdict,
+        id => policies.find(p => p.policy.id === id)?.policy.title,
       ),
-      governance: evaluateGovernance(policies, context, { deadline }),
+      governance,
     };
   }
 }

@@ -1,8 +1,10 @@
 import { JsonObject } from '@backstage/types';
 import { ScorecardCheckDefinition } from '../api';
 import {
+  capScorecardLevel,
   compileScorecardChecks,
   createRuleContext,
+  DataProductEvaluator,
   evaluateScorecard,
   RuleCompileError,
   RuleContextInput,
@@ -248,5 +250,134 @@ describe('compileScorecardChecks', () => {
     expect(error!.message).toContain(
       'Rule a: level: "platinum" is not one of the levels bronze, bronze',
     );
+  });
+});
+
+describe('the level cap of governance', () => {
+  const gold = { score: 100, level: 'gold', checks: [] };
+  const failing = {
+    compliant: false,
+    results: [
+      {
+        id: 'owner-is-group',
+        severity: 'error' as const,
+        enforcement: 'enforce' as const,
+        origin: 'global' as const,
+        outcome: 'fail' as const,
+        blocking: true,
+      },
+      {
+        id: 'name-convention',
+        severity: 'warning' as const,
+        enforcement: 'warn' as const,
+        origin: 'global' as const,
+        outcome: 'fail' as const,
+        blocking: false,
+      },
+    ],
+  };
+  const compliant = { compliant: true, results: [] };
+
+  it('holds a product that is not compliant below the top level, saying why', () => {
+    const capped = capScorecardLevel(gold, LEVELS, failing, id =>
+      id === 'owner-is-group' ? 'Owned by a team of the catalog' : undefined,
+    );
+    expect(capped).toEqual({
+      score: 100,
+      level: 'silver',
+      checks: [],
+      levelCap: {
+        checksLevel: 'gold',
+        policyIds: ['owner-is-group'],
+        reason:
+          'Held at silver, below gold: not compliant with the enforced policy “Owned by a team of the catalog”. Fix or waive it to hold gold.',
+      },
+    });
+  });
+
+  it('leaves a compliant product, and one below the cap, as its checks make it', () => {
+    expect(capScorecardLevel(gold, LEVELS, compliant)).toEqual(gold);
+    const bronze = { ...gold, score: 40, level: 'bronze' };
+    expect(capScorecardLevel(bronze, LEVELS, failing)).toEqual(bronze);
+    const none = { ...gold, score: 10, level: null };
+    expect(capScorecardLevel(none, LEVELS, failing)).toEqual(none);
+  });
+
+  it('is applied again from the checks’ level once waivers make the product compliant', () => {
+    const capped = capScorecardLevel(gold, LEVELS, failing);
+    expect(capped.levelCap?.reason).toContain('“owner-is-group”');
+    expect(capScorecardLevel(capped, LEVELS, compliant)).toEqual(gold);
+    expect(capScorecardLevel(capped, LEVELS, failing)).toEqual(capped);
+  });
+
+  it('leaves no level with a single level', () => {
+    expect(
+      capScorecardLevel({ ...gold, level: 'ok' }, ['ok'], failing),
+    ).toMatchObject({
+      level: null,
+      levelCap: {
+        checksLevel: 'ok',
+        reason: expect.stringMatching(/^Held without a level, below ok/),
+      },
+    });
+  });
+});
+
+describe('DataProductEvaluator and the level cap', () => {
+  const evaluator = new DataProductEvaluator({
+    levels: LEVELS,
+    checks: [check('documented', 'bronze')],
+    policies: [
+      {
+        id: 'owned',
+        title: 'Has an owner',
+        severity: 'error',
+        enforcement: 'enforce',
+        rule: 'has(entity.spec.owner)',
+      },
+    ],
+  });
+  const product = contextWith({ documented: true });
+  const now = new Date('2026-03-01T00:00:00Z');
+  const waiver = (expiresAt: string) => ({
+    id: 'w1',
+    policyId: 'owned',
+    status: 'approved' as const,
+    expiresAt,
+  });
+
+  it('caps the level of a product failing an enforced policy, unless a waiver in force covers it', () => {
+    expect(
+      evaluator.evaluate(product, () => undefined).scorecard,
+    ).toMatchObject({
+      level: 'silver',
+      levelCap: { checksLevel: 'gold', policyIds: ['owned'] },
+    });
+    expect(
+      evaluator.evaluate(product, () => undefined, {
+        waivers: [waiver('2026-04-01T00:00:00Z')],
+        now,
+      }).scorecard,
+    ).toEqual({
+      score: 100,
+      level: 'gold',
+      checks: [{ id: 'documented', outcome: 'pass' }],
+    });
+    expect(
+      evaluator.evaluate(product, () => undefined, {
+        waivers: [waiver('2026-02-01T00:00:00Z')],
+        now,
+      }).scorecard.level,
+    ).toBe('silver');
+    expect(
+      evaluator.evaluate(
+        contextWith({ documented: true, owner: 'group:a' }),
+        () => undefined,
+      ).scorecard,
+    ).toEqual({
+      score: 100,
+      level: 'gold',
+      checks: [{ id: 'documented', outcome: 'pass' }],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  Governance,
   Scorecard,
   ScorecardCheckDefinition,
   ScorecardCheckResult,
@@ -197,5 +198,48 @@ export function evaluateScorecard(
     score,
     level: firstFailedLevel > 0 ? plan.levels[firstFailedLevel - 1] : null,
     checks,
+  };
+}
+
+/**
+ * The level cap of governance: a product that is not compliant holds at most the level below
+ * the top one (none with a single level), whatever its checks earn, so that score, level and
+ * compliance tell one story. Returns the scorecard with `level` held and `levelCap` saying
+ * why, or with the checks' level and no `levelCap` when compliance holds nothing back. It
+ * starts from the checks' level (`levelCap.checksLevel` of a scorecard capped before), so it
+ * can be applied again once waivers are known.
+ *
+ * `governance` is the verdict the cap follows (waivers applied or not); `titleOf` names a
+ * policy for the reason (its id when it has no title).
+ * @public
+ */
+export function capScorecardLevel(
+  scorecard: Scorecard,
+  levels: string[],
+  governance: Governance,
+  titleOf: (policyId: string) => string | undefined = () => undefined,
+): Scorecard {
+  const { levelCap, ...uncapped } = scorecard;
+  const checksLevel = levelCap ? levelCap.checksLevel : scorecard.level;
+  const earned = checksLevel === null ? -1 : levels.indexOf(checksLevel);
+  const cap = levels.length - 2;
+  if (governance.compliant || earned <= cap) {
+    return { ...uncapped, level: checksLevel };
+  }
+  const policyIds = governance.results.filter(r => r.blocking).map(r => r.id);
+  const names = policyIds.map(id => titleOf(id) ?? id);
+  const held = cap >= 0 ? `at ${levels[cap]}` : 'without a level';
+  return {
+    ...uncapped,
+    level: cap >= 0 ? levels[cap] : null,
+    levelCap: {
+      checksLevel,
+      policyIds,
+      reason: `Held ${held}, below ${levels[earned]}: not compliant with ${
+        names.length === 1 ? 'the enforced policy' : 'the enforced policies'
+      } ${names.map(n => `“${n}”`).join(', ')}. Fix or waive ${
+        names.length === 1 ? 'it' : 'them'
+      } to hold ${levels[earned]}.`,
+    },
   };
 }

@@ -9,3 +9,4 @@ export type {
   DataProductFormOutputPort,
   DataProductFormValues,
 } from './dataProductFromForm';
+export { provisionedTableName } from './provisionedTableName';

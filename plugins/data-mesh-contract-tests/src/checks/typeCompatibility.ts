@@ -71,8 +71,14 @@ function familyOf(type: string): TypeFamily | undefined {
   return FAMILY_OF.get(base) ?? FAMILY_OF.get(base.split(/[ <]/)[0]);
 }
 
-/** Whether a server of this dialect has the type: else it is another dialect's (a warehouse's). */
-function isDialectType(type: string, dialect: 'duckdb' | 'postgres') {
+/**
+ * Whether a server of this dialect has the type: else it is another dialect's (a warehouse's).
+ * @public
+ */
+export function isDialectType(
+  type: string,
+  dialect: 'duckdb' | 'postgres',
+): boolean {
   const base = baseName(type);
   return (
     isArray(base) ||
@@ -94,7 +100,10 @@ const LOGICAL_TYPES: Record<string, TypeFamily[]> = {
   array: ['array'],
 };
 
-/** How a column's type compares with a property's: `mismatch` when it fails, `note` when it passes. */
+/**
+ * How a column's type compares with a property's: `mismatch` when it fails, `note` when it passes.
+ * @public
+ */
 export interface TypeComparison {
   /** Why the column's type does not match; undefined when it does. */
   mismatch?: string;
@@ -107,6 +116,7 @@ export interface TypeComparison {
  * Lengths and precisions are not compared. A physicalType the server's dialect does not have
  * (a warehouse's, such as Snowflake's TIMESTAMP_NTZ on a DuckDB copy) is judged through the
  * logicalType when there is one, else through the family of types it belongs to.
+ * @public
  */
 export function compareTypes(
   actual: string,

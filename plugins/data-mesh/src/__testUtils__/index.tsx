@@ -1,6 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
+import {
+  ExtensionDefinition,
+  OverridableExtensionDefinition,
+} from '@backstage/frontend-plugin-api';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -40,7 +43,13 @@ export function renderEntityPage(
     extensions: [
       createTestEntityPage({ entity }),
       everyKindCard,
-      ...extensions,
+      // A test that names an extension renders it, also one the plugin ships disabled (the
+      // cards a DataProduct page shows on its tabs rather than on its overview).
+      ...extensions.map(extension =>
+        (extension as OverridableExtensionDefinition).override({
+          disabled: false,
+        }),
+      ),
     ],
     config: {
       app: {

@@ -67,6 +67,14 @@ export interface ListAccessRequestsQuery {
 export type PortPreviewResponse =
   DataMeshApiOperations['previewPort']['responses'][200]['content']['application/json'];
 
+/** The recorded definitions of a contract, newest first. @public */
+export type ContractVersionsResponse =
+  DataMeshApiOperations['listContractVersions']['responses'][200]['content']['application/json'];
+
+/** The changes between two recorded definitions of a contract. @public */
+export type ContractVersionDiffResponse =
+  DataMeshApiOperations['diffContractVersions']['responses'][200]['content']['application/json'];
+
 /** How {@link DataMeshApi.queryProducts} sorts: by score or name, `-` for descending. @public */
 export type ProductsSort = 'score' | '-score' | 'name' | '-name';
 
@@ -170,6 +178,49 @@ export interface DataMeshApi {
     entityRef: DataMeshEntityRef,
     port: string,
   ): Promise<PortPreviewResponse>;
+  /**
+   * The definitions of a contract (an API entity of `spec.type` odcs) the portal has seen,
+   * newest first; undefined when the caller may not read it.
+   */
+  listContractVersions(
+    contractRef: DataMeshEntityRef,
+  ): Promise<ContractVersionsResponse | undefined>;
+  /**
+   * The changes between two recorded definitions of a contract, each by content hash or
+   * version: `to` defaults to the latest, `from` to the one before `to`.
+   */
+  diffContractVersions(
+    contractRef: DataMeshEntityRef,
+    versions?: { from?: string; to?: string },
+  ): Promise<ContractVersionDiffResponse>;
+  /**
+   * The servers the output ports of a domain's products may get tables on, with the domain's
+   * schema on each (`domainRef`: kind Domain by default).
+   */
+  listProvisioningServers(
+    domainRef: string,
+  ): Promise<
+    DataMeshApiOperations['listProvisioningServers']['responses'][200]['content']['application/json']
+  >;
+  /**
+   * The DDL that would bring the tables of a product's ports up to their contracts, changing
+   * nothing (owners only); a breaking change is answered with what breaks and whom.
+   */
+  planProvisioning(
+    request: DataMeshApiOperations['planProvisioning']['requestBody']['content']['application/json'],
+  ): Promise<
+    DataMeshApiOperations['planProvisioning']['responses'][200]['content']['application/json']
+  >;
+  /**
+   * Creates the ports' tables or adds the optional columns a non-breaking contract change
+   * brings (owners only); a breaking change is refused (409) naming the consumers it would
+   * break.
+   */
+  applyProvisioning(
+    request: DataMeshApiOperations['applyProvisioning']['requestBody']['content']['application/json'],
+  ): Promise<
+    DataMeshApiOperations['applyProvisioning']['responses'][200]['content']['application/json']
+  >;
 }
 
 /** Reference to the {@link DataMeshApi}. @public */
@@ -381,5 +432,49 @@ export class DataMeshClient implements DataMeshApi {
     port: string,
   ): Promise<PortPreviewResponse> {
     return this.client.previewPort({ path: { ...pathOf(entityRef), port } });
+  }
+
+  async listContractVersions(
+    contractRef: DataMeshEntityRef,
+  ): Promise<ContractVersionsResponse | undefined> {
+    return unlessNotFound(
+      this.client.listContractVersions({ path: pathOf(contractRef) }),
+    );
+  }
+
+  async diffContractVersions(
+    contractRef: DataMeshEntityRef,
+    versions: { from?: string; to?: string } = {},
+  ): Promise<ContractVersionDiffResponse> {
+    return this.client.diffContractVersions({
+      path: pathOf(contractRef),
+      query: versions,
+    });
+  }
+
+  async listProvisioningServers(
+    domainRef: string,
+  ): Promise<
+    DataMeshApiOperations['listProvisioningServers']['responses'][200]['content']['application/json']
+  > {
+    return this.client.listProvisioningServers({
+      query: { domain: domainRef },
+    });
+  }
+
+  async planProvisioning(
+    request: DataMeshApiOperations['planProvisioning']['requestBody']['content']['application/json'],
+  ): Promise<
+    DataMeshApiOperations['planProvisioning']['responses'][200]['content']['application/json']
+  > {
+    return this.client.planProvisioning({ body: request });
+  }
+
+  async applyProvisioning(
+    request: DataMeshApiOperations['applyProvisioning']['requestBody']['content']['application/json'],
+  ): Promise<
+    DataMeshApiOperations['applyProvisioning']['responses'][200]['content']['application/json']
+  > {
+    return this.client.applyProvisioning({ body: request });
   }
 }

@@ -1,6 +1,8 @@
 export { DataMeshClient, dataMeshApiRef } from './DataMeshClient';
 export type {
   AccessDecision,
+  ContractVersionDiffResponse,
+  ContractVersionsResponse,
   DataMeshApi,
   DataMeshEntityRef,
   ListAccessRequestsQuery,

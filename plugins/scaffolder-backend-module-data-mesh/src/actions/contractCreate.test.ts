@@ -75,6 +75,8 @@ describe('data-mesh:contract:create', () => {
           property: 'latency',
           value: 24,
           unit: 'h',
+          // Measured on the first timestamp column.
+          element: 'orders.ordered_at',
           description: 'Data is at most PT24H old',
         },
         { property: 'availability', value: 99.5, unit: 'percent' },

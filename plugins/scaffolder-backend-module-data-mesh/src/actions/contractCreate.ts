@@ -191,7 +191,10 @@ export function createContractCreateAction() {
             properties: toProperties(columns),
           }),
         ],
-        slaProperties: slaProperties(input.slos),
+        slaProperties: slaProperties(
+          input.slos,
+          freshnessElement(port, columns),
+        ),
       });
 
       try {
@@ -287,9 +290,19 @@ const LATENCY_UNITS: Record<string, string> = {
   minutes: 'm',
 };
 
-/** `PT24H` as ODCS latency `24 h`; `availability` as a percentage. */
+/**
+ * What freshness is measured on: the port's first date or timestamp column (`table.column`);
+ * without one a contract test cannot measure the latency SLA, and says so.
+ */
+function freshnessElement(port: { name: string }, columns: Column[]) {
+  const column = columns.find(c => c.type === 'timestamp' || c.type === 'date');
+  return column ? `${port.name}.${column.name}` : undefined;
+}
+
+/** `PT24H` as ODCS latency `24 h` on `element`; `availability` as a percentage. */
 function slaProperties(
   slos: { freshness?: string; availability?: number } | undefined,
+  element: string | undefined,
 ): OdcsSlaProperty[] | undefined {
   const properties: OdcsSlaProperty[] = [];
   if (slos?.freshness) {
@@ -300,18 +313,22 @@ function slaProperties(
     const [unit, value] = amounts.length === 1 ? amounts[0] : [];
     const latencyUnit = unit ? LATENCY_UNITS[unit] : undefined;
     properties.push(
-      latencyUnit
-        ? {
-            property: 'latency',
-            value,
-            unit: latencyUnit,
-            description: `Data is at most ${slos.freshness} old`,
-          }
-        : {
-            property: 'latency',
-            value: slos.freshness,
-            description: `Data is at most ${slos.freshness} (ISO-8601 duration) old`,
-          },
+      dropUndefined(
+        latencyUnit
+          ? {
+              property: 'latency',
+              value,
+              unit: latencyUnit,
+              element,
+              description: `Data is at most ${slos.freshness} old`,
+            }
+          : {
+              property: 'latency',
+              value: slos.freshness,
+              element,
+              description: `Data is at most ${slos.freshness} (ISO-8601 duration) old`,
+            },
+      ),
     );
   }
   if (typeof slos?.availability === 'number') {

@@ -9,3 +9,5 @@ export {
   createPublishLocalAction,
   LOCAL_PUBLISH_DIRECTORY_CONFIG,
 } from './publishLocal';
+export { createProvisionOutputPortsAction } from './provisionOutputPorts';
+export { createRunContractTestsAction } from './runContractTests';

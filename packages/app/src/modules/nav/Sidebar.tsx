@@ -24,6 +24,8 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // Reached from the Create page ("Register existing component"); its long title was cut.
+      nav.take('page:catalog-import');
 
       return (
         <Sidebar>

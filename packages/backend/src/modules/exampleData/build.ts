@@ -6,8 +6,14 @@ import path from 'node:path';
 import { readExampleContracts } from './contracts';
 import { readDuckdbStamp, writeDuckdb } from './duckdb';
 import { generateExampleData } from './generate';
-import { PostgresTarget, readPostgresStamp, writePostgres } from './postgres';
+import {
+  ensurePostgresRoles,
+  PostgresTarget,
+  readPostgresStamp,
+  writePostgres,
+} from './postgres';
 import { ExampleDataStamp, isCurrent, stampHash } from './stamp';
+import { readExampleTeamRoles } from './teamRoles';
 
 /** Where the example data is written, by a connection of its own that may write. */
 export type ExampleDataTarget =
@@ -122,6 +128,10 @@ export async function buildExampleData(
     built = !current(await readDuckdbStamp(target.path));
     if (built) await writeDuckdb(target.path, generate(), stamp);
   } else {
+    await ensurePostgresRoles(
+      target,
+      await readExampleTeamRoles(settings.examplesDirectory),
+    );
     built = await writePostgres(target, generate, stamp, current);
   }
   const result = {

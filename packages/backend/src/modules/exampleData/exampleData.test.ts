@@ -9,7 +9,8 @@ import { ExampleTable, readExampleContracts } from './contracts';
 import { EXAMPLE_DATA_DEFECTS, ExampleDataDefect } from './defects';
 import { writeDuckdb } from './duckdb';
 import { generateExampleData } from './generate';
-import { PostgresTarget } from './postgres';
+import { ensurePostgresRoles, PostgresTarget } from './postgres';
+import { readExampleTeamRoles } from './teamRoles';
 import { ExampleDataDialect, sqlType } from './sqlTypes';
 
 jest.setTimeout(180_000);
@@ -402,6 +403,36 @@ describe('example data', () => {
 
     it('builds every example table, satisfying its contract but for the listed defects', async () => {
       expect(await expectContractsHold(reader, tables)).toBe(tables.length);
+    });
+
+    it("creates the example teams' database roles, without login, where the data is in PostgreSQL", async () => {
+      const roles = await readExampleTeamRoles(EXAMPLES);
+      expect(roles).toContain('privacy_office');
+      expect(roles).toHaveLength(12);
+      if (target.type !== 'postgres') return;
+      const client = new Client(postgresTarget('postgres'));
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          'SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname',
+          [roles],
+        );
+        expect(rows).toEqual(
+          roles.map(rolname => ({ rolname, rolcanlogin: false })),
+        );
+        // A role not there yet is created, and again it is left as it is.
+        const fresh = `example_team_${randomUUID().slice(0, 8)}`;
+        await ensurePostgresRoles(target, [fresh]);
+        await ensurePostgresRoles(target, [fresh]);
+        const created = await client.query(
+          'SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = $1',
+          [fresh],
+        );
+        expect(created.rows).toEqual([{ rolcanlogin: false, rolsuper: false }]);
+        await client.query(`DROP ROLE "${fresh}"`);
+      } finally {
+        await client.end();
+      }
     });
 
     it('satisfies every sql rule of the example contracts but for the listed defects', async () => {

@@ -58,6 +58,32 @@ async function ensureDatabase(target: PostgresTarget) {
   });
 }
 
+/**
+ * Creates the roles that do not exist yet, without login or privileges: the example teams'
+ * database roles, which their usage agreements are granted to.
+ */
+export async function ensurePostgresRoles(
+  target: PostgresTarget,
+  roles: string[],
+) {
+  if (roles.length === 0) return;
+  await withClient(target, 'postgres', async client => {
+    const { rows } = await client.query<{ rolname: string }>(
+      'SELECT rolname FROM pg_roles WHERE rolname = ANY($1)',
+      [roles],
+    );
+    const existing = new Set(rows.map(r => r.rolname));
+    for (const role of roles.filter(r => !existing.has(r))) {
+      try {
+        await client.query(`CREATE ROLE ${quote(role)} NOLOGIN`);
+      } catch (error) {
+        // Another backend instance created it meanwhile.
+        if ((error as { code?: string }).code !== '42710') throw error;
+      }
+    }
+  });
+}
+
 async function readStamp(
   client: Client,
 ): Promise<ExampleDataStamp | undefined> {

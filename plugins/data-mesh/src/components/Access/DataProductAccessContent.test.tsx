@@ -266,7 +266,7 @@ describe('data product access tab', () => {
     );
     expect(
       await within(dialog).findByText(
-        'Could not approve: Access request a1 was requested by user:default/alice, who may not approve it',
+        'Could not approve the access request: Access request a1 was requested by user:default/alice, who may not approve it',
       ),
     ).toBeInTheDocument();
   });

@@ -1,23 +1,17 @@
 import { Content, InfoCard, Progress } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { AccessRequest } from '@datamesh-portal/plugin-data-mesh-common';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../shared';
 import { AccessRequestTable } from './AccessRequestTable';
+import {
+  listAwaitingAccessRequests,
+  newestFirst,
+} from './awaitingAccessRequests';
 import { useMyConsumers } from './useMyConsumers';
-
-/** Newest first, each once (a request can be found through several refs). */
-function newestFirst(requests: AccessRequest[]): AccessRequest[] {
-  const byId = new Map(requests.map(request => [request.id, request]));
-  return [...byId.values()].sort((a, b) =>
-    b.requestedAt.localeCompare(a.requestedAt),
-  );
-}
 
 /**
  * The user's access requests: those of their teams (and what their teams own) as consumers,
@@ -33,31 +27,17 @@ export function MyAccessRequests() {
     const groupRefs = consumers.value
       .filter(c => c.kind === 'Group')
       .map(c => c.ref);
-    const { items: products } = groupRefs.length
-      ? await catalogApi.getEntities({
-          filter: { kind: 'DataProduct', 'relations.ownedBy': groupRefs },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        })
-      : { items: [] };
     const [ours, awaiting] = await Promise.all([
       Promise.all(
         consumers.value.map(c =>
           dataMeshApi.listAccessRequests({ consumerRef: c.ref, limit: 100 }),
         ),
       ),
-      Promise.all(
-        products.map(product =>
-          dataMeshApi.listAccessRequests({
-            productRef: stringifyEntityRef(product),
-            state: 'requested',
-            limit: 100,
-          }),
-        ),
-      ),
+      listAwaitingAccessRequests(catalogApi, dataMeshApi, groupRefs),
     ]);
     return {
       ours: newestFirst(ours.flatMap(page => page.items)),
-      awaiting: newestFirst(awaiting.flatMap(page => page.items)),
+      awaiting,
     };
   }, [dataMeshApi, catalogApi, consumers.value]);
 

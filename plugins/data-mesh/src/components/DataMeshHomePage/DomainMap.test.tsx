@@ -6,7 +6,7 @@ import { useLocation } from 'react-router-dom';
 import { DomainMapResponse } from '@datamesh-portal/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { fakeDataMeshApi } from '../../__testUtils__';
-import { DomainMap, mapGraph } from './DomainMap';
+import { DomainMap, domainGroups } from './DomainMap';
 
 jest.setTimeout(30_000);
 
@@ -50,20 +50,6 @@ const map: DomainMapResponse = {
   ],
 };
 
-// jsdom lays nothing out; the graph measures its nodes and edge labels.
-const originalGetBBox = (SVGElement.prototype as any).getBBox;
-beforeAll(() => {
-  (SVGElement.prototype as any).getBBox = () => ({
-    x: 0,
-    y: 0,
-    width: 100,
-    height: 36,
-  });
-});
-afterAll(() => {
-  (SVGElement.prototype as any).getBBox = originalGetBBox;
-});
-
 function LocationPath() {
   return <div data-testid="path">{useLocation().pathname}</div>;
 }
@@ -83,27 +69,52 @@ function render(api: ReturnType<typeof fakeDataMeshApi>) {
 }
 
 describe('DomainMap', () => {
-  it('turns domains, products and lineage into graph nodes and edges', () => {
-    const { nodes, edges } = mapGraph(map);
-    expect(nodes.map(node => node.label)).toEqual([
-      'Commerce',
-      'sales',
-      'Orders',
-      'revenue',
-    ]);
-    expect(edges).toEqual([
-      { from: 'domain:default/commerce', to: 'domain:default/sales' },
-      { from: 'domain:default/sales', to: 'dataproduct:default/orders' },
-      { from: 'domain:default/sales', to: 'dataproduct:default/revenue' },
+  it('groups products by domain, subdomains inside their parent, products without a known domain last', () => {
+    const groups = domainGroups({
+      ...map,
+      products: [
+        ...map.products,
+        {
+          entityRef: 'dataproduct:default/stray',
+          title: null,
+          domainRef: 'domain:default/unknown',
+          level: null,
+          compliant: null,
+        },
+      ],
+    });
+    expect(
+      groups.map(group => ({
+        label: group.label,
+        products: group.products.map(p => p.entityRef),
+        subdomains: group.subdomains.map(sub => ({
+          label: sub.label,
+          products: sub.products.map(p => p.entityRef),
+        })),
+      })),
+    ).toEqual([
       {
-        from: 'dataproduct:default/orders',
-        to: 'dataproduct:default/revenue',
-        label: 'feeds',
+        label: 'Commerce',
+        products: [],
+        subdomains: [
+          {
+            label: 'sales',
+            products: [
+              'dataproduct:default/orders',
+              'dataproduct:default/revenue',
+            ],
+          },
+        ],
+      },
+      {
+        label: 'No domain',
+        products: ['dataproduct:default/stray'],
+        subdomains: [],
       },
     ]);
   });
 
-  it('shows the map as a graph whose nodes open the entity, and as a table', async () => {
+  it('shows the domains as groups of products with a legend, and a table of their lineage', async () => {
     render(fakeDataMeshApi({ getDomainMap: jest.fn(async () => map) }));
 
     const table = await screen.findByRole('region', {
@@ -122,9 +133,19 @@ describe('DomainMap', () => {
       within(revenue).getByRole('link', { name: 'orders' }),
     ).toHaveAttribute('href', '/catalog/default/dataproduct/orders');
 
-    await userEvent.click(
-      await screen.findByRole('link', { name: 'Data product Orders' }),
-    );
+    const sales = screen.getByRole('region', { name: 'Domain sales' });
+    expect(
+      screen.getByRole('region', { name: 'Domain Commerce' }),
+    ).toContainElement(sales);
+    expect(
+      within(sales).getByRole('listitem', { name: 'Orders, compliant, gold' }),
+    ).toHaveTextContent('read by 1');
+    expect(
+      within(sales).getByRole('listitem', { name: 'revenue, not compliant' }),
+    ).toHaveTextContent('reads 1');
+    expect(screen.getByLabelText('Legend')).toHaveTextContent('Not compliant');
+
+    await userEvent.click(within(sales).getByRole('link', { name: 'Orders' }));
     await waitFor(() =>
       expect(screen.getByTestId('path')).toHaveTextContent(
         '/catalog/default/dataproduct/orders',

@@ -61,9 +61,13 @@ function DomainLink(props: { domainRef: string | null }) {
   );
 }
 
+/** Height of a domain's bar and its label in the levels chart. */
+const BAR_ROW_PX = 32;
+
 /**
- * Products per level in each domain, as stacked bars: the configured levels lowest first, then
- * products below every level.
+ * Products per level in each domain, as stacked horizontal bars, one row per domain with its
+ * name beside it (every bar labelled, however many domains): the configured levels lowest
+ * first, then products below every level.
  */
 function LevelsChart(props: { domains: Insight['domains']; levels: string[] }) {
   const theme = useTheme();
@@ -87,14 +91,28 @@ function LevelsChart(props: { domains: Insight['domains']; levels: string[] }) {
     ...domain.levelCounts,
   }));
   return (
-    <ResponsiveContainer width="100%" height={260}>
+    <ResponsiveContainer
+      width="100%"
+      height={Math.max(200, data.length * BAR_ROW_PX + 80)}
+    >
       <BarChart
         data={data}
-        margin={{ top: 8, right: 16, bottom: 0, left: -16 }}
+        layout="vertical"
+        margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
       >
         <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
-        <XAxis dataKey="domain" stroke={theme.palette.text.secondary} />
-        <YAxis allowDecimals={false} stroke={theme.palette.text.secondary} />
+        <XAxis
+          type="number"
+          allowDecimals={false}
+          stroke={theme.palette.text.secondary}
+        />
+        <YAxis
+          type="category"
+          dataKey="domain"
+          interval={0}
+          width={150}
+          stroke={theme.palette.text.secondary}
+        />
         <Tooltip />
         <Legend />
         {levels.map((level, index) => (
@@ -165,6 +183,30 @@ function TrendChart(props: { trend: Insight['trend'] }) {
   );
 }
 
+/**
+ * What the trend card says before it has two days to draw: why, and the one figure it has.
+ */
+function TrendNotYet(props: { insight: Insight }) {
+  const [first] = trendPoints(props.insight.trend);
+  const average = first?.averageScore ?? props.insight.averageScore;
+  return (
+    <Box display="flex" flexDirection="column" gridGap={8}>
+      <Typography variant="body2" color="textSecondary">
+        {first
+          ? `The data products have been evaluated on one day so far (${formatDate(
+              first.date,
+            )}); the trend is drawn from the second day of evaluations.`
+          : 'No day of evaluations is recorded yet; the trend is drawn from the second day of evaluations.'}
+      </Typography>
+      {average !== null && average !== undefined && (
+        <Typography variant="body1">
+          Average score so far: <strong>{Math.round(average)} / 100</strong>
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
 function roundedScore(value: number | null) {
   return value === null ? '—' : Math.round(value);
 }
@@ -177,21 +219,22 @@ const LEADERBOARD_COLUMNS: TableColumn<LeaderRow>[] = [
     field: 'rank',
     type: 'numeric',
     defaultSort: 'asc',
-    width: '10%',
+    // Narrow numbers, so that domain names break between words, not inside them.
+    width: '56px',
   },
   {
     title: 'Domain',
     field: 'domainRef',
-    width: '50%',
     render: row => <DomainLink domainRef={row.domainRef} />,
   },
   {
     title: 'Average score',
     field: 'averageScore',
     type: 'numeric',
+    width: '96px',
     render: row => roundedScore(row.averageScore),
   },
-  { title: 'Products', field: 'products', type: 'numeric' },
+  { title: 'Products', field: 'products', type: 'numeric', width: '88px' },
 ];
 
 type WorseRow = Insight['regressions'][number];
@@ -246,7 +289,7 @@ export function MeshInsight() {
   }
   return (
     <Grid container spacing={3} alignItems="stretch">
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={6}>
         <InfoCard title="Levels per domain">
           {value.domains.length > 0 ? (
             <LevelsChart domains={value.domains} levels={rules?.levels ?? []} />
@@ -257,23 +300,21 @@ export function MeshInsight() {
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={6}>
         <InfoCard title="Average score over time">
           {trendPoints(value.trend).length > 1 ? (
             <TrendChart trend={value.trend} />
           ) : (
-            <Typography variant="body2" color="textSecondary">
-              The trend shows from the second day of evaluations
-            </Typography>
+            <TrendNotYet insight={value} />
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={6}>
         <InfoCard title="Compliance per domain">
           <DomainComplianceTable domains={value.domains} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} lg={6}>
         <InfoCard title="Domain leaderboard" subheader="By average score">
           <DenseTable
             label="Domain leaderboard"

@@ -6,18 +6,18 @@ import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
-import { CONTRACT_TESTS_PATH } from '../../routes';
+import { QUALITY_PATH } from '../../routes';
 
 /**
  * Scorecard checks whose facts come from contract test runs: their evidence is on the
- * product's "Contract tests" tab.
+ * product's "Quality" tab, below its scorecard.
  */
 export const CHECKS_WITH_CONTRACT_TEST_EVIDENCE = new Set([
   'contract-tests-passing',
   'data-fresh',
 ]);
 
-/** The path of a data product's "Contract tests" tab, below its entity page. */
+/** The path of a data product's "Quality" tab (scorecard and contract tests), below its entity page. */
 export function useContractTestsPath(): (product: CompoundEntityRef) => string {
   const entityRoute = useRouteRef(entityRouteRef);
   return product =>
@@ -25,7 +25,7 @@ export function useContractTestsPath(): (product: CompoundEntityRef) => string {
       kind: product.kind.toLocaleLowerCase('en-US'),
       namespace: product.namespace,
       name: product.name,
-    })}/${CONTRACT_TESTS_PATH}`;
+    })}/${QUALITY_PATH}`;
 }
 
 /** A link from a failing scorecard check to the contract test runs behind it. */

@@ -219,17 +219,20 @@ describe('data product governance card', () => {
     ]);
   });
 
-  it('shows each result with its severity, enforcement, origin, message and how to comply', async () => {
+  it('shows each result with one outcome badge, its origin, what a failure does, its message and how to comply', async () => {
     render(withGovernance());
 
     const blocking = await screen.findByRole('listitem', {
       name: 'Personal data is restricted',
     });
     expect(within(blocking).getByText('Failed')).toBeInTheDocument();
-    expect(within(blocking).getByTitle('Severity')).toHaveTextContent('error');
-    expect(within(blocking).getByTitle('Enforcement')).toHaveTextContent(
-      'enforce',
-    );
+    // One badge per row: severity and enforcement are told in words, not as more chips.
+    expect(blocking.querySelectorAll('.MuiChip-root')).toHaveLength(1);
+    expect(
+      within(blocking).getByText(
+        /Enforced: a failure makes the product not compliant/,
+      ),
+    ).toBeInTheDocument();
     expect(
       within(blocking).getByRole('link', { name: 'sales' }),
     ).toHaveAttribute('href', '/catalog/default/domain/sales');
@@ -250,7 +253,8 @@ describe('data product governance card', () => {
       name: 'Contracts have quality tests',
     });
     expect(within(tests).getByText('Error')).toBeInTheDocument();
-    expect(within(tests).getByTitle('Enforcement')).toHaveTextContent('warn');
+    expect(tests.querySelectorAll('.MuiChip-root')).toHaveLength(1);
+    expect(within(tests).getByText(/Warns when it fails/)).toBeInTheDocument();
     expect(within(tests).getByText(/^Global policy/)).toBeInTheDocument();
     expect(within(tests).getByText('Fix has-tests.')).toBeInTheDocument();
 
@@ -272,6 +276,39 @@ describe('data product governance card', () => {
     });
     expect(within(owner).getByText('Passed')).toBeInTheDocument();
     expect(within(owner).queryByText('How to fix:')).not.toBeInTheDocument();
+  });
+
+  it('shows a policy by its title and keeps its rule behind a disclosure', async () => {
+    render(
+      withGovernance({
+        ...governance,
+        policies: governance.policies.map(p =>
+          p.id === 'personal-data-restricted'
+            ? {
+                ...p,
+                rule: "product.spec.classification in ['confidential', 'restricted']",
+                appliesTo: 'product.spec.containsPii',
+              }
+            : p,
+        ),
+      }),
+    );
+    const blocking = await screen.findByRole('listitem', {
+      name: 'Personal data is restricted',
+    });
+    // The title names the row; the policy's id is not shown.
+    expect(
+      within(blocking).queryByText(/personal-data-restricted/),
+    ).not.toBeInTheDocument();
+    const code = within(blocking).getByText(
+      "product.spec.classification in ['confidential', 'restricted']",
+    );
+    expect(code).not.toBeVisible();
+    await userEvent.click(within(blocking).getByText('Rule'));
+    expect(code).toBeVisible();
+    expect(
+      within(blocking).getByText('product.spec.containsPii'),
+    ).toBeVisible();
   });
 
   it('keeps policies that do not apply collapsed at the end', async () => {

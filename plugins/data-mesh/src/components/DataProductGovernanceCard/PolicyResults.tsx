@@ -1,15 +1,17 @@
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import {
+  PolicyEnforcement,
+  PolicySeverity,
+} from '@datamesh-portal/plugin-data-mesh-common';
+import {
   CollapsedSection,
-  EnforcementChip,
   formatDate,
   formatRelativeTime,
   PolicyOrigin,
   RuleResultItem,
   RuleResultList,
   Section,
-  SeverityChip,
 } from '../shared';
 import {
   PolicyResultRow,
@@ -38,17 +40,35 @@ function waiverText(row: PolicyResultRow): string | undefined {
   return undefined;
 }
 
+/**
+ * What a failure of the policy does, in words: severity and enforcement are facts about the
+ * policy, not outcomes, so they are told in the row's details rather than as more badges.
+ */
+export function policyEffect(
+  severity: PolicySeverity,
+  enforcement: PolicyEnforcement,
+): string {
+  if (enforcement === 'draft') return 'Draft: shown to governance admins only';
+  if (enforcement === 'retired') return 'Retired: no longer evaluated';
+  if (enforcement === 'warn') return 'Warns when it fails';
+  return severity === 'error'
+    ? 'Enforced: a failure makes the product not compliant'
+    : 'Enforced as a warning';
+}
+
 function ResultDetails(props: { row: PolicyResultRow }) {
-  const waiver = waiverText(props.row);
+  const { row } = props;
+  const waiver = waiverText(row);
   return (
     <Typography variant="caption" color="textSecondary" component="p">
-      {props.row.origin === 'domain' ? (
+      {row.origin === 'domain' ? (
         <>
-          Policy of the domain <PolicyOrigin policy={props.row} />
+          Policy of the domain <PolicyOrigin policy={row} />
         </>
       ) : (
         'Global policy'
       )}
+      {` · ${policyEffect(row.severity, row.enforcement)}`}
       {waiver && ` · ${waiver}`}
     </Typography>
   );
@@ -59,7 +79,8 @@ const needsFixing = (row: PolicyResultRow) =>
 
 /**
  * A product's policy results: blocking failures, then warnings, waived and passing ones, each
- * with its severity, enforcement and origin, and how to comply where it does not; results that
+ * with one outcome badge, its origin and what a failure does, how to comply where it does not,
+ * and its rule behind a disclosure; results that
  * do not apply collapsed at the end. `onRequestWaiver`, for users who may request waivers,
  * adds "Request waiver" to failures without a pending or active waiver. `collapsePassing`
  * collapses the passing ones too, where only what needs fixing matters.
@@ -74,12 +95,6 @@ export function PolicyResults(props: {
     id: row.id,
     title: row.title,
     outcome: row.outcome,
-    chips: (
-      <>
-        <SeverityChip severity={row.severity} />
-        <EnforcementChip enforcement={row.enforcement} />
-      </>
-    ),
     description: row.policy?.description,
     details: <ResultDetails row={row} />,
     message: row.message,
@@ -87,6 +102,10 @@ export function PolicyResults(props: {
       needsFixing(row) || row.group === 'waived'
         ? row.policy?.remediation
         : undefined,
+    code: row.policy && {
+      rule: row.policy.rule,
+      appliesTo: row.policy.appliesTo,
+    },
     action:
       onRequestWaiver && needsFixing(row) && !row.waiver ? (
         <Button

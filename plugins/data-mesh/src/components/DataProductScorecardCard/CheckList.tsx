@@ -1,10 +1,23 @@
 import { ReactNode } from 'react';
-import { isFailing, LevelChip, RuleResultList } from '../shared';
+import Typography from '@material-ui/core/Typography';
+import { isFailing, RuleResultList } from '../shared';
 import { CheckRow } from './scorecardChecks';
 
+/** "Silver level · weight 2": what the check counts for, as words (one badge per row). */
+function countsFor(check: CheckRow): string | undefined {
+  const { level, weight } = check.definition ?? {};
+  const parts = [
+    level &&
+      `${level.charAt(0).toLocaleUpperCase('en-US')}${level.slice(1)} level`,
+    weight !== undefined && weight !== 1 && `weight ${weight}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 /**
- * Scorecard checks as a list: each with its outcome, its level, its message and, when it
- * fails, how to fix it and where its evidence is (`evidence`, when given, for a failing check).
+ * Scorecard checks as a list: each with its outcome, the level it counts for, its message and,
+ * when it fails, how to fix it and where its evidence is (`evidence`, when given, for a failing
+ * check); its rule behind a disclosure.
  */
 export function CheckList(props: {
   label: string;
@@ -18,15 +31,25 @@ export function CheckList(props: {
         id: check.id,
         title: check.title,
         outcome: check.outcome,
-        chips: check.definition?.level && (
-          <LevelChip level={check.definition.level} />
-        ),
         description: check.definition?.description,
         message: check.message,
-        details: isFailing(check.outcome) ? props.evidence?.(check) : undefined,
+        details: (
+          <>
+            {countsFor(check) && (
+              <Typography variant="caption" color="textSecondary" component="p">
+                {countsFor(check)}
+              </Typography>
+            )}
+            {isFailing(check.outcome) ? props.evidence?.(check) : undefined}
+          </>
+        ),
         remediation: isFailing(check.outcome)
           ? check.definition?.remediation
           : undefined,
+        code: check.definition && {
+          rule: check.definition.rule,
+          appliesTo: check.definition.appliesTo,
+        },
       }))}
     />
   );

@@ -154,7 +154,13 @@ describe('data product scorecard card', () => {
     expect(
       within(usage).getByText('Describe how to use the product in spec.usage.'),
     ).toBeInTheDocument();
-    expect(within(usage).getByText('silver')).toBeInTheDocument();
+    // One badge per row: the level the check counts for is told in words.
+    expect(within(usage).getByText('Silver level')).toBeInTheDocument();
+    expect(usage.querySelectorAll('.MuiChip-root')).toHaveLength(1);
+    // The rule's code is there for those who open it.
+    expect(within(usage).getByText('true')).not.toBeVisible();
+    await userEvent.click(within(usage).getByText('Rule'));
+    expect(within(usage).getByText('true')).toBeVisible();
 
     const freshness = screen.getByRole('listitem', {
       name: 'Freshness is reported',
@@ -210,7 +216,7 @@ describe('data product scorecard card', () => {
       }),
     ).toHaveAttribute(
       'href',
-      '/catalog/default/dataproduct/customer-orders/contract-tests',
+      '/catalog/default/dataproduct/customer-orders/quality',
     );
     // Only failing checks on measured data link there.
     expect(
@@ -253,6 +259,25 @@ describe('data product scorecard card', () => {
     expect(
       (await screen.findByText('platinum')).closest('[data-level-tone]'),
     ).toHaveAttribute('data-level-tone', 'neutral');
+  });
+
+  it('says why governance holds the level below what the checks earn', async () => {
+    const reason =
+      'Held at silver, below gold: not compliant with the enforced policy “Personal data is confidential or restricted”. Fix or waive it to hold gold.';
+    render(
+      fakeDataMeshApi({
+        getScorecard: jest.fn(async () => ({
+          ...scorecard,
+          level: 'silver',
+          levelCap: {
+            checksLevel: 'gold',
+            policyIds: ['personal-data-protected'],
+            reason,
+          },
+        })),
+      }),
+    );
+    expect(await screen.findByLabelText('Level cap')).toHaveTextContent(reason);
   });
 
   it('shows "No level" below the first level', async () => {

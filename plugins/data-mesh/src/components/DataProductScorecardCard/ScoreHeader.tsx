@@ -4,11 +4,14 @@ import Typography from '@material-ui/core/Typography';
 import { EvaluatedAt, isFailing, LevelChip } from '../shared';
 
 /**
- * A scorecard's score out of 100, its level, how many applicable checks fail, and when it was
- * evaluated (not for a dry run, which is never stored).
+ * A scorecard's score out of 100, its level (and why governance holds it lower), how many
+ * applicable checks fail, and when it was evaluated (not for a dry run, which is never stored).
  */
 export function ScoreHeader(props: {
-  scorecard: Pick<ScorecardResponse, 'score' | 'level' | 'checks'> & {
+  scorecard: Pick<
+    ScorecardResponse,
+    'score' | 'level' | 'checks' | 'levelCap'
+  > & {
     evaluatedAt?: string;
   };
 }) {
@@ -42,6 +45,11 @@ export function ScoreHeader(props: {
             ? `All ${applicable.length} applicable checks pass`
             : `${failing} of ${applicable.length} applicable checks failing`}
         </Typography>
+        {scorecard.levelCap && (
+          <Typography variant="body2" color="error" aria-label="Level cap">
+            {scorecard.levelCap.reason}
+          </Typography>
+        )}
         {scorecard.evaluatedAt && (
           <EvaluatedAt timestamp={scorecard.evaluatedAt} />
         )}

@@ -61,7 +61,8 @@ const filledIn = {
   type: 'consumer-aligned',
   status: 'draft',
   version: '0.1.0',
-  classification: 'internal',
+  // The form refuses personal data classified below confidential on its own page.
+  classification: 'confidential',
   personalData: true,
   purpose: 'Rank customers by predicted value for retention campaigns.',
   outputPorts: [
@@ -155,7 +156,8 @@ describe('the DataProductVerdict scaffolder field', () => {
         { apis: [[dataMeshApiRef, api]] },
       );
 
-      for (let page = 0; page < 4; page++) {
+      // The product, data and governance, ports, service levels, tables: then the verdict.
+      for (let page = 0; page < 5; page++) {
         await userEvent.click(
           await screen.findByRole('button', { name: 'Next' }),
         );

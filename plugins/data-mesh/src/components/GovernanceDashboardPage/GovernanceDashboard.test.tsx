@@ -212,13 +212,19 @@ describe('governance dashboard', () => {
       '/catalog/default/domain/clinical',
       '/catalog/default/group/clinical-data-team',
     ]);
+    // Policies by title, the id in the tooltip.
+    expect(within(patientRecords).getByTitle('has-owner')).toHaveTextContent(
+      'Products have an owner',
+    );
     expect(
-      within(patientRecords).getByTitle('Products have an owner'),
-    ).toHaveTextContent('has-owner');
-    expect(
-      within(patientRecords).getByText('personal-data-restricted'),
+      within(patientRecords).getByText('Personal data is restricted'),
     ).toBeInTheDocument();
-    expect(rows('Violations')[1]).toEqual(['loose-ends', '', '', 'has-owner']);
+    expect(rows('Violations')[1]).toEqual([
+      'loose-ends',
+      '',
+      '',
+      'Products have an owner',
+    ]);
   });
 
   it('lists pending waivers and those ending soon, without decisions for other users', async () => {

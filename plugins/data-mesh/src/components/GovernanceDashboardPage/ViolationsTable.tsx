@@ -5,7 +5,7 @@ import Box from '@material-ui/core/Box';
 import { DenseTable, ToneChip } from '../shared';
 
 type Row = GovernanceSummaryResponse['violations'][number] & {
-  /** For sorting and searching by policy. */
+  /** For sorting and searching by policy title. */
   policies: string;
 };
 
@@ -44,8 +44,8 @@ function columns(policyTitles: Record<string, string>): TableColumn<Row>[] {
               key={id}
               tone="error"
               variant="outlined"
-              label={id}
-              title={policyTitles[id]}
+              label={policyTitles[id] ?? id}
+              title={id}
             />
           ))}
         </Box>
@@ -54,7 +54,7 @@ function columns(policyTitles: Record<string, string>): TableColumn<Row>[] {
   ];
 }
 
-/** Non-compliant products with their domain, owner and the ids of their blocking policies. */
+/** Non-compliant products with their domain, owner and the titles of their blocking policies. */
 export function ViolationsTable(props: {
   violations: GovernanceSummaryResponse['violations'];
   policyTitles: Record<string, string>;
@@ -65,7 +65,9 @@ export function ViolationsTable(props: {
       columns={columns(props.policyTitles)}
       data={props.violations.map(violation => ({
         ...violation,
-        policies: violation.policyIds.join(' '),
+        policies: violation.policyIds
+          .map(id => props.policyTitles[id] ?? id)
+          .join(' '),
       }))}
       emptyText="Every evaluated data product is compliant"
     />

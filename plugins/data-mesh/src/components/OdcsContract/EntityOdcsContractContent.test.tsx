@@ -347,7 +347,7 @@ describe('ODCS contract content with the contract tests', () => {
       }),
     ).toHaveAttribute(
       'href',
-      '/catalog/default/dataproduct/patient-records/contract-tests',
+      '/catalog/default/dataproduct/patient-records/quality',
     );
     expect(screen.getByText('Data contract')).toBeInTheDocument();
     // Run now is the product's: only for those allowed on it.

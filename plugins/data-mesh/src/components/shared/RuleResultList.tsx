@@ -54,6 +54,23 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.info.contrastText,
   },
   skippedChip: {},
+  rule: {
+    marginTop: theme.spacing(0.5),
+    '& > summary': {
+      cursor: 'pointer',
+      color: theme.palette.text.secondary,
+      fontSize: theme.typography.caption.fontSize,
+    },
+  },
+  code: {
+    display: 'block',
+    margin: theme.spacing(0.5, 0, 0),
+    padding: theme.spacing(0.5, 1),
+    backgroundColor: theme.palette.background.default,
+    fontSize: theme.typography.caption.fontSize,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+  },
   remediation: {
     marginTop: theme.spacing(0.5),
     padding: theme.spacing(0.5, 1),
@@ -89,26 +106,50 @@ function OutcomeIcon(props: { outcome: RuleOutcome; className: string }) {
   }
 }
 
+/**
+ * A rule's CEL code, behind a disclosure: people read the title and the message; the code is
+ * for those who want to know exactly what is tested.
+ */
+export function RuleCode(props: { rule: string; appliesTo?: string }) {
+  const classes = useStyles();
+  return (
+    <details className={classes.rule}>
+      <summary>Rule</summary>
+      {props.appliesTo && (
+        <Typography variant="caption" component="div">
+          Applies when
+          <code className={classes.code}>{props.appliesTo}</code>
+        </Typography>
+      )}
+      <Typography variant="caption" component="div">
+        Passes when
+        <code className={classes.code}>{props.rule}</code>
+      </Typography>
+    </details>
+  );
+}
+
 /** One rule's result for one product: a scorecard check or a governance policy. */
 export interface RuleResultItem {
   id: string;
   title: string;
   outcome: RuleOutcome;
-  /** Chips after the outcome chip, such as the level or the severity. */
-  chips?: ReactNode;
   description?: string;
   /** Lines under the description, such as where the rule comes from. */
   details?: ReactNode;
   message?: string;
   /** How to fix it; the caller passes it only when it is worth showing. */
   remediation?: string;
+  /** The rule's CEL code, shown only on demand. */
+  code?: { rule: string; appliesTo?: string };
   /** A button at the end of the title line. */
   action?: ReactNode;
 }
 
 /**
- * Rule results as a list: each with an outcome icon and chip, its own chips, its description,
- * message and how to fix it. Items are labelled by title, and carry their outcome as
+ * Rule results as a list: each with its title and one outcome badge (icon and chip: nothing
+ * else on the line competes with it), its description, details, message, how to fix it and its
+ * code behind a disclosure. Items are labelled by title, and carry their outcome as
  * `data-outcome`.
  */
 export function RuleResultList(props: {
@@ -146,7 +187,6 @@ export function RuleResultList(props: {
                   className={classes[`${outcome}Chip`]}
                   variant={outcome === 'skipped' ? 'outlined' : 'default'}
                 />
-                {item.chips}
                 {item.action && <Box ml="auto">{item.action}</Box>}
               </Box>
               {item.description && (
@@ -166,6 +206,12 @@ export function RuleResultList(props: {
               )}
               {item.remediation && (
                 <Remediation>{item.remediation}</Remediation>
+              )}
+              {item.code?.rule && (
+                <RuleCode
+                  rule={item.code.rule}
+                  appliesTo={item.code.appliesTo}
+                />
               )}
             </Box>
           </li>

@@ -5,6 +5,8 @@ export {
 } from './Compliance';
 export { DataProductTable } from './DataProductTable';
 export type { DataProductColumn } from './DataProductTable';
+export { DecisionActions } from './DecisionActions';
+export type { Decision } from './DecisionActions';
 export { DenseTable } from './DenseTable';
 export { errorMessage } from './errors';
 export { EvaluatedAt, NotEvaluated } from './Evaluation';

@@ -398,13 +398,41 @@ export const spec = {
             type: 'string',
             nullable: true,
             description:
-              'Highest level whose checks, and those of every lower level, all pass; null if none.',
+              'Highest level whose checks, and those of every lower level, all pass, held below the top level while the product is not compliant (see levelCap); null if none.',
           },
           checks: {
             type: 'array',
             items: {
               $ref: '#/components/schemas/ScorecardCheckResult',
             },
+          },
+          levelCap: {
+            $ref: '#/components/schemas/ScorecardLevelCap',
+          },
+        },
+      },
+      ScorecardLevelCap: {
+        type: 'object',
+        description:
+          'Present when governance holds the level below what the checks earn. A product that is not compliant (an enforced policy fails, unwaived) holds at most the level below the top one.',
+        required: ['checksLevel', 'policyIds', 'reason'],
+        properties: {
+          checksLevel: {
+            type: 'string',
+            nullable: true,
+            description: 'The level the checks alone earn.',
+          },
+          policyIds: {
+            type: 'array',
+            description: 'The enforced policies that fail, unwaived.',
+            items: {
+              type: 'string',
+            },
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why the level is held, naming the policies by title, for people.',
           },
         },
       },
@@ -1850,6 +1878,230 @@ export const spec = {
           },
         },
       },
+      ProvisioningServer: {
+        type: 'object',
+        description:
+          "A data server the tables of a domain's output ports may be created on (`dataMesh.provisioning.servers`).",
+        required: ['id', 'type', 'schema', 'contractServer'],
+        properties: {
+          id: {
+            type: 'string',
+            description:
+              "The server's id in `dataMesh.servers`, as contracts name it in `servers[].server`.",
+          },
+          type: {
+            type: 'string',
+            description: "The server's type, e.g. `duckdb`, `postgres`.",
+          },
+          schema: {
+            type: 'string',
+            description:
+              "The domain's schema on the server, where the tables are created.",
+          },
+          contractServer: {
+            type: 'object',
+            additionalProperties: true,
+            description:
+              "The entry of an ODCS contract's `servers` for the tables on this server (`server`, `type`, `schema` and what the type needs, such as `host`, `port`, `database`), so that the contract tests find them.",
+          },
+        },
+      },
+      ProvisioningServersResponse: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            description:
+              'The servers the domain may use, in configuration order; the first is the default.',
+            items: {
+              $ref: '#/components/schemas/ProvisioningServer',
+            },
+          },
+        },
+      },
+      ProvisioningContract: {
+        type: 'object',
+        required: ['port', 'definition'],
+        properties: {
+          port: {
+            type: 'string',
+            maxLength: 300,
+            description: 'The output port whose tables the contract describes.',
+          },
+          definition: {
+            description:
+              "The port's ODCS contract, an object or its YAML or JSON text; its schema objects become the tables.",
+          },
+        },
+      },
+      ProvisioningRequest: {
+        type: 'object',
+        required: ['entity', 'contracts'],
+        properties: {
+          entity: {
+            type: 'object',
+            additionalProperties: true,
+            description:
+              "The DataProduct, as it is or will be in the catalog (a template's draft). Its domain chooses the schema and servers; its owner the team that owns the tables. When the catalog holds the product already, its owner there is the one checked.",
+          },
+          contracts: {
+            type: 'array',
+            maxItems: 50,
+            description:
+              'The contract of each output port to provision (ports of type table or view).',
+            items: {
+              $ref: '#/components/schemas/ProvisioningContract',
+            },
+          },
+          server: {
+            type: 'string',
+            maxLength: 200,
+            description:
+              'The server to create the tables on; one the domain may use. Default the first of them.',
+          },
+        },
+      },
+      ProvisioningPortPlan: {
+        type: 'object',
+        required: ['port', 'objects', 'statements', 'notes'],
+        properties: {
+          port: {
+            type: 'string',
+          },
+          objects: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['table', 'action'],
+              properties: {
+                table: {
+                  type: 'string',
+                  description: '`schema.table`, quoted as the dialect quotes.',
+                },
+                action: {
+                  type: 'string',
+                  description:
+                    '`alter`: the table exists and is behind the contract (with `breaking`, in a way apply refuses).',
+                  enum: ['create', 'alter', 'none'],
+                },
+              },
+            },
+          },
+          statements: {
+            type: 'array',
+            description:
+              'The DDL, in the order it runs in one transaction; empty when the server already matches, or when the change is breaking.',
+            items: {
+              type: 'string',
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          breaking: {
+            type: 'array',
+            description:
+              'Plan only: why the contract change would break the readers of the tables (a required column added, a column dropped or retyped); apply refuses such a port with 409. Absent when the change is not breaking.',
+            items: {
+              type: 'string',
+            },
+          },
+          consumers: {
+            type: 'array',
+            description:
+              "With `breaking`: who relies on the port's contract and would break, as far as the caller may read (as `POST /contracts/impact` answers them).",
+            items: {
+              $ref: '#/components/schemas/ContractConsumer',
+            },
+          },
+        },
+      },
+      ProvisioningResponse: {
+        type: 'object',
+        required: ['entityRef', 'server', 'dialect', 'applied', 'ports'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          server: {
+            $ref: '#/components/schemas/ProvisioningServer',
+          },
+          dialect: {
+            type: 'string',
+          },
+          applied: {
+            type: 'boolean',
+            description:
+              'Whether the statements ran (apply) or were only planned.',
+          },
+          ports: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvisioningPortPlan',
+            },
+          },
+        },
+      },
+      ProductRetirementResponse: {
+        type: 'object',
+        required: ['entityRef'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          retirement: {
+            type: 'object',
+            description:
+              'What retirement did once the product passed its sunset; absent until it has.',
+            required: [
+              'sunset',
+              'objects',
+              'tables',
+              'agreementsRevoked',
+              'problems',
+              'at',
+            ],
+            properties: {
+              sunset: {
+                type: 'string',
+              },
+              objects: {
+                type: 'string',
+                description:
+                  'Whether the tables of its ports were `dropped` or `kept` (`dataMesh.provisioning.retiredObjects`).',
+                enum: ['kept', 'dropped'],
+              },
+              tables: {
+                type: 'array',
+                description:
+                  'The tables dropped or kept, `server:schema.table`.',
+                items: {
+                  type: 'string',
+                },
+              },
+              agreementsRevoked: {
+                type: 'integer',
+                minimum: 0,
+              },
+              problems: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              at: {
+                type: 'string',
+                format: 'date-time',
+                description: 'When retirement last did something.',
+              },
+            },
+          },
+        },
+      },
       ContractCheckOutcome: {
         type: 'string',
         description:
@@ -2069,6 +2321,245 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/ContractTestsOfContract',
+            },
+          },
+        },
+      },
+      ContractChangeSeverity: {
+        type: 'string',
+        description:
+          "From a consumer's point of view; `breaking` needs a new major version, `non-breaking` a new minor, `patch` a new patch.",
+        enum: ['breaking', 'non-breaking', 'patch'],
+      },
+      VersionBump: {
+        type: 'string',
+        enum: ['major', 'minor', 'patch', 'none'],
+      },
+      ContractChange: {
+        type: 'object',
+        description:
+          'One change between two definitions of a contract, judged by a rule of the ODCS diff (CONTRACT_CHANGE_RULES of data-mesh-common, documented in its README).',
+        required: ['rule', 'severity', 'path', 'message'],
+        properties: {
+          rule: {
+            type: 'string',
+            description:
+              "The rule's id, e.g. `property-removed`; `more-changes` counts changes past the list's limit.",
+          },
+          severity: {
+            $ref: '#/components/schemas/ContractChangeSeverity',
+          },
+          path: {
+            type: 'string',
+            description:
+              'Where in the contract, e.g. `schema[orders].properties[customer_id]`.',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      ContractConsumer: {
+        type: 'object',
+        description: 'Who relies on a contract, as far as the caller may read.',
+        required: ['entityRef', 'kind', 'owners'],
+        properties: {
+          entityRef: {
+            type: 'string',
+            description:
+              'The product reading the contract on an input port, or the consumer of a usage agreement (a Group, Component or System).',
+          },
+          kind: {
+            type: 'string',
+            enum: ['input-port', 'agreement'],
+          },
+          port: {
+            type: 'string',
+            description:
+              'The input port reading the contract, or the output port the agreement is on.',
+          },
+          productRef: {
+            type: 'string',
+            description: 'For an agreement, the product whose port it is on.',
+          },
+          agreementId: {
+            type: 'string',
+          },
+          contractVersion: {
+            type: 'string',
+            description:
+              'The contract version the agreement relies on, when it names one.',
+          },
+          owners: {
+            type: 'array',
+            description:
+              "Who is told about a breaking change (the product's or component's owner, the consuming group itself); empty when the caller may not read the consumer.",
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ContractImpactRequest: {
+        type: 'object',
+        required: ['contractRef', 'definition'],
+        properties: {
+          contractRef: {
+            type: 'string',
+            maxLength: 500,
+            description:
+              'The API entity (`spec.type` `odcs`) holding the contract now; the kind defaults to API.',
+          },
+          definition: {
+            description:
+              'The proposed definition, an ODCS document as an object or as its YAML or JSON text; checked against the ODCS schema by the handler, which names every bad field under `definition`.',
+          },
+        },
+      },
+      ContractImpactResponse: {
+        type: 'object',
+        required: [
+          'contractRef',
+          'currentVersion',
+          'proposedVersion',
+          'required',
+          'declared',
+          'covered',
+          'breaking',
+          'changes',
+          'consumers',
+        ],
+        properties: {
+          contractRef: {
+            type: 'string',
+          },
+          currentVersion: {
+            type: 'string',
+          },
+          proposedVersion: {
+            type: 'string',
+          },
+          required: {
+            $ref: '#/components/schemas/VersionBump',
+          },
+          declared: {
+            $ref: '#/components/schemas/VersionBump',
+          },
+          covered: {
+            type: 'boolean',
+            description:
+              'Whether the declared version bump covers what the changes need.',
+          },
+          breaking: {
+            type: 'boolean',
+            description:
+              'Whether a change breaks consumers; when true, every consumer listed is affected, when false none is.',
+          },
+          changes: {
+            type: 'array',
+            description:
+              'Breaking changes first (at most 500, the last then counting the rest).',
+            items: {
+              $ref: '#/components/schemas/ContractChange',
+            },
+          },
+          consumers: {
+            type: 'array',
+            description:
+              'Products whose input ports read the contract, then active usage agreements on the output ports that carry it.',
+            items: {
+              $ref: '#/components/schemas/ContractConsumer',
+            },
+          },
+        },
+      },
+      ContractDefinitionEntry: {
+        type: 'object',
+        description:
+          'A definition of a contract the backend has seen in the catalog, once per content.',
+        required: ['contractRef', 'version', 'hash', 'firstSeenAt'],
+        properties: {
+          contractRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description: 'The version the definition declares.',
+          },
+          hash: {
+            type: 'string',
+            description:
+              'SHA-256 (hex) of the definition as canonical JSON (key order and YAML formatting change nothing).',
+          },
+          firstSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      ContractVersionsResponse: {
+        type: 'object',
+        required: ['contractRef', 'items'],
+        properties: {
+          contractRef: {
+            type: 'string',
+          },
+          items: {
+            type: 'array',
+            description: 'Newest first (at most 500).',
+            items: {
+              $ref: '#/components/schemas/ContractDefinitionEntry',
+            },
+          },
+        },
+      },
+      ContractVersionDiffResponse: {
+        type: 'object',
+        required: [
+          'contractRef',
+          'from',
+          'to',
+          'required',
+          'declared',
+          'covered',
+          'breaking',
+          'changes',
+        ],
+        properties: {
+          contractRef: {
+            type: 'string',
+          },
+          from: {
+            $ref: '#/components/schemas/ContractDefinitionEntry',
+          },
+          to: {
+            $ref: '#/components/schemas/ContractDefinitionEntry',
+          },
+          required: {
+            $ref: '#/components/schemas/VersionBump',
+          },
+          declared: {
+            $ref: '#/components/schemas/VersionBump',
+          },
+          covered: {
+            type: 'boolean',
+            description:
+              'Whether the declared version bump covers what the changes need.',
+          },
+          breaking: {
+            type: 'boolean',
+          },
+          versionProblem: {
+            type: 'string',
+            description:
+              'Why the declared bump could not be judged (a version that is not semantic or goes down); `declared` is then `none`.',
+          },
+          changes: {
+            type: 'array',
+            description:
+              'Breaking changes first (at most 500, the last then counting the rest).',
+            items: {
+              $ref: '#/components/schemas/ContractChange',
             },
           },
         },
@@ -3211,6 +3702,178 @@ export const spec = {
         },
       },
     },
+    '/provisioning/servers': {
+      get: {
+        operationId: 'listProvisioningServers',
+        tags: ['Provisioning'],
+        description:
+          "The data servers the tables of a domain's output ports may be created on, with the domain's schema on each.",
+        parameters: [
+          {
+            name: 'domain',
+            in: 'query',
+            required: true,
+            allowReserved: true,
+            description: "The domain's entity ref (kind Domain by default).",
+            schema: {
+              type: 'string',
+              maxLength: 500,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The servers.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProvisioningServersResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/provisioning/plan': {
+      post: {
+        operationId: 'planProvisioning',
+        tags: ['Provisioning'],
+        description:
+          "Validates the tables of a product's output ports against a server the domain may use and answers the DDL that apply would run; a port whose contract change is breaking is answered with what breaks and the consumers it would break, instead of DDL. Changes nothing. The product's owners only (members of its owning group, with `data-mesh.output-port.provision`).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ProvisioningRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProvisioningResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/provisioning/apply': {
+      post: {
+        operationId: 'applyProvisioning',
+        tags: ['Provisioning'],
+        description:
+          "Creates the tables of a product's output ports (or adds the optional columns a non-breaking contract change brings), each port in one transaction; a name clash with a table of another product or a breaking change answers 409 and changes nothing (for a breaking change, the message names what breaks and the consumers it would break, with their owners). The product's owners only (members of its owning group, with `data-mesh.output-port.provision`).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ProvisioningRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What ran.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProvisioningResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/provisioning/{kind}/{namespace}/{name}/retirement': {
+      get: {
+        operationId: 'getProductRetirement',
+        tags: ['Provisioning'],
+        description:
+          'What retirement did to a product past its sunset (agreements revoked, tables dropped or kept); no `retirement` before it has. Only for callers who may read the product.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The product's retirement.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ProductRetirementResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/access-requests': {
       get: {
         operationId: 'listAccessRequests',
@@ -3521,6 +4184,159 @@ export const spec = {
           },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contracts/impact': {
+      post: {
+        operationId: 'contractImpact',
+        tags: ['Contract evolution'],
+        description:
+          "What a proposed definition of a contract would change, judged from its consumers' point of view against the definition in the catalog (the version bump the changes need and the one declared), and who relies on the contract (products reading it on an input port, active usage agreements on the ports carrying it, each with their owners). Nothing is stored. Names only what the caller may read; a contract the caller may not read answers 404.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ContractImpactRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The changes and the consumers.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractImpactResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contracts/{kind}/{namespace}/{name}/versions': {
+      get: {
+        operationId: 'listContractVersions',
+        tags: ['Contract evolution'],
+        description:
+          'The definitions of a data contract (an API entity of `spec.type` `odcs`) the backend has seen in the catalog, newest first, each once per content with when it was first seen. A contract the caller may not read answers 404.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractVersionsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/contracts/{kind}/{namespace}/{name}/diff': {
+      get: {
+        operationId: 'diffContractVersions',
+        tags: ['Contract evolution'],
+        description:
+          "The changes between two recorded definitions of a data contract, judged from its consumers' point of view, with the version bump they need and the one declared. A contract the caller may not read, or a definition it never had, answers 404.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description:
+              'The older definition, by content hash or version (the latest definition of that version). Default the definition before `to`.',
+            schema: {
+              type: 'string',
+              maxLength: 255,
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description:
+              'The newer definition, by content hash or version. Default the latest.',
+            schema: {
+              type: 'string',
+              maxLength: 255,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The changes.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ContractVersionDiffResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
           '404': {
             $ref: '#/components/responses/NotFound',

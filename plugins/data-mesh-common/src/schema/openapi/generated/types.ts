@@ -363,6 +363,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/provisioning/servers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The data servers the tables of a domain's output ports may be created on, with the domain's schema on each. */
+    get: operations['listProvisioningServers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/provisioning/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Validates the tables of a product's output ports against a server the domain may use and answers the DDL that apply would run; a port whose contract change is breaking is answered with what breaks and the consumers it would break, instead of DDL. Changes nothing. The product's owners only (members of its owning group, with `data-mesh.output-port.provision`). */
+    post: operations['planProvisioning'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/provisioning/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Creates the tables of a product's output ports (or adds the optional columns a non-breaking contract change brings), each port in one transaction; a name clash with a table of another product or a breaking change answers 409 and changes nothing (for a breaking change, the message names what breaks and the consumers it would break, with their owners). The product's owners only (members of its owning group, with `data-mesh.output-port.provision`). */
+    post: operations['applyProvisioning'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/provisioning/{kind}/{namespace}/{name}/retirement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What retirement did to a product past its sunset (agreements revoked, tables dropped or kept); no `retirement` before it has. Only for callers who may read the product. */
+    get: operations['getProductRetirement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/access-requests': {
     parameters: {
       query?: never;
@@ -424,6 +492,57 @@ export interface paths {
     };
     /** A read-only preview of the first rows of each table of an output port's contract, read from its server. Allowed to the product's owners and to members of a consumer with an active agreement on the port; others answer 403. Bounded by `limit` and the server's statement timeout. */
     get: operations['previewPort'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contracts/impact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What a proposed definition of a contract would change, judged from its consumers' point of view against the definition in the catalog (the version bump the changes need and the one declared), and who relies on the contract (products reading it on an input port, active usage agreements on the ports carrying it, each with their owners). Nothing is stored. Names only what the caller may read; a contract the caller may not read answers 404. */
+    post: operations['contractImpact'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contracts/{kind}/{namespace}/{name}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The definitions of a data contract (an API entity of `spec.type` `odcs`) the backend has seen in the catalog, newest first, each once per content with when it was first seen. A contract the caller may not read answers 404. */
+    get: operations['listContractVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/contracts/{kind}/{namespace}/{name}/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The changes between two recorded definitions of a data contract, judged from its consumers' point of view, with the version bump they need and the one declared. A contract the caller may not read, or a definition it never had, answers 404. */
+    get: operations['diffContractVersions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -515,9 +634,19 @@ export interface components {
     /** A product's scorecard: weighted score 0-100 and the highest level fully passed. */
     Scorecard: {
       score: number;
-      /** Highest level whose checks, and those of every lower level, all pass; null if none. */
+      /** Highest level whose checks, and those of every lower level, all pass, held below the top level while the product is not compliant (see levelCap); null if none. */
       level: string | null;
       checks: components['schemas']['ScorecardCheckResult'][];
+      levelCap?: components['schemas']['ScorecardLevelCap'];
+    };
+    /** Present when governance holds the level below what the checks earn. A product that is not compliant (an enforced policy fails, unwaived) holds at most the level below the top one. */
+    ScorecardLevelCap: {
+      /** The level the checks alone earn. */
+      checksLevel: string | null;
+      /** The enforced policies that fail, unwaived. */
+      policyIds: string[];
+      /** Why the level is held, naming the policies by title, for people. */
+      reason: string;
     };
     /** The latest stored scorecard of a product, with the checks and levels in force. */
     ScorecardResponse: components['schemas']['Scorecard'] & {
@@ -1002,6 +1131,85 @@ export interface components {
         to: string;
       }[];
     };
+    /** A data server the tables of a domain's output ports may be created on (`dataMesh.provisioning.servers`). */
+    ProvisioningServer: {
+      /** The server's id in `dataMesh.servers`, as contracts name it in `servers[].server`. */
+      id: string;
+      /** The server's type, e.g. `duckdb`, `postgres`. */
+      type: string;
+      /** The domain's schema on the server, where the tables are created. */
+      schema: string;
+      /** The entry of an ODCS contract's `servers` for the tables on this server (`server`, `type`, `schema` and what the type needs, such as `host`, `port`, `database`), so that the contract tests find them. */
+      contractServer: {
+        [key: string]: unknown;
+      };
+    };
+    ProvisioningServersResponse: {
+      /** The servers the domain may use, in configuration order; the first is the default. */
+      items: components['schemas']['ProvisioningServer'][];
+    };
+    ProvisioningContract: {
+      /** The output port whose tables the contract describes. */
+      port: string;
+      /** The port's ODCS contract, an object or its YAML or JSON text; its schema objects become the tables. */
+      definition: unknown;
+    };
+    ProvisioningRequest: {
+      /** The DataProduct, as it is or will be in the catalog (a template's draft). Its domain chooses the schema and servers; its owner the team that owns the tables. When the catalog holds the product already, its owner there is the one checked. */
+      entity: {
+        [key: string]: unknown;
+      };
+      /** The contract of each output port to provision (ports of type table or view). */
+      contracts: components['schemas']['ProvisioningContract'][];
+      /** The server to create the tables on; one the domain may use. Default the first of them. */
+      server?: string;
+    };
+    ProvisioningPortPlan: {
+      port: string;
+      objects: {
+        /** `schema.table`, quoted as the dialect quotes. */
+        table: string;
+        /**
+         * `alter`: the table exists and is behind the contract (with `breaking`, in a way apply refuses).
+         */
+        action: 'create' | 'alter' | 'none';
+      }[];
+      /** The DDL, in the order it runs in one transaction; empty when the server already matches, or when the change is breaking. */
+      statements: string[];
+      notes: string[];
+      /** Plan only: why the contract change would break the readers of the tables (a required column added, a column dropped or retyped); apply refuses such a port with 409. Absent when the change is not breaking. */
+      breaking?: string[];
+      /** With `breaking`: who relies on the port's contract and would break, as far as the caller may read (as `POST /contracts/impact` answers them). */
+      consumers?: components['schemas']['ContractConsumer'][];
+    };
+    ProvisioningResponse: {
+      entityRef: string;
+      server: components['schemas']['ProvisioningServer'];
+      dialect: string;
+      /** Whether the statements ran (apply) or were only planned. */
+      applied: boolean;
+      ports: components['schemas']['ProvisioningPortPlan'][];
+    };
+    ProductRetirementResponse: {
+      entityRef: string;
+      /** What retirement did once the product passed its sunset; absent until it has. */
+      retirement?: {
+        sunset: string;
+        /**
+         * Whether the tables of its ports were `dropped` or `kept` (`dataMesh.provisioning.retiredObjects`).
+         */
+        objects: 'kept' | 'dropped';
+        /** The tables dropped or kept, `server:schema.table`. */
+        tables: string[];
+        agreementsRevoked: number;
+        problems: string[];
+        /**
+         * Format: date-time
+         * When retirement last did something.
+         */
+        at: string;
+      };
+    };
     /**
      * The outcome of one contract check. `fail` when the data breaks the contract (the measured value says how), `error` when the check could not be made (unknown or unreachable server, a timeout, a table that is not there, permission denied; the message says which), `skipped` when it does not apply.
      */
@@ -1084,6 +1292,85 @@ export interface components {
       /** The counts over the latest run of every contract (the fact `contract_tests`). */
       summary: components['schemas']['ContractTestSummary'];
       contracts: components['schemas']['ContractTestsOfContract'][];
+    };
+    /**
+     * From a consumer's point of view; `breaking` needs a new major version, `non-breaking` a new minor, `patch` a new patch.
+     */
+    ContractChangeSeverity: 'breaking' | 'non-breaking' | 'patch';
+    VersionBump: 'major' | 'minor' | 'patch' | 'none';
+    /** One change between two definitions of a contract, judged by a rule of the ODCS diff (CONTRACT_CHANGE_RULES of data-mesh-common, documented in its README). */
+    ContractChange: {
+      /** The rule's id, e.g. `property-removed`; `more-changes` counts changes past the list's limit. */
+      rule: string;
+      severity: components['schemas']['ContractChangeSeverity'];
+      /** Where in the contract, e.g. `schema[orders].properties[customer_id]`. */
+      path: string;
+      message: string;
+    };
+    /** Who relies on a contract, as far as the caller may read. */
+    ContractConsumer: {
+      /** The product reading the contract on an input port, or the consumer of a usage agreement (a Group, Component or System). */
+      entityRef: string;
+      kind: 'input-port' | 'agreement';
+      /** The input port reading the contract, or the output port the agreement is on. */
+      port?: string;
+      /** For an agreement, the product whose port it is on. */
+      productRef?: string;
+      agreementId?: string;
+      /** The contract version the agreement relies on, when it names one. */
+      contractVersion?: string;
+      /** Who is told about a breaking change (the product's or component's owner, the consuming group itself); empty when the caller may not read the consumer. */
+      owners: string[];
+    };
+    ContractImpactRequest: {
+      /** The API entity (`spec.type` `odcs`) holding the contract now; the kind defaults to API. */
+      contractRef: string;
+      /** The proposed definition, an ODCS document as an object or as its YAML or JSON text; checked against the ODCS schema by the handler, which names every bad field under `definition`. */
+      definition: unknown;
+    };
+    ContractImpactResponse: {
+      contractRef: string;
+      currentVersion: string;
+      proposedVersion: string;
+      required: components['schemas']['VersionBump'];
+      declared: components['schemas']['VersionBump'];
+      /** Whether the declared version bump covers what the changes need. */
+      covered: boolean;
+      /** Whether a change breaks consumers; when true, every consumer listed is affected, when false none is. */
+      breaking: boolean;
+      /** Breaking changes first (at most 500, the last then counting the rest). */
+      changes: components['schemas']['ContractChange'][];
+      /** Products whose input ports read the contract, then active usage agreements on the output ports that carry it. */
+      consumers: components['schemas']['ContractConsumer'][];
+    };
+    /** A definition of a contract the backend has seen in the catalog, once per content. */
+    ContractDefinitionEntry: {
+      contractRef: string;
+      /** The version the definition declares. */
+      version: string;
+      /** SHA-256 (hex) of the definition as canonical JSON (key order and YAML formatting change nothing). */
+      hash: string;
+      /** Format: date-time */
+      firstSeenAt: string;
+    };
+    ContractVersionsResponse: {
+      contractRef: string;
+      /** Newest first (at most 500). */
+      items: components['schemas']['ContractDefinitionEntry'][];
+    };
+    ContractVersionDiffResponse: {
+      contractRef: string;
+      from: components['schemas']['ContractDefinitionEntry'];
+      to: components['schemas']['ContractDefinitionEntry'];
+      required: components['schemas']['VersionBump'];
+      declared: components['schemas']['VersionBump'];
+      /** Whether the declared version bump covers what the changes need. */
+      covered: boolean;
+      breaking: boolean;
+      /** Why the declared bump could not be judged (a version that is not semantic or goes down); `declared` is then `none`. */
+      versionProblem?: string;
+      /** Breaking changes first (at most 500, the last then counting the rest). */
+      changes: components['schemas']['ContractChange'][];
     };
   };
   responses: {
@@ -1872,6 +2159,120 @@ export interface operations {
       default: components['responses']['ErrorResponse'];
     };
   };
+  listProvisioningServers: {
+    parameters: {
+      query: {
+        /** The domain's entity ref (kind Domain by default). */
+        domain: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The servers. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProvisioningServersResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  planProvisioning: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProvisioningRequest'];
+      };
+    };
+    responses: {
+      /** The plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProvisioningResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['PayloadTooLarge'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  applyProvisioning: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProvisioningRequest'];
+      };
+    };
+    responses: {
+      /** What ran. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProvisioningResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      413: components['responses']['PayloadTooLarge'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  getProductRetirement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The product's retirement. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductRetirementResponse'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
   listAccessRequests: {
     parameters: {
       query?: {
@@ -2048,6 +2449,102 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  contractImpact: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ContractImpactRequest'];
+      };
+    };
+    responses: {
+      /** The changes and the consumers. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractImpactResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      413: components['responses']['PayloadTooLarge'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  listContractVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The versions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractVersionsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  diffContractVersions: {
+    parameters: {
+      query?: {
+        /** The older definition, by content hash or version (the latest definition of that version). Default the definition before `to`. */
+        from?: string;
+        /** The newer definition, by content hash or version. Default the latest. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** The entity's kind, case-insensitive (e.g. `dataproduct`). */
+        kind: components['parameters']['kind'];
+        /** The entity's namespace, case-insensitive (e.g. `default`). */
+        namespace: components['parameters']['namespace'];
+        /** The entity's name, case-insensitive. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The changes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractVersionDiffResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       default: components['responses']['ErrorResponse'];
     };

@@ -248,6 +248,52 @@ export type GetContractTestRun = {
 };
 
 /**
+ * `GET /provisioning/servers`
+ * @public
+ */
+export type ListProvisioningServers = {
+  query: NonNullable<
+    Operations['listProvisioningServers']['parameters']['query']
+  >;
+  response:
+    | Operations['listProvisioningServers']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `POST /provisioning/plan`
+ * @public
+ */
+export type PlanProvisioning = {
+  body: Operations['planProvisioning']['requestBody']['content']['application/json'];
+  response:
+    | Operations['planProvisioning']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `POST /provisioning/apply`
+ * @public
+ */
+export type ApplyProvisioning = {
+  body: Operations['applyProvisioning']['requestBody']['content']['application/json'];
+  response:
+    | Operations['applyProvisioning']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /provisioning/{kind}/{namespace}/{name}/retirement`
+ * @public
+ */
+export type GetProductRetirement = {
+  path: Operations['getProductRetirement']['parameters']['path'];
+  response:
+    | Operations['getProductRetirement']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
  * `GET /access-requests`
  * @public
  */
@@ -307,6 +353,40 @@ export type PreviewPort = {
 };
 
 /**
+ * `POST /contracts/impact`
+ * @public
+ */
+export type ContractImpact = {
+  body: Operations['contractImpact']['requestBody']['content']['application/json'];
+  response:
+    | Operations['contractImpact']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /contracts/{kind}/{namespace}/{name}/versions`
+ * @public
+ */
+export type ListContractVersions = {
+  path: Operations['listContractVersions']['parameters']['path'];
+  response:
+    | Operations['listContractVersions']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
+ * `GET /contracts/{kind}/{namespace}/{name}/diff`
+ * @public
+ */
+export type DiffContractVersions = {
+  path: Operations['diffContractVersions']['parameters']['path'];
+  query: NonNullable<Operations['diffContractVersions']['parameters']['query']>;
+  response:
+    | Operations['diffContractVersions']['responses'][200]['content']['application/json']
+    | ErrorResponseBody;
+};
+
+/**
  * The request and response types of each route, for `createOpenApiRouter`.
  * @public
  */
@@ -333,9 +413,16 @@ export type EndpointMap = {
   '#get|/contract-tests/{kind}/{namespace}/{name}': GetContractTests;
   '#post|/contract-tests/{kind}/{namespace}/{name}/runs': RunContractTests;
   '#get|/contract-tests/runs/{runId}': GetContractTestRun;
+  '#get|/provisioning/servers': ListProvisioningServers;
+  '#post|/provisioning/plan': PlanProvisioning;
+  '#post|/provisioning/apply': ApplyProvisioning;
+  '#get|/provisioning/{kind}/{namespace}/{name}/retirement': GetProductRetirement;
   '#get|/access-requests': ListAccessRequests;
   '#post|/access-requests': RequestAccess;
   '#get|/access-requests/{id}': GetAccessRequest;
   '#post|/access-requests/{id}/{action}': DecideAccessRequest;
   '#get|/data/{kind}/{namespace}/{name}/ports/{port}/preview': PreviewPort;
+  '#post|/contracts/impact': ContractImpact;
+  '#get|/contracts/{kind}/{namespace}/{name}/versions': ListContractVersions;
+  '#get|/contracts/{kind}/{namespace}/{name}/diff': DiffContractVersions;
 };

@@ -417,6 +417,75 @@ export class DataMeshApiClient {
   }
 
   /**
+   * The data servers the tables of a domain's output ports may be created on, with the domain's schema on each.
+   *
+   * `GET /provisioning/servers`
+   */
+  async listProvisioningServers(
+    request: {
+      query: NonNullable<
+        operations['listProvisioningServers']['parameters']['query']
+      >;
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['listProvisioningServers']['responses'][200]['content']['application/json']
+  > {
+    return this.call('GET', '/provisioning/servers', request, options);
+  }
+
+  /**
+   * Validates the tables of a product's output ports against a server the domain may use and answers the DDL that apply would run; a port whose contract change is breaking is answered with what breaks and the consumers it would break, instead of DDL. Changes nothing. The product's owners only (members of its owning group, with `data-mesh.output-port.provision`).
+   *
+   * `POST /provisioning/plan`
+   */
+  async planProvisioning(
+    request: {
+      body: operations['planProvisioning']['requestBody']['content']['application/json'];
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['planProvisioning']['responses'][200]['content']['application/json']
+  > {
+    return this.call('POST', '/provisioning/plan', request, options);
+  }
+
+  /**
+   * Creates the tables of a product's output ports (or adds the optional columns a non-breaking contract change brings), each port in one transaction; a name clash with a table of another product or a breaking change answers 409 and changes nothing (for a breaking change, the message names what breaks and the consumers it would break, with their owners). The product's owners only (members of its owning group, with `data-mesh.output-port.provision`).
+   *
+   * `POST /provisioning/apply`
+   */
+  async applyProvisioning(
+    request: {
+      body: operations['applyProvisioning']['requestBody']['content']['application/json'];
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['applyProvisioning']['responses'][200]['content']['application/json']
+  > {
+    return this.call('POST', '/provisioning/apply', request, options);
+  }
+
+  /**
+   * What retirement did to a product past its sunset (agreements revoked, tables dropped or kept); no `retirement` before it has. Only for callers who may read the product.
+   *
+   * `GET /provisioning/{kind}/{namespace}/{name}/retirement`
+   */
+  async getProductRetirement(
+    request: { path: operations['getProductRetirement']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['getProductRetirement']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'GET',
+      '/provisioning/{kind}/{namespace}/{name}/retirement',
+      request,
+      options,
+    );
+  }
+
+  /**
    * Access requests (usage agreements) of the data products the caller may read, newest first; optionally of one product, of one consumer and in some states.
    *
    * `GET /access-requests`
@@ -505,6 +574,65 @@ export class DataMeshApiClient {
     return this.call(
       'GET',
       '/data/{kind}/{namespace}/{name}/ports/{port}/preview',
+      request,
+      options,
+    );
+  }
+
+  /**
+   * What a proposed definition of a contract would change, judged from its consumers' point of view against the definition in the catalog (the version bump the changes need and the one declared), and who relies on the contract (products reading it on an input port, active usage agreements on the ports carrying it, each with their owners). Nothing is stored. Names only what the caller may read; a contract the caller may not read answers 404.
+   *
+   * `POST /contracts/impact`
+   */
+  async contractImpact(
+    request: {
+      body: operations['contractImpact']['requestBody']['content']['application/json'];
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['contractImpact']['responses'][200]['content']['application/json']
+  > {
+    return this.call('POST', '/contracts/impact', request, options);
+  }
+
+  /**
+   * The definitions of a data contract (an API entity of `spec.type` `odcs`) the backend has seen in the catalog, newest first, each once per content with when it was first seen. A contract the caller may not read answers 404.
+   *
+   * `GET /contracts/{kind}/{namespace}/{name}/versions`
+   */
+  async listContractVersions(
+    request: { path: operations['listContractVersions']['parameters']['path'] },
+    options?: RequestOptions,
+  ): Promise<
+    operations['listContractVersions']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'GET',
+      '/contracts/{kind}/{namespace}/{name}/versions',
+      request,
+      options,
+    );
+  }
+
+  /**
+   * The changes between two recorded definitions of a data contract, judged from its consumers' point of view, with the version bump they need and the one declared. A contract the caller may not read, or a definition it never had, answers 404.
+   *
+   * `GET /contracts/{kind}/{namespace}/{name}/diff`
+   */
+  async diffContractVersions(
+    request: {
+      path: operations['diffContractVersions']['parameters']['path'];
+      query?: NonNullable<
+        operations['diffContractVersions']['parameters']['query']
+      >;
+    },
+    options?: RequestOptions,
+  ): Promise<
+    operations['diffContractVersions']['responses'][200]['content']['application/json']
+  > {
+    return this.call(
+      'GET',
+      '/contracts/{kind}/{namespace}/{name}/diff',
       request,
       options,
     );

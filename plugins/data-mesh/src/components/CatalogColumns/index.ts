@@ -1,0 +1,1 @@
+export { dataProductCatalogColumns } from './dataProductCatalogColumns';

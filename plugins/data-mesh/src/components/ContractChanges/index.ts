@@ -1,0 +1,2 @@
+export { ContractChanges, ContractDiff, SeverityChip } from './ContractChanges';
+export { ContractChangesContent } from './ContractChangesContent';

@@ -1,0 +1,7 @@
+export { DataProductSchemaContent } from './DataProductSchemaContent';
+export { QualitySummaryCard } from './QualitySummaryCard';
+export {
+  DataProductGovernanceContent,
+  DataProductLineageContent,
+  DataProductQualityContent,
+} from './DataProductTabs';

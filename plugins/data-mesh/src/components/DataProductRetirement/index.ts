@@ -1,0 +1,4 @@
+export {
+  DataProductRetirement,
+  EntityDataProductRetirement,
+} from './DataProductRetirement';

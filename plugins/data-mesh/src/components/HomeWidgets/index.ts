@@ -1,0 +1,3 @@
+export { DecisionsAwaitingMe } from './DecisionsAwaitingMe';
+export { MeshHealth } from './MeshHealth';
+export { MyTeamsDataProducts } from './MyTeamsDataProducts';

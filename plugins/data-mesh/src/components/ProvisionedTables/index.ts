@@ -1,0 +1,2 @@
+export { ProvisionedTables } from './ProvisionedTables';
+export type { ProvisionedPortContract } from './ProvisionedTables';
