@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { MeshInsightResponse } from '@datamesh-portal/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { fakeDataMeshApi } from '../../__testUtils__';
@@ -98,9 +98,23 @@ describe('MeshInsight', () => {
     );
 
     expect(await screen.findByText('Levels per domain')).toBeInTheDocument();
-    // One stacked bar series per level, and the trend line.
-    expect(container.querySelectorAll('.recharts-bar')).toHaveLength(3);
-    expect(container.querySelector('.recharts-line-curve')).not.toBeNull();
+    // One stacked bar series per level, and the trend line. ResponsiveContainer sizes the
+    // charts in an effect, one render after the titles appear.
+    await waitFor(() => {
+      expect(container.querySelectorAll('.recharts-bar')).toHaveLength(3);
+      expect(container.querySelector('.recharts-line-curve')).not.toBeNull();
+    });
+    // Every domain's bar is labelled with its name, beside it.
+    expect(
+      [
+        // The levels chart is the first of the page.
+        ...container
+          .querySelector('.recharts-wrapper')!
+          .querySelectorAll(
+            '.recharts-yAxis .recharts-cartesian-axis-tick-value',
+          ),
+      ].map(tick => tick.textContent),
+    ).toEqual(['sales', 'clinical']);
 
     const compliance = screen.getByRole('region', {
       name: 'Compliance per domain',
@@ -145,7 +159,10 @@ describe('MeshInsight', () => {
       await screen.findByText('No data product got worse this week'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('The trend shows from the second day of evaluations'),
+      screen.getByText(
+        /evaluated on one day so far .*the trend is drawn from the second day of evaluations/,
+      ),
     ).toBeInTheDocument();
+    expect(screen.getByText('60 / 100')).toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { ScorecardHistoryPoint } from '@datamesh-portal/plugin-data-mesh-common';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { entityDataProductScoreHistoryCard } from '../../alpha';
 import { dataMeshApiRef } from '../../api';
 import {
@@ -83,8 +83,13 @@ describe('data product score history card', () => {
       'dataproduct:default/customer-orders',
     );
 
-    const line = container.querySelector('.recharts-line-curve');
-    expect(line).not.toBeNull();
+    // ResponsiveContainer sizes the chart in an effect after the card's text is shown, so the
+    // line appears one render later; under load that render can trail the text.
+    const line = await waitFor(() => {
+      const curve = container.querySelector('.recharts-line-curve');
+      expect(curve).not.toBeNull();
+      return curve;
+    });
     // A step line through the three points in time order: each step is a horizontal segment
     // at the previous score, then a vertical one up to the next; higher scores are higher up.
     const points = (line?.getAttribute('d') ?? '')
