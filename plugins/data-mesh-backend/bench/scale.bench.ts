@@ -91,6 +91,7 @@ import {
 import { profiled } from './profile';
 import {
   benchDataServer,
+  benchDataServerConfig,
   closeBenchDataServers,
   DataServerKind,
   hasNullAmount,
@@ -474,7 +475,6 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
 
   beforeAll(async () => {
     stopLoad = sampleLoad(column);
-    const data = await benchDataServer(dataKind);
     // The catalog and the data mesh plugin each get their own database of this engine.
     catalogKnex ??= process.env.BENCH_CATALOG_DATABASE
       ? await keptCatalogDatabase(process.env.BENCH_CATALOG_DATABASE)
@@ -523,7 +523,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
             // pass, and the others (contract tests of every contract never tested, the waiver
             // and access sweeps, fact clean-up) would share the process's CPU with it.
             dataMesh: {
-              servers: data.config,
+              servers: benchDataServerConfig(dataKind),
               scorecards: { schedule: QUIET },
               waivers: { schedule: QUIET },
               access: { schedule: QUIET },
@@ -841,6 +841,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
   });
 
   it(`serves the same requests while the scheduled contract-test run tests ${dataKind} tables`, async () => {
+    const data = await benchDataServer(dataKind);
     // Warm-ups, as the tests above take them (skipped when they are filtered out).
     await api('GET', ROLLUP);
     await api('GET', EXPLORER);
@@ -940,7 +941,7 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
 
     recordScheduledRun({
       store: column === 'POSTGRES_15' ? 'PostgreSQL' : 'SQLite',
-      data: await benchDataServer(dataKind),
+      data,
       quiet,
       during,
       overlapped: ended > answered,

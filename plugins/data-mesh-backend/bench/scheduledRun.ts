@@ -31,8 +31,6 @@ export const isStale = (i: number) => i % 17 === 0;
 
 export interface BenchDataServer {
   kind: DataServerKind;
-  /** `dataMesh.servers`, as app-config has it. */
-  config: Record<string, object>;
   tables: number;
   generateSeconds: number;
   close(): Promise<void>;
@@ -77,11 +75,52 @@ function progress(message: string) {
   process.stderr.write(`[contract data] ${message}\n`);
 }
 
-/** One DuckDB file in a temporary folder, holding every product's table. */
+let duckdbDirectory: string | undefined;
+/** The DuckDB file of this run, in a temporary folder (created on first use, empty). */
+function duckdbFile(): string {
+  duckdbDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), 'bench-data-'));
+  return path.join(duckdbDirectory, 'bench-data.duckdb');
+}
+
+/** The PostgreSQL database of this run's tables, on the server the tests use. */
+function postgresTarget(): URL {
+  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!url) throw new Error('A postgres data server needs PostgreSQL');
+  const target = new URL(url);
+  target.pathname = `/${DATA_DATABASE}`;
+  return target;
+}
+
+/**
+ * `dataMesh.servers` for a data server of this kind, as app-config has it. Nothing is generated:
+ * a backend only connects when a contract is tested, so runs that leave the scheduled run out
+ * (a 50,000-product run, say) do not pay for its tables.
+ */
+export function benchDataServerConfig(
+  kind: DataServerKind,
+): Record<string, object> {
+  if (kind === 'duckdb') {
+    return { [DATA_SERVER_IDS.duckdb]: { type: 'duckdb', path: duckdbFile() } };
+  }
+  const target = postgresTarget();
+  return {
+    [DATA_SERVER_IDS.postgres]: {
+      type: 'postgres',
+      host: target.hostname,
+      port: Number(target.port || 5432),
+      database: DATA_DATABASE,
+      user: decodeURIComponent(target.username) || 'postgres',
+      ...(target.password
+        ? { password: decodeURIComponent(target.password) }
+        : {}),
+    },
+  };
+}
+
+/** The DuckDB file of benchDataServerConfig, holding every product's table. */
 async function duckdbServer(): Promise<BenchDataServer> {
   const start = performance.now();
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-data-'));
-  const file = path.join(directory, 'bench-data.duckdb');
+  const file = duckdbFile();
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   try {
@@ -101,17 +140,17 @@ async function duckdbServer(): Promise<BenchDataServer> {
   );
   return {
     kind: 'duckdb',
-    config: { [DATA_SERVER_IDS.duckdb]: { type: 'duckdb', path: file } },
     tables: tableCount(),
     generateSeconds,
-    close: async () => fs.rmSync(directory, { recursive: true, force: true }),
+    close: async () =>
+      fs.rmSync(path.dirname(file), { recursive: true, force: true }),
   };
 }
 
 /** A database of the PostgreSQL server the tests use, holding every product's table. */
 async function postgresServer(): Promise<BenchDataServer> {
-  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!url) throw new Error('A postgres data server needs PostgreSQL');
+  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
+  const target = postgresTarget();
   const start = performance.now();
   const admin = new Client({ connectionString: url });
   await admin.connect();
@@ -121,8 +160,6 @@ async function postgresServer(): Promise<BenchDataServer> {
   } finally {
     await admin.end();
   }
-  const target = new URL(url);
-  target.pathname = `/${DATA_DATABASE}`;
   const client = new Client({ connectionString: target.toString() });
   await client.connect();
   try {
@@ -143,18 +180,6 @@ async function postgresServer(): Promise<BenchDataServer> {
   );
   return {
     kind: 'postgres',
-    config: {
-      [DATA_SERVER_IDS.postgres]: {
-        type: 'postgres',
-        host: target.hostname,
-        port: Number(target.port || 5432),
-        database: DATA_DATABASE,
-        user: decodeURIComponent(target.username) || 'postgres',
-        ...(target.password
-          ? { password: decodeURIComponent(target.password) }
-          : {}),
-      },
-    },
     tables: tableCount(),
     generateSeconds,
     close: async () => {
@@ -173,7 +198,7 @@ async function postgresServer(): Promise<BenchDataServer> {
 
 const created = new Map<DataServerKind, Promise<BenchDataServer>>();
 
-/** The data server of this kind, generated at its first use in the run. */
+/** The data server of this kind, its tables generated at its first use in the run. */
 export function benchDataServer(kind: DataServerKind) {
   let server = created.get(kind);
   if (!server) {
