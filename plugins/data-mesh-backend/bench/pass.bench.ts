@@ -22,10 +22,8 @@
  * its wall time: on a shared machine it varies less.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { execFile } from 'child_process';
-import path from 'path';
-import { promisify } from 'util';
 import { FACT_SOURCES, PRODUCTS } from './fixtures';
+import { runPasses } from './runPasses';
 
 jest.setTimeout(20 * 60_000);
 
@@ -55,45 +53,21 @@ afterAll(() => {
   );
 });
 
-/** Runs passRun.ts by plain Node, with TypeScript read as `yarn start` reads it. */
-async function runPasses(database: object) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      path.join(__dirname, 'passRun.ts'),
-    ],
-    {
-      env: {
-        ...process.env,
-        PASS_RUN: JSON.stringify({
-          database,
-          passes: PASSES,
-          profileDir: process.env.BENCH_CPU_PROFILE,
-        }),
-      },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout.trim().split('\n').pop()!) as {
-    passes: Array<{ wallMs: number; cpuMs: number; products: number }>;
-    peakRssMb: number;
-    scores: number[];
-  };
-}
-
 describe.each(databases.eachSupportedId())('scorecard pass on %p', id => {
   it(`evaluates and stores ${PRODUCTS} products`, async () => {
     // PostgreSQL: a fresh database the child process connects to; SQLite: its own, in memory.
     const database =
       id === 'POSTGRES_15'
         ? {
-            client: 'pg',
+            client: 'pg' as const,
             connection: (await databases.init(id)).client.config.connection,
           }
-        : { client: 'better-sqlite3' };
-    const result = await runPasses(database);
+        : { client: 'better-sqlite3' as const };
+    const result = await runPasses({
+      database,
+      passes: PASSES,
+      profileDir: process.env.BENCH_CPU_PROFILE,
+    });
 
     expect(result.passes.map(pass => pass.products)).toEqual(
       Array(PASSES).fill(PRODUCTS),

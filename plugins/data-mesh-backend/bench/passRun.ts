@@ -1,17 +1,21 @@
 /*
- * The scorecard pass of pass.bench.ts, run in a child process by plain Node as the backend runs
+ * The scorecard pass of pass.bench.ts and scale.bench.ts, run in a child process by plain Node as the backend runs
  * it (TypeScript through backstage-cli's node transform, `yarn start`'s, and packages such as
  * cel-js loaded by Node itself), not in jest's vm context: there every global lookup is a call
  * into Node, which makes the rules' interpreter several times slower than in a backend.
  *
- * Input: the environment variable PASS_RUN, JSON `{ database, passes, profileDir? }` where
- * `database` is `{ client: 'better-sqlite3' }` (in memory) or `{ client: 'pg', connection }`.
- * Output: one line of JSON on stdout, `{ passes: [{ wallMs, cpuMs }], peakRssMb, memory, scores }`
- * (`memory`: RSS and heap before the passes, peak heap, heap after a full collection when Node
- * runs with --expose-gc).
+ * Input: the environment variable PASS_RUN, JSON of runPasses.ts's PassRunInput. Output: one
+ * line of JSON on stdout, its PassRunOutput (`memory`: RSS and heap before the passes, peak
+ * heap, heap after a full collection when Node runs with --expose-gc).
  */
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
+import { CatalogClient } from '@backstage/catalog-client';
 import { ConfigReader } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
 import path from 'path';
@@ -21,13 +25,29 @@ import { readDataMeshBackendConfig } from '../src/service/config';
 import { EvaluationService } from '../src/service/EvaluationService';
 import { catalogWithRelations, FACT_SOURCES, PRODUCTS } from './fixtures';
 import { profiled } from './profile';
+import { PassRunInput } from './runPasses';
 
-interface PassRunInput {
-  database:
-    | { client: 'better-sqlite3' }
-    | { client: 'pg'; connection: unknown };
-  passes: number;
-  profileDir?: string;
+/** The real catalog's HTTP API as the plugin's catalog service reads it: a token per request. */
+function catalogOverHttp(baseUrl: string, auth: AuthService): CatalogService {
+  const client = new CatalogClient({
+    discoveryApi: {
+      getBaseUrl: async pluginId => `${baseUrl}/api/${pluginId}`,
+    },
+  });
+  return new Proxy(client, {
+    get:
+      (target, method: keyof CatalogClient) =>
+      async (
+        request: unknown,
+        options: { credentials: BackstageCredentials },
+      ) => {
+        const { token } = await auth.getPluginRequestToken({
+          onBehalfOf: options.credentials,
+          targetPluginId: 'catalog',
+        });
+        return (target[method] as Function).call(target, request, { token });
+      },
+  }) as unknown as CatalogService;
 }
 
 async function main() {
@@ -67,10 +87,13 @@ async function main() {
       ).flat(),
     );
   }
+  const auth = mockServices.auth();
   const service = new EvaluationService({
     config: readDataMeshBackendConfig(new ConfigReader({})),
-    catalog: catalogServiceMock({ entities: catalogWithRelations() }),
-    auth: mockServices.auth(),
+    catalog: input.catalogBaseUrl
+      ? catalogOverHttp(input.catalogBaseUrl, auth)
+      : catalogServiceMock({ entities: catalogWithRelations() }),
+    auth,
     stores,
     logger: mockServices.rootLogger({ level: 'none' }),
   });

@@ -89,6 +89,7 @@ import {
   syntheticCatalog,
 } from './fixtures';
 import { profiled } from './profile';
+import { runPasses } from './runPasses';
 import {
   benchDataServer,
   benchDataServerConfig,
@@ -170,6 +171,26 @@ const METRICS = {
   heap: {
     metric: 'backend memory during the passes, peak heap used',
     unit: 'MB',
+  },
+  nodePass1: {
+    metric: 'full pass in plain Node, first (s)',
+    unit: 's',
+    target: LARGE ? 25 : 5,
+    how: "the same three passes (passRun.ts) in a child process run by plain Node, as a backend runs the plugin, reading this backend's real catalog over HTTP, with a store of its own (in-memory SQLite, or a fresh PostgreSQL database) seeded with the same facts. The passes above run inside jest's vm context, where every global lookup is a call into Node and the rules' interpreter (cel-js) is several times slower than in a backend; the catalog still answers from within jest here.",
+  },
+  nodePassSteady: {
+    metric: 'full pass in plain Node, steady (median of 2 more)',
+    unit: 's',
+    target: LARGE ? 25 : 5,
+  },
+  nodePassSteadyCpu: {
+    metric: 'full pass in plain Node, steady, CPU time of its process',
+    unit: 's',
+  },
+  nodeRssGrowth: {
+    metric: 'full pass in plain Node, RSS growth of its process',
+    unit: 'MB',
+    ...(LARGE && { target: 300 }),
   },
   factPush: {
     metric: 'fact push to re-evaluated result, median',
@@ -784,6 +805,38 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
     expect(
       new Set([...stored.values()].map(s => s.score)).size,
     ).toBeGreaterThan(1);
+
+    // The same passes as a backend runs them: plain Node, this backend's catalog over HTTP.
+    const plain = await runPasses({
+      database:
+        column === 'POSTGRES_15'
+          ? {
+              client: 'pg',
+              connection: (await databases.init(id)).client.config.connection,
+            }
+          : { client: 'better-sqlite3' },
+      passes: 3,
+      catalogBaseUrl: baseUrl,
+    });
+    expect(plain.passes.map(pass => pass.products)).toEqual(
+      Array(3).fill(PRODUCTS),
+    );
+    expect(plain.scores.sort()).toEqual(
+      sample.map(ref => stored.get(ref)!.score).sort(),
+    );
+    const wall = plain.passes.map(pass => pass.wallMs / 1000);
+    record(column, METRICS.nodePass1, wall[0]);
+    record(column, METRICS.nodePassSteady, median(wall.slice(1)));
+    record(
+      column,
+      METRICS.nodePassSteadyCpu,
+      median(plain.passes.slice(1).map(pass => pass.cpuMs / 1000)),
+    );
+    record(
+      column,
+      METRICS.nodeRssGrowth,
+      plain.peakRssMb - plain.memory.rssBeforeMb,
+    );
   });
 
   it('re-evaluates a product after a fact push', async () => {
