@@ -113,19 +113,28 @@ describe.each(databases.eachSupportedId())(
     it('fails the pass cleanly when its connections are terminated, and the next one completes', async () => {
       const before = await results();
       expect(before.scorecards).toHaveLength(PRODUCTS);
-      const errors = lines.filter(l => l.level === 'error').length;
+      const errorsBefore = lines.length;
 
       await faultDuringSave(async () => {
         await terminateSessions();
       });
-      const failed = await waitFor('the pass to fail', async () => {
-        const state = (await taskState(backend, PASS)).taskState;
-        return state.status === 'idle' && state.lastRunError;
-      });
-      expect(JSON.stringify(failed)).toMatch(/terminat/i);
-      expect(lines.filter(l => l.level === 'error').length).toBeGreaterThan(
-        errors,
+      // The pass fails on its terminated connection and says so. The scheduler then records the
+      // failure through a connection of the same plugin, which the fault may have ended as well
+      // (a CI run lost it so): the run is then freed when it times out, without an error noted.
+      await waitFor('the pass to fail', () =>
+        lines
+          .slice(errorsBefore)
+          .find(
+            l =>
+              l.level === 'error' &&
+              l.plugin === 'data-mesh' &&
+              /terminat/i.test(l.message),
+          ),
       );
+      await waitFor('the failed run to be released', async () => {
+        const state = (await taskState(backend, PASS)).taskState;
+        return state.status === 'idle';
+      });
       expect(passes()).toHaveLength(1);
       // Nothing of the failed pass is visible, nothing was removed.
       expect(await results()).toEqual(before);
