@@ -36,13 +36,20 @@ export interface PassRunOutput {
   scores: number[];
 }
 
-export async function runPasses(input: PassRunInput): Promise<PassRunOutput> {
+/**
+ * `script`: passRun.ts, or the same program in another checkout (an earlier commit, with its
+ * own node_modules) to compare with.
+ */
+export async function runPasses(
+  input: PassRunInput,
+  script = path.join(__dirname, 'passRun.ts'),
+): Promise<PassRunOutput> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      path.join(__dirname, 'passRun.ts'),
+      script,
     ],
     {
       env: { ...process.env, PASS_RUN: JSON.stringify(input) },
