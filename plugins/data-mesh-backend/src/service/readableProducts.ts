@@ -52,66 +52,65 @@ const SKIPPED_KEYS = new Set([
 const MAX_KEY_LENGTH = 200;
 const MAX_VALUE_LENGTH = 200;
 
-/** The catalog's search rows of an entity (see above), without duplicates, sorted. */
+/** The catalog's lowercasing: `toLocaleLowerCase('en-US')`, which equals `toLowerCase()`. */
+const lower = (text: string) => text.toLowerCase();
+
+/** Code unit order: a stable order for the rows' hash, without the cost of collation. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The catalog's search rows of an entity (see above), without duplicates, sorted. Computed for
+ * every product in every pass (to see whether its stored rows changed), so kept cheap.
+ */
 export function catalogSearchRows(entity: Entity): SearchRow[] {
-  const raw: Array<{ key: string; value: unknown }> = [];
-  const arrayKeys = new Set<string>();
+  const rows = new Map<string, SearchRow>();
+  const add = (rawKey: string, rawValue: unknown) => {
+    const key = lower(rawKey);
+    if (key.length > MAX_KEY_LENGTH) return;
+    const text =
+      rawValue === undefined || rawValue === null
+        ? null
+        : lower(String(rawValue));
+    const value =
+      text !== null && text.length <= MAX_VALUE_LENGTH ? text : null;
+    rows.set(`${key}\0${value ?? '\u0001'}`, { key, value });
+  };
   const visit = (path: string, current: unknown) => {
     if (SKIPPED_KEYS.has(path)) return;
+    const type = typeof current;
     if (
       current === undefined ||
       current === null ||
-      ['string', 'number', 'boolean'].includes(typeof current)
+      type === 'string' ||
+      type === 'number' ||
+      type === 'boolean'
     ) {
-      raw.push({ key: path, value: current });
+      add(path, current);
       return;
     }
-    if (typeof current !== 'object') return;
+    if (type !== 'object') return;
     if (Array.isArray(current)) {
       for (const item of current) {
         visit(path, item);
-        if (typeof item === 'string') {
-          const key = `${path}.${item}`;
-          if (!arrayKeys.has(key.toLocaleLowerCase('en-US'))) {
-            arrayKeys.add(key.toLocaleLowerCase('en-US'));
-            raw.push({ key, value: true });
-          }
-        }
+        // Each string of an array is also a key of its own (`metadata.tags.pii` = true).
+        if (typeof item === 'string') add(`${path}.${item}`, true);
       }
       return;
     }
-    for (const [key, value] of Object.entries(current)) {
+    for (const [key, value] of Object.entries(current as object)) {
       visit(path ? `${path}.${key}` : key, value);
     }
   };
   visit('', entity);
-  raw.push({ key: 'metadata.name', value: entity.metadata.name });
-  raw.push({
-    key: 'metadata.namespace',
-    value: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
-  });
-  if (entity.metadata.uid) {
-    raw.push({ key: 'metadata.uid', value: entity.metadata.uid });
-  }
+  add('metadata.name', entity.metadata.name);
+  add('metadata.namespace', entity.metadata.namespace ?? DEFAULT_NAMESPACE);
+  if (entity.metadata.uid) add('metadata.uid', entity.metadata.uid);
   for (const relation of entity.relations ?? []) {
-    raw.push({ key: `relations.${relation.type}`, value: relation.targetRef });
+    add(`relations.${relation.type}`, relation.targetRef);
   }
-  const rows = new Map<string, SearchRow>();
-  for (const { key: rawKey, value: rawValue } of raw) {
-    const key = rawKey.toLocaleLowerCase('en-US');
-    if (key.length > MAX_KEY_LENGTH) continue;
-    const text =
-      rawValue === undefined || rawValue === null
-        ? null
-        : String(rawValue).toLocaleLowerCase('en-US');
-    const value =
-      text !== null && text.length <= MAX_VALUE_LENGTH ? text : null;
-    rows.set(`${key}\0${value ?? '\u0001'}`, { key, value });
-  }
-  return [...rows.values()].sort((a, b) =>
-    a.key === b.key
-      ? (a.value ?? '').localeCompare(b.value ?? '')
-      : a.key.localeCompare(b.key),
+  return [...rows.values()].sort(
+    (a, b) =>
+      byCodeUnits(a.key, b.key) || byCodeUnits(a.value ?? '', b.value ?? ''),
   );
 }
 
