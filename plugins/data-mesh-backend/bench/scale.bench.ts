@@ -176,7 +176,7 @@ const METRICS = {
     unit: 'MB',
   },
   nodePass1: {
-    metric: 'full pass in plain Node, first (s)',
+    metric: 'full pass in plain Node, first',
     unit: 's',
     target: LARGE ? 25 : 5,
     how: "the same three passes (passRun.ts) in a child process run by plain Node, as a backend runs the plugin, reading this backend's real catalog over HTTP, with a store of its own (in-memory SQLite, or a fresh PostgreSQL database) seeded with the same facts; its stored scores must equal the backend's. With a baseline (below), the best of two runs. The passes above run inside jest's vm context, where every global lookup is a call into Node and the rules' interpreter (cel-js) is several times slower than in a backend; the catalog still answers from within jest here.",

@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { parse, Parser, YAMLError } from 'yaml';
+import {
+  Composer,
+  CST,
+  Document,
+  LineCounter,
+  Parser,
+  YAMLError,
+  YAMLParseError,
+} from 'yaml';
 import { OdcsContract } from './types';
 
 /** The largest contract {@link readOdcsContract} reads: 2 MiB. @public */
@@ -56,11 +64,10 @@ function megabytes(bytes: number): string {
  */
 const MAX_YAML_DEPTH = 64;
 
-/** Whether a YAML text nests collections deeper than `limit`, read without recursion. */
-function nestsDeeperThan(text: string, limit: number): boolean {
+/** Whether a parsed YAML document (a CST token) nests collections deeper than `limit`, without recursion. */
+function nestsDeeperThan(document: CST.Token, limit: number): boolean {
   type Item = { key?: unknown; value?: unknown };
-  const pending: Array<[unknown, number]> = [];
-  for (const token of new Parser().parse(text)) pending.push([token, 0]);
+  const pending: Array<[unknown, number]> = [[document, 0]];
   while (pending.length > 0) {
     const [token, depth] = pending.pop()!;
     if (!token || typeof token !== 'object') continue;
@@ -78,6 +85,50 @@ function nestsDeeperThan(text: string, limit: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `yaml`'s parse(text, { logLevel: 'error' }), tokenizing the text once: each document's tokens
+ * are checked for depth before the composer, which recurses per level, reads them.
+ */
+function parseYaml(text: string): unknown {
+  const lines = new LineCounter();
+  function* checked(tokens: Iterable<CST.Token>) {
+    for (const token of tokens) {
+      if (nestsDeeperThan(token, MAX_YAML_DEPTH)) {
+        throw new InputError(
+          `The contract is nested more than ${MAX_YAML_DEPTH} levels deep`,
+        );
+      }
+      yield token;
+    }
+  }
+  const composer = new Composer({ logLevel: 'error' });
+  let document: Document.Parsed | undefined;
+  for (const next of composer.compose(
+    checked(new Parser(lines.addNewLine).parse(text)),
+    true,
+    text.length,
+  )) {
+    if (!document) {
+      document = next;
+    } else {
+      document.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  const [error] = document!.errors;
+  if (error) {
+    error.linePos ??= [lines.linePos(error.pos[0])];
+    throw error;
+  }
+  return document!.toJS({ logLevel: 'error' });
 }
 
 /**
@@ -107,16 +158,12 @@ export function readOdcsContract(text: string): OdcsContract {
   if (text.trim() === '') {
     throw new InputError('The contract is empty');
   }
-  if (nestsDeeperThan(text, MAX_YAML_DEPTH)) {
-    throw new InputError(
-      `The contract is nested more than ${MAX_YAML_DEPTH} levels deep`,
-    );
-  }
   let document: unknown;
   try {
-    // Warnings (unknown tags, directives) are not errors of the contract; the parser's
-    // default prints them through process.emitWarning, which throws under some runtimes.
-    document = parse(text, { logLevel: 'error' });
+    // Warnings (unknown tags, directives) are not errors of the contract: logLevel 'error'
+    // (the parser's default prints them through process.emitWarning, which throws under some
+    // runtimes).
+    document = parseYaml(text);
   } catch (error) {
     if (error instanceof YAMLError) {
       const position = error.linePos?.[0];
