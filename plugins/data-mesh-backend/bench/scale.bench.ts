@@ -248,6 +248,15 @@ const METRICS = {
     target: LARGE ? 100 : 2000,
     how: "GET /products?q=synthetic&status=active&sort=-score&limit=25 (text search, a filter, sort by score, first page) sequentially, 10 times after a warm-up: the caller's read permission (an unconditional allow here), the query in SQL, then the page's 25 products checked against the catalog by ref.",
   },
+  accessRequests: {
+    metric: 'access requests of every readable product, median',
+    unit: 'ms',
+    how: "GET /access-requests?limit=25 then GET /waivers?limit=25, each sequentially 10 times after a warm-up (the store holds none: the route's own cost). The caller's read permission (an unconditional allow here) limits neither list; a conditional one limits it to the readable products in our index, in SQL; no list of products is read from the catalog.",
+  },
+  waivers: {
+    metric: 'waivers of every readable product, median',
+    unit: 'ms',
+  },
 };
 
 function median(values: number[]): number {
@@ -935,6 +944,20 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const durations = await sequential(EXPLORER, 10);
     record(column, METRICS.explorer, median(durations));
+  });
+
+  it('lists the access requests and waivers of every readable product', async () => {
+    for (const [route, metric] of [
+      ['/access-requests?limit=25', METRICS.accessRequests],
+      ['/waivers?limit=25', METRICS.waivers],
+    ] as const) {
+      expect((await api('GET', route)).items).toEqual([]);
+      const durations = await sequential(route, 10);
+      record(column, metric, median(durations));
+      process.stderr.write(
+        `[${id}] ${route}: median ${median(durations).toFixed(1)} ms of 10\n`,
+      );
+    }
   });
 
   it(`serves the same requests while the scheduled contract-test run tests ${dataKind} tables`, async () => {

@@ -414,6 +414,7 @@ export const dataMeshPlugin = createBackendPlugin({
             scorecards,
             governance,
             home,
+            readable,
             contractTests,
             contractImpact,
             contractHistory,

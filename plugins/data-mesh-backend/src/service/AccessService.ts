@@ -421,9 +421,9 @@ export class AccessService {
       .map(a => ({ id: a.id, consumerRef: a.consumerRef }));
   }
 
-  /** Agreements of the given products, newest first, one page of them. */
+  /** Agreements of these products (`undefined`: of any product), newest first, one page of them. */
   async list(
-    productRefs: string[],
+    productRefs: string[] | undefined,
     filter: { consumerRef?: string; states: AccessRequestState[] },
     page: { limit: number; offset: number },
   ): Promise<AccessRequest[]> {

@@ -236,12 +236,12 @@ export class WaiverService {
   }
 
   /**
-   * Waivers of the given products, most recently requested first, one page of them. The
-   * statuses filter as the API shows waivers: `expired` includes approved ones past their
-   * expiry that the sweep has not closed yet.
+   * Waivers of these products (`undefined`: of any product), most recently requested first,
+   * one page of them. The statuses filter as the API shows waivers: `expired` includes approved
+   * ones past their expiry that the sweep has not closed yet.
    */
   async list(
-    entityRefs: string[],
+    entityRefs: string[] | undefined,
     statuses: WaiverStatus[],
     page: { limit: number; offset: number },
   ): Promise<Waiver[]> {

@@ -6,7 +6,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   dataMeshAccessDecidePermission,
   dataMeshAccessRequestPermission,
@@ -16,7 +15,7 @@ import {
 import { createOpenApiRouter } from '../schema/openapi/generated';
 import { AccessService, ACCESS_ACTIONS, isAccessAction } from './AccessService';
 import { CallerChecks } from './callerChecks';
-import { readableProductRefs } from './readableProducts';
+import { ReadableProducts } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
 
 /** What a request for access needs: the route's and the `request-data-access` action's. */
@@ -30,7 +29,8 @@ export interface AccessRequestOptions {
 /** What the access routes need of the router. */
 export interface AccessRoutesOptions extends AccessRequestOptions {
   httpAuth: HttpAuthService;
-  catalog: CatalogService;
+  /** The products a caller may read, over the plugin's index. */
+  readable: ReadableProducts;
 }
 
 /** A request for access to an output port, as the API's body gives it. */
@@ -100,7 +100,7 @@ export function addAccessRoutes(
   router: Awaited<ReturnType<typeof createOpenApiRouter>>,
   options: AccessRoutesOptions,
 ) {
-  const { httpAuth, catalog, access, checks } = options;
+  const { httpAuth, access, checks, readable } = options;
   const readEntity = async (req: AnyRequest, ref: CompoundEntityRef) =>
     checks.readEntity(await httpAuth.credentials(req), ref);
 
@@ -136,7 +136,7 @@ export function addAccessRoutes(
               ),
             ),
           ]
-        : await readableProductRefs(catalog, await httpAuth.credentials(req));
+        : await readable.restriction(await httpAuth.credentials(req));
     const items = await access.list(
       productRefs,
       { consumerRef: consumer, states: state },

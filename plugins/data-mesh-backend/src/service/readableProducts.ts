@@ -56,7 +56,10 @@ const MAX_VALUE_LENGTH = 200;
 const lower = (text: string) => text.toLowerCase();
 
 /** Code unit order: a stable order for the rows' hash, without the cost of collation. */
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeUnits = (a: string, b: string) => {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+};
 
 /**
  * The catalog's search rows of an entity (see above), without duplicates, sorted. Computed for
@@ -224,6 +227,20 @@ export class ReadableProducts {
     return {
       refs: await readableProductRefs(this.options.catalog, credentials),
     };
+  }
+
+  /**
+   * The products a list of the caller's waivers or agreements is limited to: none under an
+   * unconditional allow (no list of products is read), else the refs they may read (from the
+   * index, or from the catalog for a rule we cannot translate).
+   */
+  async restriction(
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    const scope = await this.scope(credentials);
+    if ('all' in scope) return undefined;
+    if ('refs' in scope) return scope.refs;
+    return this.options.productIndex.listRefs(scope.condition);
   }
 
   /**

@@ -57,7 +57,7 @@ import { addHomeRoutes } from './homeRoutes';
 import { jsonBody } from './jsonBody';
 import { addPreviewRoutes, PreviewRoutesOptions } from './previewRoutes';
 import { MeshHomeService } from './MeshHomeService';
-import { readableProductRefs } from './readableProducts';
+import { ReadableProducts } from './readableProducts';
 import { AnyRequest, entityRefParam, page } from './requestParams';
 import { ScorecardService } from './ScorecardService';
 import {
@@ -82,6 +82,8 @@ export interface RouterOptions {
   scorecards: ScorecardService;
   governance: GovernanceService;
   home: MeshHomeService;
+  /** The products a caller may read, over the plugin's index. */
+  readable: ReadableProducts;
   contractTests: ContractTestService;
   /** Contract evolution: the impact of a proposed definition; without it, no such routes. */
   contractImpact?: ContractImpactService;
@@ -153,6 +155,7 @@ export async function createRouter(
     scorecards,
     governance,
     home,
+    readable,
   } = options;
   const db = await options.database.getClient();
   // Requests are checked against the spec (parameters and bodies) before a handler runs; an
@@ -362,7 +365,7 @@ export async function createRouter(
               await readEntity(req, entityRefParam(entityRef, 'entityRef')),
             ),
           ]
-        : await readableProductRefs(catalog, await httpAuth.credentials(req));
+        : await readable.restriction(await httpAuth.credentials(req));
     const items = await waivers.list(entityRefs, status, { limit, offset });
     res.json({ items, limit, offset });
   });
@@ -469,8 +472,8 @@ export async function createRouter(
     addAccessRoutes(router, {
       ...options.access,
       httpAuth,
-      catalog,
       checks,
+      readable,
     });
   }
 
