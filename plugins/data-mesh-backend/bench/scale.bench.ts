@@ -79,6 +79,7 @@ import { dataMeshPlugin } from '../src/plugin';
 import { readDataMeshBackendConfig } from '../src/service/config';
 import { readContractTestsConfig } from '../src/service/contractTestsConfig';
 import { EvaluationService } from '../src/service/EvaluationService';
+import { readableProductRefs } from '../src/service/readableProducts';
 import {
   component,
   dataProduct,
@@ -256,6 +257,11 @@ const METRICS = {
   waivers: {
     metric: 'waivers of every readable product, median',
     unit: 'ms',
+  },
+  catalogRefs: {
+    metric: "every readable product's ref from the catalog, median",
+    unit: 'ms',
+    how: 'what both routes read per request before (and every read route before issue 22): the refs of every DataProduct the caller may read, from the real catalog over HTTP; sequentially 10 times.',
   },
 };
 
@@ -958,6 +964,24 @@ describe.each(databases.eachSupportedId())('scale on %p', id => {
         `[${id}] ${route}: median ${median(durations).toFixed(1)} ms of 10\n`,
       );
     }
+    // What both routes did per request before: every readable product's ref from the catalog.
+    const credentials = await deps.auth!.getOwnServiceCredentials();
+    const before: number[] = [];
+    for (let r = 0; r < 10; r++) {
+      before.push(
+        await timed(async () =>
+          expect(
+            await readableProductRefs(deps.catalog!, credentials),
+          ).toHaveLength(PRODUCTS),
+        ),
+      );
+    }
+    record(column, METRICS.catalogRefs, median(before));
+    process.stderr.write(
+      `[${id}] every readable product's ref from the catalog: median ${median(
+        before,
+      ).toFixed(1)} ms of 10\n`,
+    );
   });
 
   it(`serves the same requests while the scheduled contract-test run tests ${dataKind} tables`, async () => {
