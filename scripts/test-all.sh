@@ -43,6 +43,15 @@ overlay=(--config app-config.e2e.yaml)
 if [ -z "${POSTGRES_HOST:-}" ]; then
   overlay+=(--config app-config.e2e-sqlite.yaml)
 fi
+if [ -n "${POSTGRES_HOST:-}" ]; then
+  # The databases of the last run (app-config.e2e.yaml's prefix) go: each run starts clean.
+  admin() {
+    PGHOST="$POSTGRES_HOST" PGPORT="${POSTGRES_PORT:-5432}" PGUSER="${POSTGRES_USER:-postgres}" \
+      PGPASSWORD="${POSTGRES_PASSWORD:-}" psql -d postgres -Atq "$@"
+  }
+  admin -c "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\_backstage\_plugin\_%'" |
+    while read -r database; do admin -c "DROP DATABASE \"$database\" WITH (FORCE)"; done
+fi
 log="$(mktemp -t datamesh-e2e-backend.XXXXXX.log)"
 bash scripts/start-production.sh "${overlay[@]}" >"$log" 2>&1 &
 backend_pid=$!

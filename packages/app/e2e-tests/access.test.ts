@@ -1,5 +1,11 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { signInAsGuest } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  agreementsOf,
+  API,
+  closeOpenAgreements,
+  sessionOf,
+  signInAsGuest,
+} from './helpers';
 
 /*
  * Access to data with two identities: the guest (a member of privacy-office) requests access to
@@ -8,57 +14,12 @@ import { signInAsGuest } from './helpers';
  * sees the agreement active, the team among the product's consumers and the port's rows.
  */
 
-// The backend, which serves the app too in CI and beside the dev server locally.
-const API = 'http://localhost:7007/api';
 const PRODUCT_REF = 'dataproduct:default/staff-rostering';
 const PRODUCT = '/catalog/default/dataproduct/staff-rostering';
 const CONSUMER = 'group:default/privacy-office';
 const OWNER = 'user:default/ines-moreau';
 // A member of clinical-data-team: neither an owner of staff-rostering nor a consumer.
 const STRANGER = 'user:default/grace-nwosu';
-
-/**
- * Headers of a backend session: the guest's, or a catalog user's by the e2e provider (retried
- * while the catalog has not read the example organisation yet, just after start).
- */
-async function sessionOf(request: APIRequestContext, userRef?: string) {
-  let token = '';
-  await expect(async () => {
-    const res = await request.get(
-      `${API}/auth/${userRef ? 'e2e-user' : 'guest'}/refresh`,
-      {
-        headers: {
-          'X-Requested-With': 'XMLHttpRequest',
-          ...(userRef ? { 'x-e2e-user': userRef } : {}),
-        },
-      },
-    );
-    expect(res.status(), await res.text()).toBe(200);
-    token = (await res.json()).backstageIdentity.token;
-  }).toPass({ timeout: 120_000 });
-  return { Authorization: `Bearer ${token}` };
-}
-
-async function agreementsOf(
-  request: APIRequestContext,
-  headers: Record<string, string>,
-  states: string[],
-) {
-  const query = new URLSearchParams({
-    productRef: PRODUCT_REF,
-    consumerRef: CONSUMER,
-  });
-  for (const state of states) query.append('state', state);
-  const res = await request.get(`${API}/data-mesh/access-requests?${query}`, {
-    headers,
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  return (await res.json()).items as Array<{
-    id: string;
-    state: string;
-    outputPort: string;
-  }>;
-}
 
 test('a team requests access, an owner of the product approves it, and the team reads the rows', async ({
   page,
@@ -74,21 +35,11 @@ test('a team requests access, an owner of the product approves it, and the team 
   const guest = await sessionOf(request);
   const owner = await sessionOf(request, OWNER);
 
-  // Start from no open agreement of the team (one open agreement per port and consumer): an
-  // earlier run's is revoked by the owner.
-  for (const open of await agreementsOf(request, owner, [
-    'requested',
-    'approved',
-    'active',
-    'failed',
-  ])) {
-    const action = open.state === 'requested' ? 'reject' : 'revoke';
-    const res = await request.post(
-      `${API}/data-mesh/access-requests/${open.id}/${action}`,
-      { headers: owner, data: { comment: 'an earlier run of the test' } },
-    );
-    expect(res.status(), await res.text()).toBe(200);
-  }
+  // Start from no open agreement of the team: an earlier run's is closed by the owner.
+  await closeOpenAgreements(request, owner, {
+    productRef: PRODUCT_REF,
+    consumerRef: CONSUMER,
+  });
 
   // The guest asks, in the portal.
   await page.goto(PRODUCT);
@@ -107,7 +58,11 @@ test('a team requests access, an owner of the product approves it, and the team 
   await done.getByRole('button', { name: 'Close' }).click();
 
   // The requester may not approve it; the owner may, and does.
-  const [requested] = await agreementsOf(request, guest, ['requested']);
+  const [requested] = await agreementsOf(request, guest, {
+    productRef: PRODUCT_REF,
+    consumerRef: CONSUMER,
+    states: ['requested'],
+  });
   expect(requested.outputPort).toBe('shifts');
   const own = await request.post(
     `${API}/data-mesh/access-requests/${requested.id}/approve`,

@@ -337,6 +337,96 @@ INSERT INTO k.keys VALUES
     }
   });
 
+  describe('keys the database enforces unique', () => {
+    // A primary key, a unique column and a unique pair: not counted again. A column that is
+    // only in an index's INCLUDE list or under a partial unique index (PostgreSQL) still is.
+    let result: ContractTestResult;
+    let queries: string[];
+
+    beforeAll(async () => {
+      const keys = await createTestEngine(engineName);
+      await keys.setup(`
+CREATE SCHEMA u;
+CREATE TABLE u.orders (
+  id INTEGER PRIMARY KEY, code VARCHAR(10) UNIQUE, region VARCHAR(5), line INTEGER,
+  note VARCHAR(10), UNIQUE (region, line));
+INSERT INTO u.orders VALUES
+  (1, 'a', 'north', 1, 'x'), (2, 'b', 'north', 2, 'x'), (3, NULL, 'south', 1, 'y'),
+  (4, NULL, NULL, 1, NULL), (5, NULL, NULL, 1, NULL);
+${
+  engineName === 'postgres'
+    ? `CREATE UNIQUE INDEX orders_code_with_note ON u.orders (code) INCLUDE (note);
+CREATE UNIQUE INDEX orders_note_unless_x ON u.orders (note) WHERE note <> 'x';`
+    : ''
+}`);
+      const opened = recording(await keys.open('warehouse'));
+      result = await testContract(
+        {
+          apiVersion: 'v3.1.0',
+          kind: 'DataContract',
+          id: 'enforced',
+          version: '1.0.0',
+          status: 'active',
+          servers: [{ server: 'warehouse', type: engineName, schema: 'u' }],
+          schema: [
+            {
+              name: 'orders',
+              properties: [
+                { name: 'id', unique: true },
+                { name: 'code', unique: true },
+                { name: 'region', primaryKey: true, primaryKeyPosition: 1 },
+                { name: 'line', primaryKey: true, primaryKeyPosition: 2 },
+                { name: 'note', unique: true },
+              ],
+              quality: [
+                {
+                  type: 'library',
+                  metric: 'duplicateValues',
+                  arguments: { properties: ['line', 'region', 'note'] },
+                  mustBe: 0,
+                },
+              ],
+            },
+          ],
+        },
+        { servers: new Map([['warehouse', opened]]), now: NOW },
+      );
+      queries = opened.sent;
+      await keys.close();
+    });
+
+    it('judges enforced keys without counting them, and counts the rest', () => {
+      expect(find(result, { metric: 'unique', property: 'id' })).toMatchObject({
+        outcome: 'pass',
+        measured: 0,
+      });
+      expect(
+        find(result, { metric: 'unique', property: 'code' }),
+      ).toMatchObject({ outcome: 'pass', measured: 0 });
+      // The pair is enforced unique; the two rows without a region are the null keys.
+      expect(
+        find(result, { metric: 'primaryKey', property: 'region, line' }),
+      ).toMatchObject({
+        outcome: 'fail',
+        measured: 2,
+        message: '2 rows have a null key',
+      });
+      expect(
+        find(result, { metric: 'duplicateValues', property: undefined }),
+      ).toMatchObject({ outcome: 'pass', measured: 0 });
+      expect(
+        find(result, { metric: 'unique', property: 'note' }),
+      ).toMatchObject({ outcome: 'fail', measured: 1 });
+
+      const sql = queries.join('\n');
+      for (const enforced of ['id', 'code', 'region', 'line']) {
+        expect(sql).not.toContain(`DISTINCT "${enforced}"`);
+      }
+      expect(sql).not.toContain('GROUP BY');
+      expect(sql).toContain('DISTINCT "note"');
+    });
+  });
+
   describe('service levels', () => {
     it('passes freshness (latency) while the newest row is younger than the threshold', async () => {
       const fresh = await run(ordersContract('orders_good', serverEntry));

@@ -673,8 +673,21 @@ const MAX_BITMAP_RANGE = BigInt(2 ** 27);
 /** Sparser keys than one in this many values of their range are hashed instead. */
 const MAX_BITMAP_SPARSENESS = BigInt(64);
 
+/** The column sets of a table's unique constraints. */
+function uniqueConstraints(table: FoundTable): string[][] {
+  const constraints = new Map<string, string[]>();
+  for (const column of table.columns) {
+    for (const name of column.uniqueKeys ?? []) {
+      constraints.set(name, [...(constraints.get(name) ?? []), column.name]);
+    }
+  }
+  return [...constraints.values()];
+}
+
 /**
  * Plans how each key set's duplicates are counted, exactly, at the least cost:
+ * - a key set that holds every column of a unique constraint of the table: none, as the
+ *   database enforces it (rows with a NULL in the key are not counted either way);
  * - DuckDB, one integer column: a bitmap of its values in the scan (`bitstring_agg` over the
  *   column's range, read first in one cheap query for all such columns), ten times faster
  *   than hashing every key; a range too wide or too sparse for a bitmap is hashed;
@@ -696,10 +709,13 @@ async function planDuplicates(
   const hashed = (column: string) =>
     aggregate.add(`COUNT(${column}) - COUNT(DISTINCT ${column})`);
   const bitmaps: Array<{ key: string; column: string; type: string }> = [];
+  const constraints = uniqueConstraints(table);
   for (const [key, columns] of keySets) {
     const column = quoteIdentifier(columns[0]);
     const type = table.columns.find(c => c.name === columns[0])?.type ?? '';
-    if (columns.length > 1) {
+    if (constraints.some(unique => unique.every(c => columns.includes(c)))) {
+      planned.set(key, 0);
+    } else if (columns.length > 1) {
       planned.set(key, async () => {
         const row = await query(duplicateQuery(table.relation, columns));
         return Number(row.rows) - Number(row.keys);

@@ -9,6 +9,7 @@ import {
   plainValue,
   quoteIdentifier,
   quoteLiteral,
+  tableColumn,
 } from './sqlText';
 import { Limiter } from './limiter';
 import {
@@ -150,16 +151,20 @@ export class DuckDbServer implements DataServer {
     options?: DataServerQueryOptions,
   ): Promise<DataServerColumn[] | undefined> {
     const rows = await this.query(
-      `SELECT column_name AS "name", data_type AS "type"
-       FROM information_schema.columns
-       WHERE table_schema = coalesce($1, current_schema()) AND table_name = $2
-       ORDER BY ordinal_position`,
+      `SELECT c.column_name AS "name", c.data_type AS "type",
+         (SELECT list(k.constraint_name ORDER BY k.constraint_name)
+          FROM duckdb_constraints() k
+          WHERE k.database_name = c.table_catalog AND k.schema_name = c.table_schema
+            AND k.table_name = c.table_name
+            AND k.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+            AND list_contains(k.constraint_column_names, c.column_name)) AS "uniqueKeys"
+       FROM information_schema.columns c
+       WHERE c.table_schema = coalesce($1, current_schema()) AND c.table_name = $2
+       ORDER BY c.ordinal_position`,
       [schema ?? null, table],
       options,
     );
-    return rows.length > 0
-      ? rows.map(row => ({ name: String(row.name), type: String(row.type) }))
-      : undefined;
+    return rows.length > 0 ? rows.map(tableColumn) : undefined;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Client, ClientConfig, Pool, PoolClient, QueryConfig, types } from 'pg';
-import { cappedSelect, quoteIdentifier } from './sqlText';
+import { cappedSelect, quoteIdentifier, tableColumn } from './sqlText';
 import {
   DataServer,
   DataServerColumn,
@@ -134,7 +134,15 @@ export class PostgresServer implements DataServer {
     options?: DataServerQueryOptions,
   ): Promise<DataServerColumn[] | undefined> {
     const rows = await this.query(
-      `SELECT a.attname AS "name", format_type(a.atttypid, a.atttypmod) AS "type"
+      `SELECT a.attname AS "name", format_type(a.atttypid, a.atttypmod) AS "type",
+         ARRAY(
+           SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i
+           WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid
+             AND i.indpred IS NULL AND i.indexprs IS NULL
+             -- key columns only: an index's INCLUDE columns follow its indnkeyatts keys
+             AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])
+           ORDER BY 1
+         ) AS "uniqueKeys"
        FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -145,9 +153,7 @@ export class PostgresServer implements DataServer {
       [schema ?? null, table],
       options,
     );
-    return rows.length > 0
-      ? rows.map(row => ({ name: String(row.name), type: String(row.type) }))
-      : undefined;
+    return rows.length > 0 ? rows.map(tableColumn) : undefined;
   }
 
   async close(): Promise<void> {

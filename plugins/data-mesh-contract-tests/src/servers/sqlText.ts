@@ -1,3 +1,5 @@
+import { DataServerColumn } from './types';
+
 /** Quotes an identifier for both dialects: in double quotes, inner quotes doubled. */
 export function quoteIdentifier(name: string): string {
   if (name.includes('\u0000')) {
@@ -26,4 +28,16 @@ export function cappedSelect(sql: string, limit: number): string {
 /** A value from either driver as a JS value the engine can compare: bigints become numbers. */
 export function plainValue(value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** A row of either server's column query (name, type, uniqueKeys) as a column. */
+export function tableColumn(row: Record<string, unknown>): DataServerColumn {
+  const uniqueKeys = Array.isArray(row.uniqueKeys)
+    ? row.uniqueKeys.map(String)
+    : [];
+  return {
+    name: String(row.name),
+    type: String(row.type),
+    ...(uniqueKeys.length > 0 && { uniqueKeys }),
+  };
 }

@@ -33,6 +33,12 @@ export interface DataServerColumn {
   name: string;
   /** The server's type name, e.g. `character varying`, `BIGINT`, `TIMESTAMP WITH TIME ZONE`. */
   type: string;
+  /**
+   * The unique constraints (PostgreSQL: valid unique indexes, neither partial nor on
+   * expressions) whose key the column is part of, by name: the database itself keeps any two
+   * rows from sharing such a key unless a column of it is NULL.
+   */
+  uniqueKeys?: string[];
 }
 
 /** Options of one query. @public */
