@@ -218,13 +218,16 @@ export function syntheticCatalog(): Entity[] {
 }
 
 /**
- * The same catalog with the relations the catalog's processors would give the products, for a
- * catalog that does not process them (the in-memory one of the pass benchmark).
+ * The same catalog with the relations the catalog's processors would give the products, and
+ * the etags its stitching would give every entity, for a catalog that does neither (the
+ * in-memory one of the pass benchmark).
  */
 export function catalogWithRelations(): Entity[] {
   const entities = syntheticCatalog();
   const productRef = (i: number) => `dataproduct:default/product-${i}`;
   for (const entity of entities) {
+    // The catalog gives every entity an etag, which changes with it.
+    entity.metadata.etag = `${entity.kind}-${entity.metadata.name}-1`;
     if (entity.kind !== 'DataProduct') continue;
     const i = Number(entity.metadata.name.slice('product-'.length));
     const upstream = i >= 10 ? [i - 10, i - 7] : [];

@@ -357,6 +357,44 @@ describe.each(databases.eachSupportedId())(
       await productIndex.deleteProducts([]);
     });
 
+    it("computes and writes a product's search rows only when their version changes", async () => {
+      const searchOf = (version: string, tag: string) => ({
+        version,
+        rows: jest.fn(() => [{ key: `metadata.tags.${tag}`, value: 'true' }]),
+      });
+      const billing: ProductIndexEntry = {
+        entityRef: 'DataProduct:default/Billing',
+        name: 'billing',
+        status: 'draft',
+        type: 'source-aligned',
+        classification: 'internal',
+        personalData: false,
+        searchText: 'Billing\nInvoices',
+      };
+      const tagged = (tag: string) =>
+        names({ readable: { key: `metadata.tags.${tag}` } });
+      const { productIndex } = stores;
+
+      const first = searchOf('a', 'pii');
+      await productIndex.saveProducts([{ ...billing, search: first }]);
+      expect(first.rows).toHaveBeenCalledTimes(1);
+      expect(await tagged('pii')).toEqual(['billing']);
+
+      // The same version: the rows are neither computed nor written again.
+      const same = searchOf('a', 'finance');
+      expect(
+        await productIndex.saveProducts([{ ...billing, search: same }]),
+      ).toEqual({ written: 0 });
+      expect(same.rows).not.toHaveBeenCalled();
+      expect(await tagged('pii')).toEqual(['billing']);
+
+      const next = searchOf('b', 'finance');
+      await productIndex.saveProducts([{ ...billing, search: next }]);
+      expect(next.rows).toHaveBeenCalledTimes(1);
+      expect(await tagged('pii')).toEqual([]);
+      expect(await tagged('finance')).toEqual(['billing']);
+    });
+
     it('undoes its migration alone, keeping the scorecards', async () => {
       const directory = migrationsDirectory;
       // The later migrations first, one at a time.

@@ -1,5 +1,4 @@
 import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
-import { createHash } from 'crypto';
 import { Knex } from 'knex';
 import chunk from 'lodash/chunk';
 import {
@@ -84,12 +83,6 @@ const PRODUCT_COLUMNS = [
   's.evaluated_at',
 ];
 
-function searchHash(rows: SearchRow[] | undefined): string | null {
-  return rows
-    ? createHash('sha256').update(JSON.stringify(rows)).digest('hex')
-    : null;
-}
-
 function toIndexRow(entry: ProductIndexEntry): IndexRow {
   return {
     entity_ref: entityRefKey(entry.entityRef),
@@ -100,7 +93,7 @@ function toIndexRow(entry: ProductIndexEntry): IndexRow {
     classification: entry.classification ?? null,
     personal_data: entry.personalData ?? null,
     search_text: (entry.searchText ?? entry.name).toLocaleLowerCase('en-US'),
-    search_hash: searchHash(entry.search),
+    search_hash: entry.search?.version ?? null,
   };
 }
 
@@ -165,11 +158,11 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
     options?: WriteOptions,
   ): Promise<{ written: number }> {
     const rows = new Map<string, IndexRow>();
-    const searchRows = new Map<string, SearchRow[]>();
+    const searchRows = new Map<string, () => SearchRow[]>();
     for (const entry of entries) {
       const row = toIndexRow(entry);
       rows.set(row.entity_ref, row);
-      searchRows.set(row.entity_ref, entry.search ?? []);
+      searchRows.set(row.entity_ref, () => entry.search?.rows() ?? []);
     }
     if (rows.size === 0) {
       return { written: 0 };
@@ -185,7 +178,8 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
           .onConflict('entity_ref')
           .merge(INDEX_COLUMNS.filter(column => column !== 'entity_ref'));
       }
-      // Search rows only of products whose rows changed (the hash says which).
+      // Search rows only of products whose rows changed (their version says which): the
+      // others' rows are not even computed.
       const searchChanged = changed
         .filter(
           row => stored.get(row.entity_ref)?.search_hash !== row.search_hash,
@@ -195,7 +189,7 @@ export class DatabaseProductIndexStore implements ProductIndexStore {
         await trx('product_search').whereIn('entity_ref', part).delete();
       }
       const inserts = searchChanged.flatMap(ref =>
-        searchRows.get(ref)!.map(({ key, value }) => ({
+        searchRows.get(ref)!().map(({ key, value }) => ({
           entity_ref: ref,
           key,
           value,

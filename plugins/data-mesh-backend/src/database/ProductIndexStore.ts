@@ -20,6 +20,13 @@ export interface SearchCondition {
 /** The caller's read permission over the index: search conditions in allOf, anyOf, not. */
 export type ReadCondition = PermissionCriteria<SearchCondition>;
 
+/** A product's catalog search rows, computed only when the store finds that they changed. */
+export interface ProductSearchRows {
+  /** Equal versions, equal rows: a hash of the rows, or of the entity they come from. */
+  version: string;
+  rows(): SearchRow[];
+}
+
 /** The explorer's searchable fields of one product. */
 export interface ProductIndexEntry {
   entityRef: string;
@@ -36,10 +43,10 @@ export interface ProductIndexEntry {
    */
   searchText?: string;
   /**
-   * The product's catalog search rows, which read conditions query (`catalogSearchRows`).
+   * The product's catalog search rows, which read conditions query (`catalogSearch`).
    * Without them, a caller whose read permission is conditional sees no product.
    */
-  search?: SearchRow[];
+  search?: ProductSearchRows;
 }
 
 /** Sort orders of {@link ProductIndexStore.queryProducts}; `-` is descending. */

@@ -84,7 +84,10 @@ async function populate(stores: DataMeshStores, round: number) {
         name: `product-${i}`,
         title: `Product ${i}`,
         status: 'active',
-        search: [{ key: 'metadata.name', value: `product-${i}` }],
+        search: {
+          version: `product-${i}`,
+          rows: () => [{ key: 'metadata.name', value: `product-${i}` }],
+        },
       },
     ]);
   }

@@ -31,7 +31,7 @@ import { DataMeshBackendConfig } from './config';
 import { groupBy } from './groupBy';
 import { CatalogReadiness } from './CatalogReadiness';
 import { ComplianceBreach, GovernanceNotifier } from './GovernanceNotifier';
-import { catalogSearchRows } from './readableProducts';
+import { catalogSearch } from './readableProducts';
 import { RuleContextBuilder, RulePass } from './RuleContextBuilder';
 
 /** The explorer's fields of a product; its search text is the product's search terms. */
@@ -49,7 +49,7 @@ export function productIndexEntry(
     classification: textOrNull(spec.classification),
     personalData: spec.personalData === true,
     searchText: dataProductSearchTerms(product, contractColumns).join('\n'),
-    search: catalogSearchRows(product),
+    search: catalogSearch(product),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -33,7 +34,11 @@ import {
   QUIET_SCHEDULE,
   startRouteTestBackend,
 } from '../__testUtils__/routeTests';
-import { catalogSearchRows, toReadCondition } from './readableProducts';
+import {
+  catalogSearch,
+  catalogSearchRows,
+  toReadCondition,
+} from './readableProducts';
 
 jest.setTimeout(120_000);
 
@@ -414,6 +419,42 @@ describe('catalogSearchRows', () => {
       { key: 'spec.owner', value: 'team-a' },
       { key: 'spec.ports.name', value: 'out' },
     ]);
+  });
+});
+
+describe('catalogSearch', () => {
+  const orders = (etag: string | undefined, owner: string): Entity => ({
+    apiVersion: 'datamesh-portal.io/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'orders', ...(etag && { etag }) },
+    spec: { owner },
+  });
+
+  it("versions the rows by the catalog's etag, computing them only when asked", () => {
+    const entity = orders('e1', 'team-a');
+    const search = catalogSearch(entity);
+    expect(search.version).toBe(catalogSearch(orders('e1', 'team-b')).version);
+    expect(search.version).not.toBe(
+      catalogSearch(orders('e2', 'team-a')).version,
+    );
+    expect(search.rows()).toEqual(catalogSearchRows(entity));
+  });
+
+  it('versions the rows by their hash without an etag', () => {
+    const search = catalogSearch(orders(undefined, 'team-a'));
+    expect(search.version).toBe(
+      catalogSearch(orders(undefined, 'team-a')).version,
+    );
+    expect(search.version).not.toBe(
+      catalogSearch(orders(undefined, 'team-b')).version,
+    );
+    expect(search.version).not.toBe(
+      catalogSearch(orders('e1', 'team-a')).version,
+    );
+    expect(search.rows()).toContainEqual({
+      key: 'spec.owner',
+      value: 'team-a',
+    });
   });
 });
 

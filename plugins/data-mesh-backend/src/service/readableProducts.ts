@@ -11,8 +11,10 @@ import {
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
 import { entityRefKey } from '@datamesh-portal/plugin-data-mesh-common';
+import { createHash } from 'crypto';
 import {
   ProductIndexStore,
+  ProductSearchRows,
   ReadCondition,
   SearchCondition,
   SearchRow,
@@ -61,10 +63,35 @@ const byCodeUnits = (a: string, b: string) => {
   return a < b ? -1 : 1;
 };
 
+/** Changed when catalogSearchRows makes other rows of the same entity: stored rows are rewritten. */
+const SEARCH_ROWS_VERSION = 'v1';
+
+const sha256 = (text: string) =>
+  createHash('sha256').update(text).digest('hex');
+
 /**
- * The catalog's search rows of an entity (see above), without duplicates, sorted. Computed for
- * every product in every pass (to see whether its stored rows changed), so kept cheap.
+ * An entity's search rows, computed only when needed: the index rewrites a product's rows when
+ * their version changes. The catalog gives every entity an etag that changes with it, its
+ * relations included: then a pass computes no rows for unchanged products (about 5% of a
+ * steady pass). Without an etag the rows are computed and hashed.
  */
+export function catalogSearch(entity: Entity): ProductSearchRows {
+  const etag = entity.metadata.etag;
+  if (etag) {
+    let rows: SearchRow[] | undefined;
+    return {
+      version: sha256(`${SEARCH_ROWS_VERSION} etag ${etag}`),
+      rows: () => (rows ??= catalogSearchRows(entity)),
+    };
+  }
+  const rows = catalogSearchRows(entity);
+  return {
+    version: sha256(`${SEARCH_ROWS_VERSION} ${JSON.stringify(rows)}`),
+    rows: () => rows,
+  };
+}
+
+/** The catalog's search rows of an entity (see above), without duplicates, sorted. */
 export function catalogSearchRows(entity: Entity): SearchRow[] {
   const rows = new Map<string, SearchRow>();
   const add = (rawKey: string, rawValue: unknown) => {
