@@ -320,16 +320,18 @@ describe.each(databases.eachSupportedId())(
       expect(await rows()).toBe(1);
     });
 
+    /** Billing as the evaluation in beforeEach indexed it. */
+    const billing: ProductIndexEntry = {
+      entityRef: 'DataProduct:default/Billing',
+      name: 'billing',
+      status: 'draft',
+      type: 'source-aligned',
+      classification: 'internal',
+      personalData: false,
+      searchText: 'Billing\nInvoices',
+    };
+
     it('writes only the rows that changed, the last entry of a product winning', async () => {
-      const billing: ProductIndexEntry = {
-        entityRef: 'DataProduct:default/Billing',
-        name: 'billing',
-        status: 'draft',
-        type: 'source-aligned',
-        classification: 'internal',
-        personalData: false,
-        searchText: 'Billing\nInvoices',
-      };
       const { productIndex } = stores;
       // As the evaluation before saved it: nothing is written again.
       expect(await productIndex.saveProducts([billing])).toEqual({
@@ -362,15 +364,6 @@ describe.each(databases.eachSupportedId())(
         version,
         rows: jest.fn(() => [{ key: `metadata.tags.${tag}`, value: 'true' }]),
       });
-      const billing: ProductIndexEntry = {
-        entityRef: 'DataProduct:default/Billing',
-        name: 'billing',
-        status: 'draft',
-        type: 'source-aligned',
-        classification: 'internal',
-        personalData: false,
-        searchText: 'Billing\nInvoices',
-      };
       const tagged = (tag: string) =>
         names({ readable: { key: `metadata.tags.${tag}` } });
       const { productIndex } = stores;
