@@ -148,6 +148,17 @@ for (const viewport of VIEWPORTS) {
         page.getByText('Score trend', { exact: true }),
       ).toBeVisible();
       await expect(page.getByText('Contract tests').first()).toBeVisible();
+      // Every column of the checks, the message included, without scrolling sideways.
+      const checks = page.getByRole('region', { name: /^Checks of / }).first();
+      await expect(
+        checks.getByRole('columnheader', { name: 'Message' }),
+      ).toBeVisible();
+      expect(
+        await checks.evaluate(region => {
+          const table = region.querySelector('table')!;
+          return table.scrollWidth - table.parentElement!.clientWidth;
+        }),
+      ).toBeLessThanOrEqual(0);
       expect.soft(await clippedElements(page)).toEqual([]);
       await screenshot(page, testInfo, 'product-quality');
 
