@@ -68,7 +68,11 @@ curl -sf http://localhost:7007/api/data-mesh/health >/dev/null || {
   echo "The backend did not answer within 120 s:" && tail -50 "$log" && exit 1
 }
 
-CI=true PLAYWRIGHT_URL=http://localhost:7007 yarn playwright test || {
+e2e_log="$(mktemp -t datamesh-e2e.XXXXXX.log)"
+CI=true PLAYWRIGHT_URL=http://localhost:7007 yarn playwright test 2>&1 | tee "$e2e_log" || {
   echo "Backend log:" && tail -80 "$log"
+  # Last, where a reader of the output's tail sees it: which tests failed, and how.
+  echo "Failed end-to-end tests (repeated from above):"
+  sed -n '/^  1) /,$p' "$e2e_log" | tail -150
   exit 1
 }
