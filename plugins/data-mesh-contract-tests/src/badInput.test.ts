@@ -281,6 +281,64 @@ describe.each(ENGINES)('bad input on %s', engineName => {
     expect(result.checks.find(c => c.name === 'rows')?.outcome).toBe('pass');
   });
 
+  it('reports a rule measured in the scan that cannot be computed on that rule alone', async () => {
+    const recorder = recording(server);
+    const result = await run(
+      contract(
+        'orders',
+        [{ name: 'rows', metric: 'rowCount', mustBe: 3 }],
+        entry,
+        [
+          {
+            name: 'amount',
+            quality: [
+              {
+                name: 'broken',
+                type: 'sql',
+                query:
+                  "SELECT SUM(CAST('x' || ${column} AS INTEGER)) FROM ${table}",
+                mustBe: 0,
+              },
+              {
+                name: 'largest',
+                type: 'sql',
+                query: 'SELECT MAX(${column}) FROM ${table} WHERE id < 3',
+                mustBe: 20,
+              },
+              { name: 'no nulls', metric: 'nullValues', mustBe: 0 },
+            ],
+          },
+        ],
+      ),
+      recorder,
+    );
+    const outcome = (name: string) => result.checks.find(c => c.name === name);
+    expect(outcome('broken')).toMatchObject({ outcome: 'error' });
+    expect(outcome('broken')?.message).toMatch(
+      /^Contract hostile 2\.0\.0, orders\.amount, sql \(broken\): .*(invalid input syntax|Could not convert)/i,
+    );
+    expect(outcome('largest')).toMatchObject({ outcome: 'pass', measured: 20 });
+    expect(outcome('no nulls')).toMatchObject({ outcome: 'pass', measured: 0 });
+    expect(outcome('rows')).toMatchObject({ outcome: 'pass', measured: 3 });
+    expect(result.checks.find(c => c.metric === 'exists')?.outcome).toBe(
+      'pass',
+    );
+    // On PostgreSQL both rules were folded into the scan, which failed; it ran again without
+    // them, and each rule as its own query. On DuckDB they are queries of their own anyway.
+    const scans = recorder.sent.filter(sql => sql.startsWith('SELECT\n'));
+    expect(scans.map(scan => scan.includes('FILTER (WHERE id < 3)'))).toEqual(
+      engineName === 'postgres' ? [true, false] : [false],
+    );
+    expect(recorder.sent).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SELECT SUM\(CAST\('x' \|\|/),
+        expect.stringMatching(
+          /^SELECT MAX\("amount"\) FROM "sales"\."orders" WHERE/,
+        ),
+      ]),
+    );
+  });
+
   it('fails a hostile table name as a missing table', async () => {
     const result = await run(
       contract(`orders"; DROP TABLE sales.orders; --`, [], entry),

@@ -220,7 +220,7 @@ describe.each(ENGINES)('testContract on %s', engineName => {
       });
     });
 
-    it('pushes the checks down in few queries: one scan, one per key set and sql rule', () => {
+    it('pushes the checks down in few queries: one scan, one per key set', () => {
       const scans = goodQueries.filter(sql => /^SELECT\n/.test(sql));
       const keySets = goodQueries.filter(sql => sql.includes('GROUP BY'));
       const lookups = goodQueries.filter(sql => sql.startsWith('columns '));
@@ -255,7 +255,19 @@ describe.each(ENGINES)('testContract on %s', engineName => {
               distinctQueries: 1,
             },
       );
-      expect(goodQueries).toHaveLength(1 + 1 + 1 + 1 + 1);
+      // The sql rule (a COUNT with a WHERE): on PostgreSQL measured in the scan, where a query
+      // of its own would read every row again; on DuckDB its own query, which reads one column.
+      const folded = 'COUNT(*) FILTER (WHERE "amount" < 0)';
+      expect({
+        foldedInScan: scans[0].includes(folded),
+        ruleQueries: goodQueries.filter(sql => sql.includes('"amount" < 0'))
+          .length,
+      }).toEqual(
+        engineName === 'postgres'
+          ? { foldedInScan: true, ruleQueries: 1 }
+          : { foldedInScan: false, ruleQueries: 1 },
+      );
+      expect(goodQueries).toHaveLength(engineName === 'postgres' ? 4 : 5);
     });
   });
 

@@ -6,6 +6,8 @@ import { quoteIdentifier } from '../servers/sqlText';
  */
 export class AggregateQuery {
   private readonly expressions = new Map<string, string>();
+  /** Aliases some check cannot do without; the others are optional (see `add`). */
+  private readonly required = new Set<string>();
   readonly params: unknown[] = [];
 
   /** A bound parameter: `$1`, `$2`... in both dialects. */
@@ -14,13 +16,17 @@ export class AggregateQuery {
     return `$${this.params.length}`;
   }
 
-  /** Adds an expression (once, however many checks need it) and returns its alias. */
-  add(expression: string): string {
+  /**
+   * Adds an expression (once, however many checks need it) and returns its alias. An
+   * `optional` one measures what a query of its own could measure instead (a folded sql rule).
+   */
+  add(expression: string, optional = false): string {
     let alias = this.expressions.get(expression);
     if (!alias) {
       alias = `m${this.expressions.size}`;
       this.expressions.set(expression, alias);
     }
+    if (!optional) this.required.add(alias);
     return alias;
   }
 
@@ -28,8 +34,10 @@ export class AggregateQuery {
     return this.expressions.size === 0;
   }
 
-  sql(relation: string): string {
+  /** The scan; `requiredOnly` leaves out the optional expressions. */
+  sql(relation: string, requiredOnly = false): string {
     const list = [...this.expressions]
+      .filter(([, alias]) => !requiredOnly || this.required.has(alias))
       .map(
         ([expression, alias]) => `${expression} AS ${quoteIdentifier(alias)}`,
       )

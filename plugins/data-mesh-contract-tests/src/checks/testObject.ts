@@ -7,6 +7,7 @@ import {
 } from '@datamesh-portal/plugin-data-mesh-common';
 import { quoteIdentifier } from '../servers/sqlText';
 import { describeFailure } from '../servers/failures';
+import { aggregateOfRule } from '../sql/foldSqlRule';
 import { guardSqlRule } from '../sql/guardSqlRule';
 import { ContractCheck, ContractCheckMetric } from '../types';
 import type { AssignedSla } from '../testContract';
@@ -31,8 +32,8 @@ interface Measurements {
 }
 
 /**
- * The queries one object's checks need: one aggregate scan (single-column duplicates
- * included), one GROUP BY per composite key set and one query per sql rule.
+ * The queries one object's checks need: one aggregate scan, the duplicate counts of its key
+ * sets (see planDuplicates) and one query per sql rule not measured in the scan.
  */
 interface Plan {
   /** The quoted column of a property found on the server. */
@@ -40,8 +41,11 @@ interface Plan {
   aggregate: AggregateQuery;
   /** Asks for the duplicate count of a key set, returns its key. */
   duplicates(columns: string[]): string;
-  /** Asks for a rule's query to run, returns its index. */
-  rule(sql: string): number;
+  /**
+   * Asks for a rule's query to run, returns its index. `inScan`: an expression of the scan
+   * that measures the same (see aggregateOfRule), read instead unless the scan fails.
+   */
+  rule(sql: string, inScan?: string): number;
 }
 
 /** How a check is judged from the measurements, its verdict already, or why it cannot run. */
@@ -324,7 +328,12 @@ function sqlRule(
       if (refusal) return `its query was refused: ${refusal}`;
       const threshold = thresholdOf(rule, String(rule.unit ?? ''));
       if (typeof threshold === 'string') return threshold;
-      const index = plan.rule(target.ruleQuery(sql, objects));
+      const index = plan.rule(
+        target.ruleQuery(sql, objects),
+        target.server.dialect === 'postgres'
+          ? await aggregateOfRule(sql, target.ruleTable(found(), object))
+          : undefined,
+      );
       return m => {
         const measured = ruleValue(m.rule(index));
         const holds = threshold.holds(measured);
@@ -778,8 +787,9 @@ async function planDuplicates(
 }
 
 /**
- * Tests one schema object: finds its table, then runs at most one aggregate scan, one query
- * per duplicate key set and one per sql rule, and judges every check from their results.
+ * Tests one schema object: finds its table, then runs one aggregate scan, at most one query
+ * per duplicate key set and one per sql rule (a second scan only when a rule folded into the
+ * first made it fail), and judges every check from their results.
  */
 export async function testObject(input: {
   label: string;
@@ -847,7 +857,7 @@ export async function testObject(input: {
   const aggregate = new AggregateQuery();
   const rowsAlias = aggregate.add('COUNT(*)');
   const keySets = new Map<string, string[]>();
-  const ruleQueries: string[] = [];
+  const ruleQueries: Array<{ sql: string; alias?: string }> = [];
   const plan: Plan = {
     column: property => quoteIdentifier(columnOf(found(), property)!),
     aggregate,
@@ -857,7 +867,9 @@ export async function testObject(input: {
       keySets.set(key, actual);
       return key;
     },
-    rule: sql => ruleQueries.push(sql) - 1,
+    rule: (sql, inScan) =>
+      ruleQueries.push({ sql, alias: inScan && aggregate.add(inScan, true) }) -
+      1,
   };
 
   const judges: Array<ContractCheck | ((m: Measurements) => ContractCheck)> =
@@ -913,18 +925,22 @@ export async function testObject(input: {
     aggregate,
     options,
   );
-  // The scan, the key queries and the sql rules are sent at once: the server runs as many
-  // side by side as its limit of concurrent queries allows (each is a scan of its own on a
-  // row store), and queues the rest.
-  const [aggregateRow, , rules] = await Promise.all([
+  const scan = (requiredOnly = false) =>
     settle(async () => {
       const [row] = await target.server.query(
-        aggregate.sql(table.relation),
+        aggregate.sql(table!.relation, requiredOnly),
         aggregate.params,
         options,
       );
       return row;
-    }),
+    });
+  const ownQuery = (sql: string) =>
+    settle(() => target.server.query(sql, [], options));
+  // The scan, the key queries and the sql rules not folded into the scan are sent at once: the
+  // server runs as many side by side as its limit of concurrent queries allows (each is a scan
+  // of its own on a row store), and queues the rest.
+  const [scanned, , rules] = await Promise.all([
+    scan(),
     Promise.all(
       [...duplicates].map(async ([key, count]) => {
         if (typeof count === 'function') {
@@ -933,11 +949,22 @@ export async function testObject(input: {
       }),
     ),
     Promise.all(
-      ruleQueries.map(sql =>
-        settle(() => target.server.query(sql, [], options)),
-      ),
+      ruleQueries.map(rule => (rule.alias ? undefined : ownQuery(rule.sql))),
     ),
   ]);
+  let aggregateRow = scanned;
+  // A folded rule that cannot be computed (a division by zero, say) fails the whole scan, so
+  // the scan runs again without the folded rules, and they run as their own queries: only a
+  // failing rule reports its error.
+  const folded = ruleQueries.flatMap((rule, i) => (rule.alias ? [i] : []));
+  if (aggregateRow instanceof Error && folded.length > 0 && !signal?.aborted) {
+    [aggregateRow] = await Promise.all([
+      scan(true),
+      ...folded.map(async i => {
+        rules[i] = await ownQuery(ruleQueries[i].sql);
+      }),
+    ]);
+  }
 
   const measurements: Measurements = {
     value: alias => valueOrThrow(aggregateRow, 'the table')[alias],
@@ -948,7 +975,12 @@ export async function testObject(input: {
         ? Number(valueOrThrow(aggregateRow, 'the table')[count])
         : valueOrThrow(count as number | Error | undefined, 'duplicates');
     },
-    rule: index => valueOrThrow(rules[index], 'the rule'),
+    rule: index => {
+      const { alias } = ruleQueries[index];
+      return rules[index] === undefined && alias
+        ? [{ value: valueOrThrow(aggregateRow, 'the table')[alias] }]
+        : valueOrThrow(rules[index], 'the rule');
+    },
   };
   // A table that is there but cannot be read is an error of the object, not only of its checks.
   const exists: ContractCheck =

@@ -1,8 +1,11 @@
-import { DuckDBInstance } from '@duckdb/node-api';
-import { loadModule, parseSync } from 'libpg-query';
 import { DataServerDialect } from '../servers/types';
-import { quoteLiteral } from '../servers/sqlText';
 import { ALLOWED_FUNCTIONS } from './allowedFunctions';
+import {
+  objectsOf,
+  parseDuckDb,
+  parsePostgres,
+  PostgresTree,
+} from './parseTrees';
 
 /** What a rule's SQL may read. */
 export interface SqlRuleScope {
@@ -74,30 +77,13 @@ function checkTable(
   return undefined;
 }
 
-/** Every object in a parse tree, depth first, without recursion. */
-function* objectsOf(tree: unknown): Generator<Record<string, unknown>> {
-  const pending: unknown[] = [tree];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (Array.isArray(node)) pending.push(...node);
-    else if (node && typeof node === 'object') {
-      yield node as Record<string, unknown>;
-      pending.push(...Object.values(node));
-    }
-  }
-}
-
-let postgresParser: Promise<void> | undefined;
-
 async function guardPostgres(
   sql: string,
   scope: SqlRuleScope,
 ): Promise<Verdict> {
-  postgresParser ??= loadModule();
-  await postgresParser;
-  let tree: { stmts?: Array<{ stmt: Record<string, unknown> }> };
+  let tree: PostgresTree;
   try {
-    tree = parseSync(sql) as unknown as typeof tree;
+    tree = await parsePostgres(sql);
   } catch (error) {
     return `it is not valid SQL: ${(error as Error).message}`;
   }
@@ -174,22 +160,6 @@ async function guardPostgres(
   return undefined;
 }
 
-let duckdbParser: Promise<DuckDBInstance> | undefined;
-
-/** An empty in-memory DuckDB, cut off from files, whose parser serializes rules. */
-async function duckdbParserInstance(): Promise<DuckDBInstance> {
-  duckdbParser ??= (async () => {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const setup = await instance.connect();
-    await setup.run(
-      'SET GLOBAL enable_external_access = false; SET GLOBAL lock_configuration = true',
-    );
-    setup.closeSync();
-    return instance;
-  })();
-  return duckdbParser;
-}
-
 /** Table references of DuckDB's parse tree that read something other than a table. */
 const DUCKDB_REFUSED_REFS: Record<string, string> = {
   TABLE_FUNCTION: 'a table function',
@@ -198,21 +168,7 @@ const DUCKDB_REFUSED_REFS: Record<string, string> = {
 };
 
 async function guardDuckDb(sql: string, scope: SqlRuleScope): Promise<Verdict> {
-  const connection = await (await duckdbParserInstance()).connect();
-  let tree: {
-    error?: boolean;
-    error_message?: string;
-    statements?: unknown[];
-  };
-  try {
-    // Serializing parses only: the rule is not run. It accepts nothing but SELECTs.
-    const reader = await connection.runAndReadAll(
-      `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS "tree"`,
-    );
-    tree = JSON.parse(String(reader.getRowObjectsJS()[0].tree));
-  } finally {
-    connection.closeSync();
-  }
+  const tree = await parseDuckDb(sql);
   if (tree.error) {
     return /Only SELECT/.test(tree.error_message ?? '')
       ? 'it is not a SELECT, and only a SELECT is allowed'
