@@ -43,6 +43,19 @@ export class ScorecardService {
     throw new NotFoundError(`${entityRef} has not been evaluated yet`);
   }
 
+  /**
+   * The latest result of a product (a lowercase ref) read without a catalog request, for a
+   * caller who may read every entity; undefined for any other caller, or when there is no
+   * result, and the product is then read from the catalog (see `latest`).
+   */
+  async latestForReadsAll(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<StoredScorecard | undefined> {
+    if (!(await this.options.readable.readsAll(credentials))) return undefined;
+    return this.options.scorecards.getScorecard(entityRef);
+  }
+
   /** A stored result with the checks and levels in force. */
   toResponse(stored: StoredScorecard): ScorecardResponse {
     return {

@@ -356,6 +356,19 @@ describe.each(databases.eachSupportedId())(
 
         const governance = await get('/api/data-mesh/governance', user);
         expect(governance.status).toBe(200);
+
+        // One product's scorecard: from our store alone for a user who reads every entity,
+        // else as the catalog decides; either way exactly the products the catalog shows.
+        const readable: string[] = [];
+        for (const name of NAMES) {
+          const scorecard = await get(
+            `/api/data-mesh/scorecards/dataproduct/default/${name}`,
+            user,
+          );
+          expect([200, 404]).toContain(scorecard.status);
+          if (scorecard.status === 200) readable.push(refOf(name));
+        }
+        expect(sorted(readable)).toEqual(expected);
       },
     );
 
