@@ -253,9 +253,7 @@ export class ReadableProducts {
    * within 30 s (the `data-mesh-removals` task).
    */
   async readsAll(credentials: BackstageCredentials): Promise<boolean> {
-    return (
-      (await this.decision(credentials)).result === AuthorizeResult.ALLOW
-    );
+    return (await this.decision(credentials)).result === AuthorizeResult.ALLOW;
   }
 
   /** The caller's readable products: all, a condition over the index, or a list of refs. */
