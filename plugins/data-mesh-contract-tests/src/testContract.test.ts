@@ -349,6 +349,68 @@ INSERT INTO k.keys VALUES
     }
   });
 
+  describe('patterns, matched anywhere in a value as RegExp.test matches', () => {
+    // Values as SQL, and the JavaScript strings they are.
+    const VALUES: Array<[string, string]> = [
+      ["'axx'", 'axx'],
+      ["'xxb'", 'xxb'],
+      ["'xbx'", 'xbx'],
+      ["'x' || chr(10) || 'b'", 'x\nb'],
+      ["'b' || chr(10) || 'x'", 'b\nx'],
+      ["'AB12'", 'AB12'],
+      ["'ab12'", 'ab12'],
+      ["''", ''],
+    ];
+    const PATTERNS = ['^a|b$', 'b', '^[A-Z]{2}[0-9]+$', '[0-9]', 'b$', '^$'];
+    let result: ContractTestResult;
+
+    beforeAll(async () => {
+      const patterns = await createTestEngine(engineName);
+      await patterns.setup(`
+CREATE SCHEMA p;
+CREATE TABLE p.words (word VARCHAR(10));
+INSERT INTO p.words VALUES ${VALUES.map(([sql]) => `(${sql})`).join(', ')};`);
+      result = await testContract(
+        {
+          apiVersion: 'v3.1.0',
+          kind: 'DataContract',
+          id: 'patterns',
+          version: '1.0.0',
+          status: 'active',
+          servers: [{ server: 'warehouse', type: engineName, schema: 'p' }],
+          schema: [
+            {
+              name: 'words',
+              properties: [
+                {
+                  name: 'word',
+                  quality: PATTERNS.map(pattern => ({
+                    name: pattern,
+                    metric: 'invalidValues',
+                    arguments: { pattern },
+                    mustBe: 0,
+                  })),
+                },
+              ],
+            },
+          ],
+        },
+        {
+          servers: new Map([['warehouse', await patterns.open('warehouse')]]),
+          now: NOW,
+        },
+      );
+      await patterns.close();
+    });
+
+    it.each(PATTERNS)('%s', pattern => {
+      const regExp = new RegExp(pattern, 'u');
+      expect(
+        find(result, { metric: 'invalidValues', name: pattern }).measured,
+      ).toBe(VALUES.filter(([, value]) => !regExp.test(value)).length);
+    });
+  });
+
   describe('keys the database enforces unique', () => {
     // A primary key, a unique column and a unique pair: not counted again. A column that is
     // only in an index's INCLUDE list or under a partial unique index (PostgreSQL) still is.
