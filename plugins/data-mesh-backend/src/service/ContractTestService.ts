@@ -48,6 +48,24 @@ const PAGE_SIZE = 500;
  * their slowest 1 % stays within 25 ms up to about half.
  */
 const BACKGROUND_UTILIZATION = 0.5;
+/**
+ * Products of a background run whose contracts are read together: a catalog request per batch
+ * instead of per product (each is an HTTP exchange with the catalog, on the event loop the
+ * backend's requests share).
+ */
+const BACKGROUND_BATCH = 25;
+/** Products of a background run evaluated again together. */
+const EVALUATION_BATCH = 5;
+
+interface TestOptions {
+  signal?: Signal;
+  /** Refs of the contracts to test; all of the product's when absent. */
+  contracts?: string[];
+  /** Contracts already read from the catalog, by ref (see contractsAmong). */
+  resolved?: Map<string, Entity | undefined>;
+  /** The caller evaluates the product again, with others. */
+  evaluated?: 'by caller';
+}
 /** The statuses whose new contracts are tested at once. */
 const NOT_RETIRED = DATA_PRODUCT_STATUSES.filter(
   status => status !== 'retired',
@@ -134,7 +152,7 @@ function lastUpdatedOf(runs: StoredContractTestRun[]): Date | undefined {
  */
 export class ContractTestService {
   /** Products being tested on this instance: a second request waits for the same run. */
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<boolean>>();
   /** Products found with nothing to test, by ref: their etag then, and when. */
   private readonly settled = new Map<string, { etag: string; seen: number }>();
   private readonly now: () => Date;
@@ -163,8 +181,8 @@ export class ContractTestService {
   async testProduct(
     product: Entity,
     trigger: ContractTestTrigger,
-    options: { signal?: Signal; contracts?: string[] } = {},
-  ): Promise<void> {
+    options: TestOptions = {},
+  ): Promise<boolean> {
     const entityRef = entityRefKey(product);
     const running = this.running.get(entityRef);
     if (running) return running;
@@ -321,15 +339,26 @@ export class ContractTestService {
     return this.options.stores.contractTestRuns.getRun(id);
   }
 
+  /**
+   * Tests the product's contracts (those of `options.contracts`, or all), stores the runs and
+   * writes its facts; then evaluates it again, unless `options.evaluated` says its caller will.
+   * `options.resolved` holds contracts already read from the catalog. False when it had no
+   * contract to test.
+   */
   private async test(
     product: Entity,
     trigger: ContractTestTrigger,
-    options: { signal?: Signal; contracts?: string[] },
-  ): Promise<void> {
+    options: TestOptions,
+  ): Promise<boolean> {
     const entityRef = entityRefKey(product);
-    const contracts = await this.contractsAmong(
-      productRelatedRefs(product).contracts,
-    );
+    const refs = productRelatedRefs(product).contracts;
+    const contracts = options.resolved
+      ? new Map(
+          refs
+            .filter(ref => options.resolved!.has(ref))
+            .map(ref => [ref, options.resolved!.get(ref)]),
+        )
+      : await this.contractsAmong(refs);
     const runs: ContractTestRunToSave[] = [];
     for (const [contractRef, api] of contracts) {
       if (options.contracts && !options.contracts.includes(contractRef)) {
@@ -345,10 +374,13 @@ export class ContractTestService {
         ),
       );
     }
-    if (runs.length === 0) return;
+    if (runs.length === 0) return false;
     await this.options.stores.contractTestRuns.addRuns(runs);
     await this.writeFacts(entityRef, [...contracts.keys()]);
-    await this.options.evaluations.evaluateRefs([entityRef]);
+    if (!options.evaluated) {
+      await this.options.evaluations.evaluateRefs([entityRef]);
+    }
+    return true;
   }
 
   /**
@@ -562,32 +594,63 @@ export class ContractTestService {
     }
   }
 
-  /** Tests products `concurrency` at a time; one that fails is logged, the others go on. */
+  /**
+   * A background run over products: `BACKGROUND_BATCH` at a time, their contracts read in one
+   * request, tested `concurrency` at a time and evaluated again `EVALUATION_BATCH` at a time, each step
+   * paced. One that fails is logged, the others go on.
+   */
   private async testEach(
     items: Array<{ product: Entity; contracts?: string[] }>,
     trigger: ContractTestTrigger,
     signal?: Signal,
   ) {
     const limit = pLimit(this.options.config.concurrency);
-    // A background run: the requests the backend serves meanwhile come first.
+    // The requests the backend serves meanwhile come first.
     const pacer = new EventLoopPacer({
       maxUtilization: BACKGROUND_UTILIZATION,
     });
-    await Promise.all(
-      items.map(({ product, contracts }) =>
-        limit(async () => {
-          await pacer.pace();
-          if (signal?.aborted) return;
-          try {
-            await this.testProduct(product, trigger, { signal, contracts });
-          } catch (error) {
-            this.options.logger.warn(
-              `Contract tests of ${entityRefKey(product)} failed: ${error}`,
-            );
-          }
-        }),
-      ),
-    );
+    for (const batch of chunk(items, BACKGROUND_BATCH)) {
+      if (signal?.aborted) return;
+      const resolved = await this.contractsAmong(
+        batch.flatMap(({ product }) => productRelatedRefs(product).contracts),
+      );
+      const tested: string[] = [];
+      await Promise.all(
+        batch.map(({ product, contracts }) =>
+          limit(async () => {
+            await pacer.pace();
+            if (signal?.aborted) return;
+            try {
+              const ran = await this.testProduct(product, trigger, {
+                signal,
+                contracts,
+                resolved,
+                evaluated: 'by caller',
+              });
+              if (ran) tested.push(entityRefKey(product));
+            } catch (error) {
+              this.options.logger.warn(
+                `Contract tests of ${entityRefKey(product)} failed: ${error}`,
+              );
+            }
+          }),
+        ),
+      );
+      // Evaluated again a few at a time, paced as the tests are: an evaluation of the whole
+      // batch would hold the event loop (and SQLite's one connection) as long as all of them.
+      for (const refs of chunk(tested, EVALUATION_BATCH)) {
+        await pacer.pace();
+        try {
+          await this.options.evaluations.evaluateRefs(refs);
+        } catch (error) {
+          this.options.logger.warn(
+            `Evaluating ${refs.join(
+              ', ',
+            )} after their contract tests failed: ${error}`,
+          );
+        }
+      }
+    }
   }
 
   /** Every data product (of these statuses), page by page, with its relations, until aborted. */

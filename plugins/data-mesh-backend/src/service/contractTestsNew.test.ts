@@ -164,3 +164,66 @@ describe('ContractTestService.testNew, every minute', () => {
     await expect(service.testNew()).resolves.toEqual({ products: 1, read: 1 });
   });
 });
+
+describe('ContractTestService.testAll, the scheduled run', () => {
+  it('reads contracts and evaluates products a batch at a time, each tested product once', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const stores = await createDataMeshStores({
+      database: mockServices.database({ knex }),
+    });
+    // 60 active products with a contract of their own, and one with none.
+    const product = (i: number, apis: string[]): Entity => ({
+      ...orders('e1', apis),
+      metadata: { name: `p${i}`, namespace: 'default' },
+      spec: { status: 'active', owner: 'group:default/sales' },
+    });
+    const products = Array.from({ length: 60 }, (_, i) =>
+      product(i, [`c${i}`, 'orders-rest']),
+    );
+    const mock = catalogServiceMock({
+      entities: [
+        ...products,
+        product(60, ['orders-rest']),
+        ...products.map((_, i) => api(`c${i}`, 'odcs')),
+        ...APIS,
+      ],
+    });
+    const byRefs: string[][] = [];
+    const catalog = {
+      queryEntities: mock.queryEntities.bind(mock),
+      getEntitiesByRefs: (
+        ...args: Parameters<CatalogService['getEntitiesByRefs']>
+      ) => {
+        byRefs.push(args[0].entityRefs);
+        return mock.getEntitiesByRefs(...args);
+      },
+    } as unknown as CatalogService;
+    const evaluated: string[][] = [];
+    const service = new ContractTestService({
+      config: readContractTestsConfig(mockServices.rootConfig()),
+      servers: { get: () => undefined } as unknown as DataServers,
+      catalog,
+      auth: mockServices.auth(),
+      stores,
+      evaluations: {
+        evaluateRefs: async (refs: string[]) => {
+          evaluated.push(refs);
+        },
+      } as any,
+      logger: mockServices.logger.mock(),
+    });
+
+    await expect(service.testAll()).resolves.toEqual({ products: 61 });
+
+    const refs = products.map((_, i) => `dataproduct:default/p${i}`);
+    for (const ref of refs) {
+      expect(await stores.contractTestRuns.latestRuns(ref)).toHaveLength(1);
+    }
+    // Batches of 25: one catalog request for their contracts; evaluations of 5 at a time.
+    expect(evaluated.map(batch => batch.length)).toEqual([
+      5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    ]);
+    expect(evaluated.flat().sort()).toEqual([...refs].sort());
+    expect(byRefs).toHaveLength(3);
+  });
+});

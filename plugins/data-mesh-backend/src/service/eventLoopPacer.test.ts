@@ -44,14 +44,46 @@ describe('EventLoopPacer', () => {
     expect(pauses).toEqual([80, 1000]);
   });
 
+  it('holds every step running side by side while one pause lasts', async () => {
+    const loop = fakeLoop();
+    let endPause = () => {};
+    const pauses: number[] = [];
+    const pacer = new EventLoopPacer({
+      maxUtilization: 0.5,
+      utilization: loop.utilization,
+      sleep: ms => {
+        pauses.push(ms);
+        return new Promise<void>(resolve => {
+          endPause = resolve;
+        });
+      },
+    });
+    loop.run(90, 10);
+    const started: string[] = [];
+    const first = pacer.pace().then(() => started.push('first'));
+    const second = pacer.pace().then(() => started.push('second'));
+    await new Promise(resolve => setImmediate(resolve));
+    // The second step waits for the first one's pause, and measures the loop after it.
+    expect(started).toEqual([]);
+    loop.run(40, 40);
+    endPause();
+    await Promise.all([first, second]);
+    expect(started).toEqual(['first', 'second']);
+    expect(pauses).toEqual([80]);
+  });
+
   it('never pauses on a quiet loop', async () => {
     const pauses: number[] = [];
+    const wait = (ms: number) =>
+      new Promise(resolve => setTimeout(resolve, ms));
+    // After the work of loading the test has settled.
+    await wait(200);
     const pacer = new EventLoopPacer({
       maxUtilization: 0.5,
       sleep: async ms => pauses.push(ms),
     });
     for (let i = 0; i < 5; i++) {
-      await new Promise(resolve => setTimeout(resolve, 20));
+      await wait(50);
       await pacer.pace();
     }
     expect(pauses).toEqual([]);

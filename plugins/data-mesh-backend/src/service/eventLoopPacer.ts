@@ -35,8 +35,20 @@ export class EventLoopPacer {
     return measure(current, previous);
   }
 
-  /** Waits, if the loop has been too busy since the last call, before the next step. */
+  /** A pause in progress: every step waits for it, not only the one that called for it. */
+  private pausing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Waits, if the loop has been too busy since the last call, before the next step. Steps
+   * running side by side share the pacer: while one waits out a pause, the others do not
+   * start theirs, or each would work through the others' pauses.
+   */
   async pace(): Promise<void> {
+    let pausing;
+    do {
+      pausing = this.pausing;
+      await pausing;
+    } while (pausing !== this.pausing);
     const now = this.utilization();
     const since = this.utilization(now, this.last);
     this.last = now;
@@ -45,6 +57,9 @@ export class EventLoopPacer {
       MAX_PAUSE_MS,
       elapsed * (since.utilization / this.options.maxUtilization - 1),
     );
-    if (pause > 1) await (this.options.sleep ?? sleep)(pause);
+    if (pause > 1) {
+      this.pausing = (this.options.sleep ?? sleep)(pause);
+      await this.pausing;
+    }
   }
 }
