@@ -168,7 +168,10 @@ async function postgresServer(): Promise<BenchDataServer> {
     )) {
       await client.query(batch.join(';\n'));
     }
-    await client.query('ANALYZE');
+    // Settled before anything is measured: rows frozen and hinted, statistics taken, every
+    // page written (otherwise the server does it while the quiet figures are taken).
+    await client.query('VACUUM (FREEZE, ANALYZE)');
+    await client.query('CHECKPOINT');
   } finally {
     await client.end();
   }
@@ -379,7 +382,7 @@ export function writeScheduledRuns(file: string) {
       process.version
     }, ${
       os.cpus().length
-    } cores: the scale benchmark's ${PRODUCTS} products, each contract naming a table of its own on a real data server (id, amount, updated_at; a row count rule, a primary key, a required column, a null rule and a one-day freshness service level, besides the existence and type of each column). Every 13th table has a NULL amount and every 17th is ten days old, so some checks fail. The backend runs in a process of its own, by plain Node as a backend runs (bench/backendProcess.ts: the scale benchmark's backend, on its catalog, with a store of its own that a first pass fills), so neither jest's vm context nor the load generator shares its event loop. The run is the plugin's own scheduled task \`data-mesh-contract-tests\` (\`ContractTestService.testAll\`: every active product's contracts, then their facts and a re-evaluation of each product), started through its scheduler. While it runs, the scale benchmark's requests are measured as its table measures them (scorecard reads of random products at an even 200 requests/s for 15 s, open loop, as the caller who may read every entity; then 20 rollups, then 10 explorer first pages, sequentially); "quiet" is the same measurement just before, on the same backend.`,
+    } cores: the scale benchmark's ${PRODUCTS} products, each contract naming a table of its own on a real data server (id, amount, updated_at; a row count rule, a primary key, a required column, a null rule and a one-day freshness service level, besides the existence and type of each column). Every 13th table has a NULL amount and every 17th is ten days old, so some checks fail. The backend runs in a process of its own, by plain Node as a backend runs (bench/backendProcess.ts: the scale benchmark's backend, on its catalog, with a store of its own that a first pass fills), and the reads are sent by another (bench/pacedLoad.ts), so neither jest's vm context nor the load generator shares its event loop. The run is the plugin's own scheduled task \`data-mesh-contract-tests\` (\`ContractTestService.testAll\`: every active product's contracts, 25 products' contracts read from the catalog at a time, then each product's facts, and the products evaluated again five at a time), started through its scheduler. While it runs, the scale benchmark's requests are measured as its table measures them (scorecard reads of random products at an even 200 requests/s for 15 s, open loop, as the caller who may read every entity; then 20 rollups, then 10 explorer first pages, sequentially); "quiet" is the same measurement just before, on the same backend.`,
     '',
     ...tables(),
     `<!-- ${MARKER}:end -->`,
