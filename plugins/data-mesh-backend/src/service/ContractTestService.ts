@@ -595,9 +595,9 @@ export class ContractTestService {
   }
 
   /**
-   * A background run over products: `BACKGROUND_BATCH` at a time, their contracts read in one
-   * request, tested `concurrency` at a time and evaluated again `EVALUATION_BATCH` at a time, each step
-   * paced. One that fails is logged, the others go on.
+   * A background run over products, `BACKGROUND_BATCH` at a time: their contracts read in one
+   * request, the products tested `concurrency` at a time, then evaluated again
+   * `EVALUATION_BATCH` at a time, each step paced. One that fails is logged, the others go on.
    */
   private async testEach(
     items: Array<{ product: Entity; contracts?: string[] }>,
