@@ -92,6 +92,23 @@ describe('files of local servers, read by DuckDB inside the data folder', () => 
     });
   });
 
+  it('reads tables from the catalog only, never a file of the data folder by that name', async () => {
+    const result = await run({
+      ...contract({}),
+      servers: [{ server: 'lake', type: 'duckdb' }],
+      schema: [
+        {
+          name: join(engine.dataDirectory, 'orders', 'orders.csv'),
+          properties: [{ name: 'id' }],
+        },
+      ],
+    });
+    expect(result.checks).toEqual([
+      expect.objectContaining({ metric: 'exists', outcome: 'fail' }),
+      expect.objectContaining({ metric: 'exists', outcome: 'skipped' }),
+    ]);
+  });
+
   it('fails a file that is not there', async () => {
     const result = await run(
       contract({ path: 'orders/none.parquet', format: 'parquet' }),
